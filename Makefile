@@ -1,0 +1,56 @@
+# Quick start: `make demo` and `make test`. Both install what is missing, build, and run; both are quick
+# on a second run.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+.PHONY: deps build demo test test-release test-asan check-layers bench install clean
+
+deps:
+	@bash scripts/install_deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/ember_demo
+
+check-layers:
+	python3 scripts/check_layers.py
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEMBER_SANITIZE=ON \
+	  -DEMBER_BUILD_BENCH=OFF $(LAUNCHER) $(CMAKE_FLAGS)
+
+# The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900
+
+test: check-layers test-release test-asan test-install
+
+# An outside CMake project finds the installed package and links against it.
+test-install: build
+	rm -rf $(BUILD)/install-check
+	cmake --install $(BUILD) --prefix $(BUILD)/install-check/prefix >/dev/null
+	cmake -S tests/install -B $(BUILD)/install-check/app -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/$(BUILD)/install-check/prefix >/dev/null
+	cmake --build $(BUILD)/install-check/app >/dev/null
+	./$(BUILD)/install-check/app/ember_install_check
+
+bench: build
+	python3 bench/compare_torch.py --build $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

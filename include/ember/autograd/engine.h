@@ -1,0 +1,27 @@
+#pragma once
+// Public autograd entry points beyond Tensor::backward.
+#include <optional>
+
+#include <ember/tensor.h>
+
+namespace ember {
+
+struct Tensor::HookHandle {
+  std::weak_ptr<autograd::Node> node;
+  int id = -1;
+  // Unregisters the hook; safe to call twice or after the graph is gone.
+  void remove();
+};
+
+namespace autograd {
+
+void backward(const tensor_list& tensors, const tensor_list& grad_tensors = {},
+              std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+              const tensor_list& inputs = {});
+
+tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const tensor_list& grad_outputs = {},
+                 std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                 bool allow_unused = false);
+
+}  // namespace autograd
+}  // namespace ember

@@ -1,0 +1,84 @@
+// Copies and dtype conversions with their derivative rules.
+#include <ember/ops/pointwise.h>
+
+#include "autograd/record.h"
+#include "ops/ops.h"
+
+namespace ember {
+
+Tensor Tensor::clone() const {
+  Tensor out = ops::clone(*this);
+  if (autograd::any_requires_grad({this}))
+    autograd::record("CloneBackward0", {&out}, {this},
+                     [](autograd::Node&, const tensor_list& g) -> tensor_list { return {g[0]}; });
+  return out;
+}
+
+Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+
+Tensor Tensor::to(DType t, bool, bool copy) const {
+  if (t == dtype() && !copy) return *this;
+  Tensor out = ops::cast(*this, t);
+  if (out.is_same(*this)) out = ops::clone(*this);
+  if (autograd::any_requires_grad({this})) {
+    DType in_dt = dtype();
+    if (ember::is_floating_point(t))
+      autograd::record("ToCopyBackward0", {&out}, {this},
+                       [in_dt](autograd::Node&, const tensor_list& g) -> tensor_list { return {g[0].to(in_dt)}; });
+  }
+  return out;
+}
+
+Tensor Tensor::to(Device d, bool, bool copy) const {
+  EMBER_CHECK(d == device(), "to(", d, "): moving tensors between devices needs the CUDA backend");
+  return copy ? clone() : *this;
+}
+Tensor Tensor::to(Device d, DType t, bool non_blocking, bool copy) const {
+  return to(d, non_blocking, false).to(t, non_blocking, copy);
+}
+Tensor Tensor::to(const TensorOptions& o, bool non_blocking, bool copy) const {
+  return to(o.device(), o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy);
+}
+
+Tensor& Tensor::copy_(const Tensor& src, bool) {
+  bool src_rg = GradMode::is_enabled() && src.requires_grad();
+  if (!GradMode::is_enabled() || !(requires_grad() || src_rg)) {
+    ops::copy_(*this, src);
+    bump_version();
+    return *this;
+  }
+  autograd::check_inplace(*this);
+  DimVector src_sizes(src.sizes());
+  DType src_dt = src.dtype();
+  ops::copy_(*this, src);
+  bump_version();
+  // The old values of self are overwritten: no gradient flows to self's history.
+  Tensor self_ref = *this;
+  autograd::record("CopyBackwards", {&self_ref}, {&src},
+                   [src_sizes, src_dt](autograd::Node&, const tensor_list& g) -> tensor_list {
+                     return {autograd::sum_to(g[0], src_sizes).to(src_dt)};
+                   });
+  return *this;
+}
+
+Tensor& Tensor::fill_(const Scalar& v) {
+  if (GradMode::is_enabled() && requires_grad()) autograd::check_inplace(*this);
+  ops::fill_(*this, v);
+  bump_version();
+  if (GradMode::is_enabled() && requires_grad()) {
+    Tensor self_ref = *this;
+    autograd::record("FillBackward0", {&self_ref}, {},
+                     [](autograd::Node&, const tensor_list&) -> tensor_list { return {}; });
+  }
+  return *this;
+}
+
+Tensor& Tensor::fill_(const Tensor& v) {
+  EMBER_CHECK(v.dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ", v.dim(),
+              " dimensions.");
+  return copy_(v.expand(sizes()));
+}
+
+Tensor& Tensor::zero_() { return fill_(0); }
+
+}  // namespace ember

@@ -1,0 +1,101 @@
+#pragma once
+// Recording a differentiable op: LambdaNode holds the backward formula (a lambda over saved variables,
+// written with public ops so it runs on every backend and can itself be differentiated), and record()
+// wires the node between the op's inputs and outputs.
+#include <ember/autograd/grad_mode.h>
+#include <ember/autograd/meta.h>
+
+namespace ember::autograd {
+
+// A tensor saved for backward. Checks on unpack that nobody modified it in place since it was saved.
+// An op's own output is saved without its grad_fn (which would be a reference cycle) and gets it back
+// on unpack, for double backward.
+class SavedVariable {
+ public:
+  SavedVariable() = default;
+  SavedVariable(const Tensor& t, bool is_output);
+  Tensor unpack(const std::shared_ptr<Node>& saved_for = nullptr) const;
+  bool defined() const { return data_.defined(); }
+
+ private:
+  Tensor data_;
+  uint32_t version_ = 0;
+  bool is_output_ = false;
+  bool requires_grad_ = false;
+  uint32_t output_nr_ = 0;
+};
+
+template <class F>
+struct LambdaNode final : Node {
+  LambdaNode(const char* name, F&& f) : name_(name), fn_(std::move(f)) {}
+  tensor_list apply(tensor_list&& grads) override {
+    if (!fn_)
+      throw Error(
+          "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+          "if you need to access saved tensors after calling backward.");
+    return (*fn_)(*this, grads);
+  }
+  std::string name() const override { return name_; }
+  void release_variables() override { fn_.reset(); }
+
+ private:
+  const char* name_;
+  std::optional<F> fn_;
+};
+
+inline bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor* t : ts)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+// The edge a gradient for `t` flows along: its grad_fn, or its leaf accumulator.
+Edge gradient_edge(const Tensor& t);
+void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr);
+
+// Records `outputs` as produced from `inputs` by an op whose backward is `fn(node, grads) -> tensor_list`
+// (one gradient per input, undefined where the input needs none).
+template <class F>
+void record(const char* name, std::initializer_list<const Tensor*> outputs, std::initializer_list<const Tensor*> inputs,
+            F&& fn) {
+  auto node = std::make_shared<LambdaNode<std::decay_t<F>>>(name, std::forward<F>(fn));
+  node->next_edges.reserve(inputs.size());
+  for (const Tensor* in : inputs) node->next_edges.push_back(in->defined() ? gradient_edge(*in) : Edge{});
+  node->num_outputs_ = uint32_t(outputs.size());
+  if (outputs.size() > 1)
+    for (const Tensor* o : outputs) node->output_meta.push_back({DimVector(o->sizes()), o->dtype(), o->device()});
+  uint32_t i = 0;
+  for (const Tensor* o : outputs) set_history(*o, node, i++);
+}
+
+// Sums `grad` over the dims that broadcasting added or expanded so that it has `sizes`.
+Tensor sum_to(const Tensor& grad, IntArrayRef sizes);
+
+// Runs an in-place op under autograd: computes it out of place on a clone (so values the backward
+// needs survive), writes the result into self and makes self the op's output. `compute` is the
+// out-of-place public op; `inplace_kernel` is the plain in-place kernel used when nothing needs grad.
+template <class Compute, class Kernel>
+Tensor& inplace(Tensor& self, bool other_requires_grad, const Compute& compute, const Kernel& inplace_kernel);
+
+void check_inplace(const Tensor& self);
+void take_history(Tensor& self, const Tensor& result);
+Tensor& copy_values(Tensor& self, const Tensor& src);  // ops::copy_ plus a version bump
+
+template <class Compute, class Kernel>
+Tensor& inplace(Tensor& self, bool other_requires_grad, const Compute& compute, const Kernel& inplace_kernel) {
+  if (!GradMode::is_enabled() || !(self.requires_grad() || other_requires_grad)) {
+    inplace_kernel(self);
+    self.bump_version();
+    return self;
+  }
+  check_inplace(self);
+  Tensor result = compute(self.clone());
+  copy_values(self, result);
+  take_history(self, result);
+  return self;
+}
+
+}  // namespace ember::autograd

@@ -1,0 +1,19 @@
+#pragma once
+// Signatures of the kernels that ops look up in the registry, shared by every backend.
+#include <ember/core/scalar.h>
+
+#include "dispatch/tensor_iterator.h"
+
+namespace ember::dispatch {
+
+// All operands share one dtype except where noted; `name` is the op's name for error messages.
+using UnaryKernel = void(const TensorIterator& it, const char* name);
+using BinaryKernel = void(const TensorIterator& it, const char* name);       // compare ops write bool
+using AddKernel = void(const TensorIterator& it, const Scalar& alpha);      // out = a + alpha * b
+using CopyKernel = void(const TensorIterator& it);                          // casts between any dtypes
+using FillKernel = void(const TensorIterator& it, const Scalar& value);     // output only
+// Sums each row of a contiguous (rows, cols) input into `out` (rows values), accumulating in double for
+// float64 and float otherwise (int64 for integers), pairwise so long rows stay accurate.
+using SumRowsKernel = void(const Tensor& in, Tensor& out, int64_t rows, int64_t cols);
+
+}  // namespace ember::dispatch

@@ -1,0 +1,84 @@
+// Allocation, copy, fill and dtype conversion: the ops every other op builds on.
+#include "dispatch/kernel_types.h"
+#include "dispatch/registry.h"
+#include "ops/ops.h"
+
+namespace ember::ops {
+
+int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, bool wrap_scalar) {
+  if (ndim <= 0 && wrap_scalar) ndim = 1;
+  EMBER_CHECK_INDEX(dim >= -ndim && dim < ndim, "Dimension out of range (expected to be in range of [", -ndim,
+                    ", ", ndim - 1, "], but got ", dim, ")");
+  return dim < 0 ? dim + ndim : dim;
+}
+
+void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
+  if (__builtin_expect(a.device() != b.device(), 0))
+    throw Error(detail::str("Expected all tensors to be on the same device, but found at least two devices, ",
+                            a.device(), " and ", b.device(), "! (when checking arguments for ", op, ")"));
+}
+
+bool can_cast(DType from, DType to) {
+  if (is_floating_point(from) && is_integral(to, true)) return false;
+  if (from != kBool && to == kBool) return false;
+  return true;
+}
+
+Tensor empty_strided(IntArrayRef sizes, IntArrayRef strides, DType dtype, Device device) {
+  int64_t extent = 1;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    EMBER_CHECK(sizes[i] >= 0, "Trying to create tensor with negative dimension ", sizes[i], ": ", sizes);
+    if (sizes[i] == 0) extent = 0;
+  }
+  if (extent != 0)
+    for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
+  auto storage = std::make_shared<StorageImpl>(size_t(extent) * element_size(dtype), device);
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, sizes, strides, 0));
+}
+
+Tensor empty(IntArrayRef sizes, DType dtype, Device device) {
+  return empty_strided(sizes, contiguous_strides(sizes), dtype, device);
+}
+
+Tensor scalar_tensor(const Scalar& s, DType dtype, Device device) {
+  Tensor t = empty({}, dtype, device);
+  return fill_(t, s);
+}
+
+Tensor cast(const Tensor& t, DType dtype) {
+  if (t.dtype() == dtype) return t;
+  Tensor out = empty_strided(t.sizes(), contiguous_strides(t.sizes()), dtype, t.device());
+  return copy_(out, t);
+}
+
+Tensor& copy_(Tensor& self, const Tensor& src) {
+  if (self.is_same(src)) return self;
+  check_same_device("copy_", self, src);
+  if (self.numel() == 0) return self;
+  if (src.storage() == self.storage() && src.storage_offset() == self.storage_offset() &&
+      src.sizes().equals(self.sizes()) && src.strides().equals(self.strides()) && src.dtype() == self.dtype())
+    return self;
+  Tensor out = self;
+  dispatch::TensorIterator it(out, self.dtype(), {&src});
+  static auto& k = dispatch::slot("copy");
+  dispatch::kernel<dispatch::CopyKernel>(k, self.device().type())(it);
+  return self;
+}
+
+Tensor& fill_(Tensor& self, const Scalar& value) {
+  if (self.numel() == 0) return self;
+  Tensor out = self;
+  dispatch::TensorIterator it(out, self.dtype(), {});
+  static auto& k = dispatch::slot("fill");
+  dispatch::kernel<dispatch::FillKernel>(k, self.device().type())(it, value);
+  return self;
+}
+
+Tensor contiguous(const Tensor& t) { return t.is_contiguous() ? t : clone(t); }
+
+Tensor clone(const Tensor& t) {
+  Tensor out = empty(t.sizes(), t.dtype(), t.device());
+  return copy_(out, t);
+}
+
+}  // namespace ember::ops
