@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: deps build demo test test-release test-asan check-layers bench install clean
+.PHONY: deps build demo test test-release test-asan test-install check-layers bench install clean golden
 
 deps:
 	@bash scripts/install_deps.sh
@@ -54,3 +54,6 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+golden:
+	for g in tests/golden/gen_*.py; do /usr/bin/python3 $$g; done
+

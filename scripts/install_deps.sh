@@ -3,6 +3,7 @@
 # present it only checks and returns.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ make ccache libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev libomp-dev
+      nlohmann-json3-dev
       python3-torch)
 missing=()
 for p in "${pkgs[@]}"; do

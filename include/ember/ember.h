@@ -2,6 +2,7 @@
 // The umbrella header: everything of ember's public C++ API.
 #include <ember/autograd/engine.h>
 #include <ember/autograd/grad_mode.h>
+#include <ember/autograd/gradcheck.h>
 #include <ember/autograd/meta.h>
 #include <ember/autograd/node.h>
 #include <ember/core/parallel.h>

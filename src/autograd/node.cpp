@@ -34,12 +34,13 @@ tensor_list AccumulateGrad::apply(tensor_list&& grads) {
   return {};
 }
 
-SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_output) {
+SavedVariable::SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr)
+    : is_output_(is_output), output_nr_(output_nr) {
   if (!t.defined()) return;
   version_ = t._version();
-  requires_grad_ = t.requires_grad();
+  // An output is saved while its node is being recorded, before it gets its history.
+  requires_grad_ = is_output || t.requires_grad();
   if (is_output) {
-    output_nr_ = t.output_nr();
     data_ = t.variable_data();
   } else {
     data_ = t;

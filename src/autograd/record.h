@@ -13,7 +13,8 @@ namespace ember::autograd {
 class SavedVariable {
  public:
   SavedVariable() = default;
-  SavedVariable(const Tensor& t, bool is_output);
+  // `output_nr` is which output of the recording op `t` is, when is_output.
+  SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr = 0);
   Tensor unpack(const std::shared_ptr<Node>& saved_for = nullptr) const;
   bool defined() const { return data_.defined(); }
 
