@@ -1,0 +1,109 @@
+// Core types against PyTorch: dtype conversions, type promotion, output layouts, devices, memory stats.
+#include "golden.h"
+
+using namespace ember;
+
+namespace {
+const DType kOrder[] = {kUInt8, kInt8, kInt16, kInt32, kInt64, kFloat16, kFloat32, kFloat64, kBool, kBFloat16};
+int64_t at(const Tensor& t, int64_t i, int64_t j) { return t.data_ptr<int64_t>()[i * t.size(1) + j]; }
+}  // namespace
+
+TEST(Core, ReducedFloatConversionsRoundLikeTorch) {
+  golden::File g("core");
+  Tensor in = g["conv_in"];
+  EXPECT_TRUE(golden::close(in.to(kFloat16), g["conv_f16"], 0, 0));
+  EXPECT_TRUE(golden::close(in.to(kBFloat16), g["conv_bf16"], 0, 0));
+  // And back: float16 -> float32 is exact.
+  EXPECT_TRUE(golden::close(g["conv_f16"].to(kFloat32), g["conv_f16"].to(kFloat64).to(kFloat32), 0, 0));
+}
+
+TEST(Core, PromoteTypesTable) {
+  golden::File g("core");
+  Tensor p = g["promote"];
+  for (int a = 0; a < 10; ++a)
+    for (int b = 0; b < 10; ++b)
+      EXPECT_EQ(promote_types(kOrder[a], kOrder[b]), kOrder[at(p, a, b)]) << kOrder[a] << " " << kOrder[b];
+}
+
+TEST(Core, ResultTypeWithNumbersAndZeroDim) {
+  golden::File g("core");
+  Tensor dn = g["result_type_dim_number"], zn = g["result_type_zero_number"], dz = g["result_type_dim_zero"];
+  const Scalar numbers[] = {true, 3, 2.5};
+  for (int a = 0; a < 10; ++a) {
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_EQ(result_type(ones({2}, kOrder[a]), numbers[k]), kOrder[at(dn, a, k)]) << kOrder[a] << " k=" << k;
+      EXPECT_EQ(result_type(ones({}, kOrder[a]), numbers[k]), kOrder[at(zn, a, k)]) << kOrder[a] << " k=" << k;
+    }
+    for (int b = 0; b < 10; ++b)
+      EXPECT_EQ(result_type(ones({2}, kOrder[a]), ones({}, kOrder[b])), kOrder[at(dz, a, b)]) << kOrder[a] << kOrder[b];
+  }
+}
+
+TEST(Core, PointwiseOutputKeepsInputLayout) {
+  golden::File g("core");
+  Tensor x = zeros({2, 3, 4});
+  auto strides = [](const Tensor& t) { return Tensor(tensor(t.strides().vec())); };
+  EXPECT_TRUE(golden::close(strides(x.permute({2, 0, 1}).exp()), g["layout_exp_permuted"], 0, 0));
+  Tensor x0 = zeros({3, 4});
+  EXPECT_TRUE(golden::close(strides(x0.t() + zeros({3})), g["layout_add_t_plus_row"], 0, 0));
+  EXPECT_TRUE(golden::close(strides(x0.t() + x0.t()), g["layout_add_t_plus_t"], 0, 0));
+  EXPECT_TRUE(golden::close(strides(x.permute({2, 0, 1}) * zeros({4, 2, 3})), g["layout_mul_permuted_contig"], 0, 0));
+}
+
+TEST(Core, IsContiguousIgnoresSizeOneDims) {
+  // A (3, 1) tensor with an arbitrary stride on its size-1 dim is contiguous (PyTorch's rule).
+  Tensor base = zeros({3});
+  Tensor v = base.as_strided({3, 1}, {1, 7});
+  EXPECT_TRUE(v.is_contiguous());
+  EXPECT_FALSE(zeros({3, 4}).t().is_contiguous());
+  EXPECT_TRUE(zeros({0, 4}).t().is_contiguous());  // empty tensors are contiguous
+}
+
+TEST(Core, DeviceParsingAndMismatch) {
+  EXPECT_EQ(Device("cpu"), Device(kCPU));
+  EXPECT_EQ(Device("cuda:1").index(), 1);
+  EXPECT_EQ(Device("cuda:1").str(), "cuda:1");
+  EXPECT_THROW(Device("tpu"), Error);
+  EXPECT_THROW(Device("cuda:x"), Error);
+  // Without a CUDA backend, allocating on CUDA is a clear error rather than a crash.
+  try {
+    zeros({2}, Device(kCUDA, 0));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cuda"), std::string::npos);
+  }
+}
+
+TEST(Core, MemoryStatsTrackAllocations) {
+  MemoryStats before = memory_stats();
+  {
+    Tensor t = empty({1024}, kFloat32);
+    MemoryStats during = memory_stats();
+    EXPECT_EQ(during.allocated_bytes - before.allocated_bytes, 4096);
+    EXPECT_GE(during.peak_allocated_bytes, during.allocated_bytes);
+  }
+  EXPECT_EQ(memory_stats().allocated_bytes, before.allocated_bytes);
+}
+
+TEST(Core, FromBlobDeleterAndSharing) {
+  float buf[6] = {1, 2, 3, 4, 5, 6};
+  int calls = 0;
+  {
+    Tensor t = from_blob(buf, {2, 3}, [&](void*) { ++calls; });
+    Tensor v = t.t();
+    t = Tensor();
+    EXPECT_EQ(calls, 0);  // the view keeps the storage alive
+    EXPECT_FLOAT_EQ(v.sum().item<float>(), 21.0f);
+    v.mul_(2);
+    EXPECT_FLOAT_EQ(buf[5], 12.0f);
+  }
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Core, SetDefaultDtype) {
+  set_default_dtype(kFloat64);
+  EXPECT_EQ(ones({2}).dtype(), kFloat64);
+  EXPECT_EQ((tensor({1, 2}) * 2.5).dtype(), kFloat64);
+  set_default_dtype(kFloat32);
+  EXPECT_THROW(set_default_dtype(kInt64), TypeError);
+}
