@@ -45,10 +45,21 @@ Tensor scalar_tensor(const Scalar& s, DType dtype, Device device) {
   return fill_(t, s);
 }
 
+namespace {
+// A copy of `t` in `dtype` laid out like `t` (PyTorch's preserve_format: a transposed input gives a
+// transposed copy; expanded dims are materialised densely).
+Tensor copy_preserving_layout(const Tensor& t, DType dtype) {
+  Tensor out;
+  dispatch::TensorIterator it(out, dtype, {&t});
+  static auto& k = dispatch::slot("copy");
+  if (t.numel() > 0) dispatch::kernel<dispatch::CopyKernel>(k, t.device().type())(it);
+  return out;
+}
+}  // namespace
+
 Tensor cast(const Tensor& t, DType dtype) {
   if (t.dtype() == dtype) return t;
-  Tensor out = empty_strided(t.sizes(), contiguous_strides(t.sizes()), dtype, t.device());
-  return copy_(out, t);
+  return copy_preserving_layout(t, dtype);
 }
 
 Tensor& copy_(Tensor& self, const Tensor& src) {
@@ -74,11 +85,12 @@ Tensor& fill_(Tensor& self, const Scalar& value) {
   return self;
 }
 
-Tensor contiguous(const Tensor& t) { return t.is_contiguous() ? t : clone(t); }
-
-Tensor clone(const Tensor& t) {
+Tensor contiguous(const Tensor& t) {
+  if (t.is_contiguous()) return t;
   Tensor out = empty(t.sizes(), t.dtype(), t.device());
   return copy_(out, t);
 }
+
+Tensor clone(const Tensor& t) { return copy_preserving_layout(t, t.dtype()); }
 
 }  // namespace ember::ops

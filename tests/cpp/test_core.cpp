@@ -48,6 +48,10 @@ TEST(Core, PointwiseOutputKeepsInputLayout) {
   EXPECT_TRUE(golden::close(strides(x0.t() + zeros({3})), g["layout_add_t_plus_row"], 0, 0));
   EXPECT_TRUE(golden::close(strides(x0.t() + x0.t()), g["layout_add_t_plus_t"], 0, 0));
   EXPECT_TRUE(golden::close(strides(x.permute({2, 0, 1}) * zeros({4, 2, 3})), g["layout_mul_permuted_contig"], 0, 0));
+  EXPECT_TRUE(golden::close(strides(x0.t().clone()), g["layout_clone_t"], 0, 0));
+  EXPECT_TRUE(golden::close(strides(x.permute({2, 0, 1}).to(kFloat64)), g["layout_to_double_permuted"], 0, 0));
+  EXPECT_TRUE(golden::close(strides(zeros({3, 1}).expand({3, 4}).clone()), g["layout_clone_expanded"], 0, 0));
+  EXPECT_TRUE(x0.t().contiguous().is_contiguous());
 }
 
 TEST(Core, IsContiguousIgnoresSizeOneDims) {

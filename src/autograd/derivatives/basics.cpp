@@ -14,7 +14,14 @@ Tensor Tensor::clone() const {
   return out;
 }
 
-Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+Tensor Tensor::contiguous() const {
+  if (is_contiguous()) return *this;
+  Tensor out = ops::contiguous(*this);
+  if (autograd::any_requires_grad({this}))
+    autograd::record("CloneBackward0", {&out}, {this},
+                     [](autograd::Node&, const tensor_list& g) -> tensor_list { return {g[0]}; });
+  return out;
+}
 
 Tensor Tensor::to(DType t, bool, bool copy) const {
   if (t == dtype() && !copy) return *this;
