@@ -84,6 +84,9 @@ TEST(Linalg, NonContiguousOperands) {
     return x[0].as_strided({4}, {2}, 0).dot(x[1].as_strided({4}, {3}, 0));
   });
   check_case("mv_transposed", 2, [](const tensor_list& x) { return x[0].t().mv(x[1]); });
+  check_case("vecmat_transposed", 2, [](const tensor_list& x) { return x[0].matmul(x[1].t()); });
+  check_case("mv_expanded", 2, [](const tensor_list& x) { return x[0].matmul(x[1].expand({4})); });
+  check_case("mm_big_transposed", 2, [](const tensor_list& x) { return x[0].t().mm(x[1].t()); });
 }
 
 TEST(Linalg, Products) {

@@ -74,6 +74,13 @@ case("bmm_permuted", lambda a, b: torch.bmm(a.permute(1, 0, 2), b), a, b)
 a, b = rnd(2, 3, 4, 5), rnd(5, 4)
 case("matmul_4d_transposed", lambda a, b: a.transpose(1, 2) @ b, a, b)
 
+a, b = rnd(5), rnd(4, 5)
+case("vecmat_transposed", lambda v, b: v @ b.t(), a, b)
+a, b = rnd(3, 4), rnd(1)
+case("mv_expanded", lambda m, v: m @ v.expand(4), a, b)
+a, b = rnd(65, 33), rnd(17, 65)
+case("mm_big_transposed", lambda a, b: a.t() @ b.t(), a, b)
+
 # ---- the other products ----
 case("mm", torch.mm, rnd(3, 4), rnd(4, 2))
 case("bmm", torch.bmm, rnd(3, 2, 4), rnd(3, 4, 5))

@@ -98,10 +98,48 @@ void blas_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const
                 beta, c, blasint(ldc));
 }
 
+template <class T>
+void blas_gemv(bool trans, int64_t rows, int64_t cols, T alpha, const T* a, int64_t lda, const T* x, int64_t incx,
+               T beta, T* y, int64_t incy) {
+  auto t = trans ? CblasTrans : CblasNoTrans;
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemv(CblasRowMajor, t, blasint(rows), blasint(cols), alpha, a, blasint(lda), x, blasint(incx), beta, y,
+                blasint(incy));
+  else
+    cblas_dgemv(CblasRowMajor, t, blasint(rows), blasint(cols), alpha, a, blasint(lda), x, blasint(incx), beta, y,
+                blasint(incy));
+}
+
+// Matrix-vector products (mv, dot, a 1-row matmul) go to gemv, which beats a gemm with one column. Returns
+// false when the vector or the matrix needs a copy first (left to the gemm path).
+template <class T>
+bool try_gemv(const GemmProblem& p, const T* a, const T* b, T* c, T alpha, T beta) {
+  const int64_t m = p.m, n = p.n, k = p.k;
+  if (n != 1 && m != 1) return false;
+  // y = A x with A (m, k) and x = B's column, or y^T = x^T B with x = A's row and B (k, n).
+  const bool column = n == 1;
+  const auto layout = column ? blas_layout(m, k, p.a.row_stride, p.a.col_stride)
+                             : blas_layout(k, n, p.b.row_stride, p.b.col_stride);
+  const int64_t incx = column ? p.b.row_stride : p.a.col_stride;
+  if (!layout || (incx <= 0 && k > 1)) return false;
+  const int64_t incy = column ? p.c.row_stride : p.c.col_stride;
+  const int64_t len_y = column ? m : n;
+  // OpenBLAS may scale y by beta == 0 with a multiply, which would keep NaN from the uninitialised output.
+  if (beta == T(0))
+    for (int64_t i = 0; i < len_y; ++i) c[i * incy] = T(0);
+  // gemv takes the matrix as stored: (rows, cols) as laid out in memory, transposed or not.
+  const int64_t logical_rows = column ? m : k, logical_cols = column ? k : n;
+  const int64_t rows = layout->trans ? logical_cols : logical_rows, cols = layout->trans ? logical_rows : logical_cols;
+  blas_gemv<T>(column ? layout->trans : !layout->trans, rows, cols, alpha, column ? a : b, layout->ld, column ? b : a,
+               std::max<int64_t>(incx, 1), beta, c, std::max<int64_t>(incy, 1));
+  return true;
+}
+
 // One product through BLAS. T is float or double; C is row-contiguous (the ops allocate it so).
 template <class T>
 void blas_matrix(const GemmProblem& p, const T* a, const T* b, T* c, T alpha, T beta) {
   const int64_t m = p.m, n = p.n, k = p.k;
+  if (try_gemv(p, a, b, c, alpha, beta)) return;
   std::vector<T> abuf, bbuf;
   auto la = blas_layout(m, k, p.a.row_stride, p.a.col_stride);
   if (!la) {
