@@ -38,11 +38,20 @@ void BM_matmul_batched_f32(benchmark::State& state) {
   report(state, 8 * 2.0 * double(n) * double(n) * double(n));
 }
 
+// Many small products: each is below OpenBLAS's own threading threshold.
+void BM_bmm_small_f32(benchmark::State& state) {
+  const int64_t batch = state.range(0), n = state.range(1);
+  ember::Tensor a = filled({batch, n, n}, ember::kFloat32), b = filled({batch, n, n}, ember::kFloat32);
+  for (auto _ : state) benchmark::DoNotOptimize(ember::bmm(a, b));
+  report(state, double(batch) * 2.0 * double(n) * double(n) * double(n));
+}
+
 }  // namespace
 
 BENCHMARK(BM_mm<ember::kFloat32>)->Name("mm_f32")->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_mm<ember::kFloat64>)->Name("mm_f64")->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_mm_transposed_f32)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_bmm_small_f32)->Args({512, 16})->Args({256, 32})->Args({64, 64})->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_matmul_batched_f32)->Arg(256)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

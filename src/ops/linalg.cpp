@@ -68,8 +68,10 @@ void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta
   p.n = out.size(nd - 1);
   p.k = a.size(nd - 1);
   if (p.k == 0) {
-    if (beta.toDouble() == 0) fill_(out, 0);
-    else if (beta.toDouble() != 1) copy_(out, ops::mul(out, wrap_scalar(out, beta)));
+    // Integer outputs take beta as an integer, as the kernels do.
+    const Scalar b = is_integral(out.dtype(), true) ? Scalar(beta.toLong()) : beta;
+    if (b.toDouble() == 0) fill_(out, 0);
+    else if (b.toDouble() != 1) copy_(out, ops::mul(out, wrap_scalar(out, b)));
     return;
   }
   p.a = operand(a);
