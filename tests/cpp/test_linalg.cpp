@@ -146,6 +146,11 @@ TEST(Linalg, TrilTriu) {
     EXPECT_TRUE(golden::close(x.to(kFloat32).tril(k), out("tril_" + std::to_string(k)).to(kFloat32), 0, 0));
   }
   EXPECT_TRUE(golden::close(x.transpose(1, 2).tril(1), out("tril_t"), 0, 0));
+  Tensor y = x.clone();
+  EXPECT_TRUE(golden::close(y.tril_(-1), out("tril_-1"), 0, 0));
+  EXPECT_TRUE(golden::close(y, out("tril_-1"), 0, 0));
+  Tensor z = x.clone();
+  EXPECT_TRUE(golden::close(z.transpose(1, 2).triu_(1).transpose(1, 2), out("tril_-1"), 0, 0));
   Tensor b = in("tri_bool", 0);
   EXPECT_TRUE(golden::close(b.tril(), out("tril_bool"), 0, 0));
   EXPECT_TRUE(golden::close(b.triu(1), out("triu_bool"), 0, 0));

@@ -141,6 +141,13 @@ TEST(LinalgGrad, TensordotKronTriangles) {
   auto tri = wrap([](const tensor_list& x) { return x[0].transpose(1, 2).tril(-1) + x[0].triu(1) * 2; });
   EXPECT_TRUE(gradcheck(tri, {leaf({2, 3, 3}, 11)}));
   EXPECT_TRUE(gradgradcheck(tri, {leaf({2, 3, 3}, 11)}));
+  auto in_place = wrap([](const tensor_list& x) {
+    Tensor y = x[0] * 2;
+    y.tril_(1);
+    return y.triu_(-1);
+  });
+  EXPECT_TRUE(gradcheck(in_place, {leaf({4, 3}, 12)}));
+  EXPECT_TRUE(gradgradcheck(in_place, {leaf({4, 3}, 12)}));
 }
 
 TEST(LinalgGrad, ZeroSize) {

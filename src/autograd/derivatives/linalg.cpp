@@ -278,5 +278,15 @@ Tensor Tensor::baddbmm(const Tensor& b1, const Tensor& b2, const Scalar& beta, c
 }
 Tensor Tensor::tril(int64_t diagonal) const { return ember::tril(*this, diagonal); }
 Tensor Tensor::triu(int64_t diagonal) const { return ember::triu(*this, diagonal); }
+Tensor& Tensor::tril_(int64_t diagonal) {
+  return autograd::inplace(
+      *this, false, [diagonal](const Tensor& s) { return ember::tril(s, diagonal); },
+      [diagonal](Tensor& s) { ops::copy_(s, ops::triangle(s, diagonal, false)); });
+}
+Tensor& Tensor::triu_(int64_t diagonal) {
+  return autograd::inplace(
+      *this, false, [diagonal](const Tensor& s) { return ember::triu(s, diagonal); },
+      [diagonal](Tensor& s) { ops::copy_(s, ops::triangle(s, diagonal, true)); });
+}
 
 }  // namespace ember
