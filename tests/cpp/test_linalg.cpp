@@ -69,6 +69,27 @@ TEST(Linalg, MatmulDtypes) {
   }
 }
 
+TEST(Linalg, EveryProductInEveryDtype) {
+  using Op = std::function<Tensor(const Tensor&, const Tensor&, const Tensor&)>;
+  const std::vector<std::pair<std::string, Op>> ops = {
+      {"mm", [](const Tensor& a, const Tensor& b, const Tensor&) { return mm(a, b); }},
+      {"bmm", [](const Tensor& a, const Tensor& b, const Tensor&) { return bmm(a, b); }},
+      {"mv", [](const Tensor& a, const Tensor& b, const Tensor&) { return mv(a, b); }},
+      {"addmm", [](const Tensor& a, const Tensor& b, const Tensor& c) { return addmm(c, a, b, 2, 3); }},
+      {"baddbmm", [](const Tensor& a, const Tensor& b, const Tensor& c) { return baddbmm(c, a, b, 2, 3); }},
+      {"matmul", [](const Tensor& a, const Tensor& b, const Tensor&) { return matmul(a, b); }},
+      {"einsum", [](const Tensor& a, const Tensor& b, const Tensor&) { return einsum("bij,bjk->bik", {a, b}); }},
+  };
+  for (DType dt : {kUInt8, kInt8, kInt16, kBFloat16}) {
+    for (const auto& [name, op] : ops) {
+      std::string c = "dtype_" + name + "_" + std::string(dtype_name(dt));
+      SCOPED_TRACE(c);
+      double tol = dt == kBFloat16 ? 2e-2 : 0;
+      EXPECT_TRUE(golden::close(op(in(c, 0).to(dt), in(c, 1).to(dt), in(c, 2).to(dt)), out(c), tol, tol));
+    }
+  }
+}
+
 TEST(Linalg, NonContiguousOperands) {
   check_case("mm_transposed", 2, [](const tensor_list& x) { return x[0].t().mm(x[1].t()); });
   check_case("mm_stepped", 2, [](const tensor_list& x) {

@@ -113,6 +113,24 @@ for dt, tag in ((torch.float32, "float32"), (torch.bfloat16, "bfloat16")):
     T[f"dot_{tag}/in0"], T[f"dot_{tag}/in1"] = a, b
     T[f"dot_{tag}/out"] = torch.dot(a.to(dt), b.to(dt))
 
+# ---- every dtype PyTorch's CPU products take, through each product op ----
+DTYPE_OPS = {
+    "mm": (lambda a, b, c: torch.mm(a, b), (3, 4), (4, 2), (3, 2)),
+    "bmm": (lambda a, b, c: torch.bmm(a, b), (2, 3, 4), (2, 4, 2), (2, 3, 2)),
+    "mv": (lambda a, b, c: torch.mv(a, b), (3, 4), (4,), (3,)),
+    "addmm": (lambda a, b, c: torch.addmm(c, a, b, beta=2, alpha=3), (3, 4), (4, 2), (3, 2)),
+    "baddbmm": (lambda a, b, c: torch.baddbmm(c, a, b, beta=2, alpha=3), (2, 3, 4), (2, 4, 2), (2, 3, 2)),
+    "matmul": (lambda a, b, c: torch.matmul(a, b), (2, 3, 4), (4,), (2, 3)),
+    "einsum": (lambda a, b, c: torch.einsum("bij,bjk->bik", a, b), (2, 3, 4), (2, 4, 2), (2, 3, 2)),
+}
+for dt in (torch.uint8, torch.int8, torch.int16, torch.bfloat16):
+    tag = str(dt).split(".")[1]
+    for op, (fn, sa, sb, sc) in DTYPE_OPS.items():
+        a, b, c = (torch.randint(0, 5, s).to(torch.float64) for s in (sa, sb, sc))
+        if dt == torch.bfloat16:
+            a, b, c = rnd(*sa), rnd(*sb), rnd(*sc)
+        case(f"dtype_{op}_{tag}", lambda a, b, c: fn(a.to(dt), b.to(dt), c.to(dt)), a, b, c)
+
 # ---- einsum ----
 EINSUM = [
     ("ij,jk->ik", (2, 3), (3, 4)),
