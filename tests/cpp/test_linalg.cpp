@@ -59,6 +59,7 @@ TEST(Linalg, MatmulDtypes) {
   Tensor a = in("matmul_float16", 0).to(kFloat16), b = in("matmul_float16", 1).to(kFloat16);
   EXPECT_TRUE(golden::close(matmul(a, b), out("matmul_float16"), 1e-3, 1e-3));
   check_case("mm_int32", 2, [](const tensor_list& x) { return mm(x[0], x[1]); });
+  check_case("mm_int64_big", 2, [](const tensor_list& x) { return x[0].t().t().mm(x[1]); });
   check_case("mm_f64_big", 2, [](const tensor_list& x) { return mm(x[0], x[1]); });
   for (const char* tag : {"float32", "bfloat16"}) {
     DType dt = std::string(tag) == "float32" ? kFloat32 : kBFloat16;

@@ -57,6 +57,8 @@ T["matmul_float16/in0"], T["matmul_float16/in1"] = a, b
 T["matmul_float16/out"] = (a.half().float() @ b.half().float()).half()
 ai, bi = torch.randint(-100, 100, (3, 4), dtype=torch.int32), torch.randint(-100, 100, (4, 2), dtype=torch.int32)
 case("mm_int32", torch.mm, ai, bi)
+# Large enough that the integer kernel splits its rows across threads.
+case("mm_int64_big", torch.mm, torch.randint(-50, 50, (40, 50)), torch.randint(-50, 50, (50, 30)))
 # Large enough that the float32 product takes the BLAS path with real blocking.
 case("mm_f64_big", torch.mm, rnd(33, 65), rnd(65, 17))
 
