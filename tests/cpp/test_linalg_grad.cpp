@@ -80,6 +80,11 @@ TEST(LinalgGrad, AddProducts) {
   auto baddbmm_f = wrap([](const tensor_list& x) { return baddbmm(x[0], x[1], x[2].transpose(1, 2), -1.0, 3.0); });
   EXPECT_TRUE(gradcheck(baddbmm_f, {leaf({1, 4}, 7), leaf({2, 3, 2}, 8), leaf({2, 4, 2}, 9)}));
   EXPECT_TRUE(gradgradcheck(baddbmm_f, {leaf({1, 4}, 7), leaf({2, 3, 2}, 8), leaf({2, 4, 2}, 9)}));
+  // A float64 self added to a float32 product: its gradient comes back in float64.
+  Tensor self = leaf({2, 3, 4}, 10);
+  Tensor b1 = leaf({2, 3, 2}, 11).detach().to(kFloat32), b2 = leaf({2, 2, 4}, 12).detach().to(kFloat32);
+  baddbmm(self, b1, b2).sum().backward();
+  EXPECT_EQ(self.grad().dtype(), kFloat64);
 }
 
 TEST(LinalgGrad, VectorProducts) {

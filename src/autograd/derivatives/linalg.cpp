@@ -20,18 +20,20 @@ namespace {
 Tensor scaled(const Tensor& g, const Scalar& s) { return s.isIntegral(false) && s.toLong() == 1 ? g : g * s; }
 SavedVariable save_if(bool needed, const Tensor& t) { return needed ? SavedVariable(t, false) : SavedVariable(); }
 
-// Records out = beta * self + alpha * (a x b), where `product(g, a, b)` gives the gradient for a and b
-// from the output gradient: shared by mm/bmm/mv (self undefined) and addmm/baddbmm/addmv.
+// Records out = beta * self + alpha * (a x b), where grad_a(g, b) and grad_b(g, a) give the product's
+// gradients for a and b from the output gradient g: shared by mm/bmm/mv/dot (self undefined) and
+// addmm/baddbmm/addmv. self's gradient keeps self's dtype (baddbmm accepts a self of another dtype).
 template <class GradA, class GradB>
 void record_product(const char* name, const Tensor& out, const Tensor& self, const Tensor& a, const Tensor& b,
                     const Scalar& beta, const Scalar& alpha, GradA grad_a, GradB grad_b) {
   const bool need_self = self.defined() && self.requires_grad();
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
   DimVector self_sizes = self.defined() ? DimVector(self.sizes()) : DimVector();
+  const DType self_dtype = self.defined() ? self.dtype() : out.dtype();
   record(name, {&out}, {&self, &a, &b},
          [=, sa = save_if(need_b, a), sb = save_if(need_a, b)](autograd::Node&, const tensor_list& g) -> tensor_list {
            Tensor ds, da, db;
-           if (need_self) ds = sum_to(scaled(g[0], beta), self_sizes);
+           if (need_self) ds = sum_to(scaled(g[0], beta), self_sizes).to(self_dtype);
            if (need_a) da = scaled(grad_a(g[0], sb.unpack()), alpha);
            if (need_b) db = scaled(grad_b(g[0], sa.unpack()), alpha);
            return {ds, da, db};
