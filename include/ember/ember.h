@@ -7,5 +7,6 @@
 #include <ember/autograd/node.h>
 #include <ember/core/parallel.h>
 #include <ember/ops/factory.h>
+#include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
 #include <ember/tensor.h>
