@@ -213,6 +213,12 @@ TEST(Factory, TensorDtypesAsLibtorch) {
   EXPECT_EQ(tensor({uint8_t(1)}).dtype(), kUInt8);
   EXPECT_EQ(tensor({Half(1.0f)}).dtype(), kFloat16);
   EXPECT_EQ(tensor(true).dtype(), kBool);
+  EXPECT_EQ(tensor(Scalar(2)).dtype(), kInt64);
+  EXPECT_EQ(tensor({Scalar(2.5), Scalar(1)}).dtype(), kFloat32);
+  EXPECT_EQ(tensor(std::vector<unsigned>{1u, 4000000000u}).dtype(), kInt64);
+  EXPECT_EQ(at(tensor(std::vector<unsigned>{1u, 4000000000u}), {1}).item<int64_t>(), 4000000000);
+  EXPECT_EQ(tensor(std::vector<long double>{0.5L}, kFloat64).dtype(), kFloat64);
+  EXPECT_EQ(tensor(std::vector<int16_t>{-3}).dtype(), kInt16);
   EXPECT_EQ(tensor(std::vector<float>{1, 2}).dtype(), kFloat32);
   EXPECT_EQ(tensor(std::vector<double>{1, 2}).dtype(), kFloat32);
   EXPECT_EQ(tensor(std::vector<int64_t>{1, 2}).dtype(), kInt64);
@@ -271,6 +277,12 @@ TEST(Factory, FromBlobDeleterRunsOnceWhenLastViewDies) {
   EXPECT_EQ(at(s, {1, 0}).item<float>(), 2.f);
   int64_t ints[3] = {7, 8, 9};
   EXPECT_EQ(from_blob(ints, {3}, kInt64).sum().item<int64_t>(), 24);
+  int zero_calls = 0;
+  {
+    Tensor z = from_blob(data, {0, 3}, [&](void*) { ++zero_calls; });
+    EXPECT_EQ(z.numel(), 0);
+  }
+  EXPECT_EQ(zero_calls, 1);
   // Memory ember does not own is never freed by it: no deleter, no call.
   { Tensor u = from_blob(data, {6}); }
   EXPECT_EQ(data[0], 1.f);

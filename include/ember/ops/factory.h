@@ -45,21 +45,15 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, std::functi
                  const TensorOptions& options = {});
 
 namespace detail {
-// The dtype libtorch gives a C++ number before Python's defaults apply: int -> int32, double -> float64.
+// The element type libtorch gives a C++ number before Python's defaults apply (int -> int32, double ->
+// float64); other integer and floating types map to the ember dtype that holds them.
 template <class T>
-constexpr DType cpp_number_dtype() {
-  if constexpr (std::is_same_v<T, bool>) return kBool;
-  else if constexpr (std::is_same_v<T, float>) return kFloat32;
-  else if constexpr (std::is_floating_point_v<T>) return kFloat64;
-  else if constexpr (std::is_same_v<T, Half>) return kFloat16;
-  else if constexpr (std::is_same_v<T, BFloat16>) return kBFloat16;
-  else if constexpr (std::is_unsigned_v<T> && sizeof(T) == 1) return kUInt8;
-  else if constexpr (std::is_unsigned_v<T>) return kInt64;
-  else if constexpr (sizeof(T) == 1) return kInt8;
-  else if constexpr (sizeof(T) == 2) return kInt16;
-  else if constexpr (sizeof(T) == 4) return kInt32;
-  else return kInt64;
-}
+using number_storage_t = std::conditional_t<
+    std::is_same_v<T, bool> || std::is_same_v<T, float> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, T,
+    std::conditional_t<std::is_floating_point_v<T>, double,
+    std::conditional_t<std::is_unsigned_v<T>, std::conditional_t<sizeof(T) == 1, uint8_t, int64_t>,
+    std::conditional_t<sizeof(T) == 1, int8_t, std::conditional_t<sizeof(T) == 2, int16_t,
+    std::conditional_t<sizeof(T) == 4, int32_t, int64_t>>>>>>;
 template <class T>
 constexpr bool is_tensor_number_v = std::is_arithmetic_v<T> || std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
 }  // namespace detail
@@ -71,14 +65,17 @@ class TensorDataContainer {
   TensorDataContainer();  // `{}`: an empty dimension
   template <class T, std::enable_if_t<detail::is_tensor_number_v<T>, int> = 0>
   TensorDataContainer(T v)  // NOLINT: implicit like libtorch
-      : kind_(Kind::Scalar), scalar_(v), dtype_(detail::cpp_number_dtype<T>()) {}
+      : kind_(Kind::Scalar), scalar_(v), dtype_(dtype_of<detail::number_storage_t<T>>) {}
+  // A Scalar keeps its kind: bool, int64 or the default float dtype.
+  TensorDataContainer(const Scalar& s) : kind_(Kind::Scalar), scalar_(s), dtype_(s.type()) {}  // NOLINT
   TensorDataContainer(std::initializer_list<TensorDataContainer> l);  // NOLINT
   template <class T, std::enable_if_t<detail::is_tensor_number_v<T>, int> = 0>
   TensorDataContainer(const std::vector<T>& v)  // NOLINT
-      : kind_(Kind::Vector), sizes_({int64_t(v.size())}), dtype_(detail::cpp_number_dtype<T>()) {
+      : kind_(Kind::Vector), sizes_({int64_t(v.size())}), dtype_(dtype_of<detail::number_storage_t<T>>) {
+    using Stored = detail::number_storage_t<T>;
     values_ = vector_tensor(int64_t(v.size()), dtype_);
-    void* p = values_.data_ptr();
-    for (size_t i = 0; i < v.size(); ++i) static_cast<T*>(p)[i] = v[i];
+    Stored* p = static_cast<Stored*>(values_.data_ptr());
+    for (size_t i = 0; i < v.size(); ++i) p[i] = Stored(v[i]);
   }
 
   bool is_scalar() const { return kind_ == Kind::Scalar; }
