@@ -100,6 +100,26 @@ TEST(Factory, ArangeErrors) {
   EXPECT_THROW(arange(3, requires_grad()), Error);
 }
 
+// Filled on two threads, split where PyTorch splits; compared at sampled indices.
+TEST(Factory, LargeRangesMatchTorchOnTwoThreads) {
+  golden::File g("factory");
+  int saved = get_num_threads();
+  set_num_threads(2);
+  Tensor idx = g["big_sample_idx"];
+  auto sample = [&](const Tensor& t) {
+    Tensor out = empty({idx.numel()}, t.dtype());
+    for (int64_t i = 0; i < idx.numel(); ++i) out.as_strided({}, {}, i).copy_(at(t, {at(idx, {i}).item<int64_t>()}));
+    return out;
+  };
+  Tensor a32 = arange(-3.3, 3696.7, 0.037);
+  ASSERT_EQ(a32.numel(), 100000);
+  EXPECT_TRUE(same(sample(a32), g["arange_big_f32"]));
+  EXPECT_TRUE(same(sample(arange(-3.3, 3696.7, 0.037, kFloat64)), g["arange_big_f64"]));
+  EXPECT_TRUE(same(sample(linspace(-7.77, 13.3, 100000)), g["linspace_big_f32"]));
+  EXPECT_TRUE(same(sample(linspace(-7.77, 13.3, 100000, kBFloat16)), g["linspace_big_bf16"]));
+  set_num_threads(saved);
+}
+
 TEST(Factory, RangeMatchesTorch) {
   golden::File g("factory");
   EXPECT_TRUE(same(range(1, 4), g["range_1_4"]));

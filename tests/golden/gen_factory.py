@@ -39,6 +39,17 @@ T["arange_1000_f32"] = torch.arange(0, 1, 0.001)
 T["arange_neg_f32"] = torch.arange(3.0, -7.3, -0.11)
 T["arange_neg_f64"] = torch.arange(3.0, -7.3, -0.11, dtype=torch.float64)
 
+# Above 32768 elements both libraries split the fill across threads at the same boundaries for the same
+# thread count; the test pins 2 threads like this script. Samples keep the file small: every 97th element
+# and the elements around the split.
+torch.set_num_threads(2)
+SAMPLE = sorted(set(range(0, 100000, 97)) | set(range(49960, 50040)))
+T["big_sample_idx"] = torch.tensor(SAMPLE)
+T["arange_big_f32"] = torch.arange(-3.3, 3696.7, 0.037)[SAMPLE]
+T["arange_big_f64"] = torch.arange(-3.3, 3696.7, 0.037, dtype=torch.float64)[SAMPLE]
+T["linspace_big_f32"] = torch.linspace(-7.77, 13.3, 100000)[SAMPLE]
+T["linspace_big_bf16"] = torch.linspace(-7.77, 13.3, 100000, dtype=torch.bfloat16)[SAMPLE]
+
 # torch.range (inclusive, default dtype)
 T["range_1_4"] = torch.range(1, 4)
 T["range_0_1_01"] = torch.range(0, 1, 0.1)
