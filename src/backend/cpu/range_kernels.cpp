@@ -18,7 +18,9 @@
 namespace ember::kernels {
 namespace {
 
-constexpr int64_t kGrain = 32768;  // PyTorch's GRAIN_SIZE: below it PyTorch fills on one thread
+// PyTorch's GRAIN_SIZE. core::parallel_for splits work into the same chunks as at::parallel_for, and the
+// vector blocks start at each chunk's start, so results match PyTorch's for the same thread count.
+constexpr int64_t kGrain = 32768;
 
 template <class T>
 constexpr bool is_reduced_v = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
