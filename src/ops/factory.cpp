@@ -1,52 +1,130 @@
-// Factories: allocation with TensorOptions, from_blob, and ember::tensor from nested lists.
+// Factories: allocation with TensorOptions, the *_like family, and from_blob.
+#include <algorithm>
+#include <numeric>
+
 #include <ember/ops/factory.h>
 
+#include "ops/factory_util.h"
 #include "ops/ops.h"
 
 namespace ember {
 
-namespace {
-Tensor finish(Tensor t, const TensorOptions& o) {
+namespace ops {
+
+Tensor finish_factory(Tensor t, const TensorOptions& o) {
   if (o.requires_grad()) t.requires_grad_(true);
   return t;
 }
+
+}  // namespace ops
+
+namespace {
+
+// PyTorch's is_non_overlapping_and_dense: the elements fill their span exactly once in some dim order.
+bool non_overlapping_and_dense(IntArrayRef sizes, IntArrayRef strides) {
+  size_t n = sizes.size();
+  if (n == 1) return sizes[0] < 2 || strides[0] == 1;
+  std::vector<size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  std::sort(perm.begin(), perm.end(), [&](size_t a, size_t b) {
+    if (sizes[a] < 2) return false;
+    if (sizes[b] < 2) return true;
+    return strides[a] < strides[b];
+  });
+  int64_t required = 1;
+  for (size_t d : perm) {
+    if (sizes[d] < 2) return true;
+    if (strides[d] != required) return false;
+    required *= sizes[d];
+  }
+  return true;
+}
+
+// PyTorch's infer_dense_strides: dense strides that keep the input's dimension order (a stable insertion
+// sort by stride, zero strides staying in place).
+DimVector dense_strides_like(IntArrayRef sizes, IntArrayRef strides) {
+  int n = int(sizes.size());
+  std::vector<int> perm(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) perm[size_t(i)] = n - 1 - i;
+  auto should_swap = [&](int d0, int d1) {
+    int64_t s0 = strides[size_t(d0)], s1 = strides[size_t(d1)];
+    if (s0 == 0 || s1 == 0) return 0;
+    if (s0 != s1) return s0 < s1 ? -1 : 1;
+    return sizes[size_t(d0)] > sizes[size_t(d1)] ? 1 : 0;
+  };
+  for (int i = 1; i < n; ++i) {
+    int d1 = i;
+    for (int d0 = i - 1; d0 >= 0; --d0) {
+      int c = should_swap(perm[size_t(d0)], perm[size_t(d1)]);
+      if (c > 0) {
+        std::swap(perm[size_t(d0)], perm[size_t(d1)]);
+        d1 = d0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+  DimVector out(sizes.size());
+  int64_t stride = 1;
+  for (int d : perm) {
+    out[size_t(d)] = stride;
+    if (sizes[size_t(d)] > 1) stride *= sizes[size_t(d)];
+  }
+  return out;
+}
+
 TensorOptions like(const Tensor& t, const TensorOptions& o) {
   TensorOptions r = o.has_dtype() ? o : o.dtype(t.dtype());
   return r.device(t.device());
 }
+
+Tensor empty_in_layout_of(const Tensor& t, const TensorOptions& o) {
+  if (non_overlapping_and_dense(t.sizes(), t.strides())) return empty_strided(t.sizes(), t.strides(), o);
+  return empty_strided(t.sizes(), dense_strides_like(t.sizes(), t.strides()), o);
+}
+
 }  // namespace
 
-Tensor empty(IntArrayRef size, const TensorOptions& o) { return finish(ops::empty(size, o.dtype(), o.device()), o); }
+Tensor empty(IntArrayRef size, const TensorOptions& o) {
+  return ops::finish_factory(ops::empty(size, o.dtype(), o.device()), o);
+}
 Tensor empty_strided(IntArrayRef size, IntArrayRef stride, const TensorOptions& o) {
   EMBER_CHECK(size.size() == stride.size(), "mismatch in length of strides and shape");
-  return finish(ops::empty_strided(size, stride, o.dtype(), o.device()), o);
+  return ops::finish_factory(ops::empty_strided(size, stride, o.dtype(), o.device()), o);
 }
 Tensor full(IntArrayRef size, const Scalar& value, const TensorOptions& o) {
   DType dt = o.has_dtype() ? o.dtype() : value.type();
   Tensor t = ops::empty(size, dt, o.device());
   ops::fill_(t, value);
-  return finish(t, o);
+  return ops::finish_factory(t, o);
 }
 Tensor zeros(IntArrayRef size, const TensorOptions& o) { return full(size, 0, o.dtype(o.dtype())); }
 Tensor ones(IntArrayRef size, const TensorOptions& o) { return full(size, 1, o.dtype(o.dtype())); }
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& o) { return full({}, value, o.dtype(o.dtype())); }
-Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty(t.sizes(), like(t, o)); }
-Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return zeros(t.sizes(), like(t, o)); }
-Tensor ones_like(const Tensor& t, const TensorOptions& o) { return ones(t.sizes(), like(t, o)); }
-Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) { return full(t.sizes(), v, like(t, o)); }
+
+Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty_in_layout_of(t, like(t, o)); }
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
+  TensorOptions lo = like(t, o);
+  Tensor r = empty_in_layout_of(t, lo.requires_grad(false));
+  ops::fill_(r, v);
+  return ops::finish_factory(r, lo);
+}
+Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return full_like(t, 0, o); }
+Tensor ones_like(const Tensor& t, const TensorOptions& o) { return full_like(t, 1, o); }
 
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, std::function<void(void*)> deleter,
                  const TensorOptions& o) {
   EMBER_CHECK(sizes.size() == strides.size(), "from_blob: mismatch in length of strides and shape");
   int64_t extent = 1;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    EMBER_CHECK(sizes[i] >= 0, "from_blob: negative size ", sizes[i]);
-    if (sizes[i] == 0) extent = 0;
+  for (int64_t s : sizes) {
+    EMBER_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes);
+    if (s == 0) extent = 0;
   }
-  if (extent) for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
+  if (extent)
+    for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
   DType dt = o.dtype();
   auto storage = std::make_shared<StorageImpl>(data, size_t(extent) * element_size(dt), o.device(), std::move(deleter));
-  return finish(Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, sizes, strides, 0)), o);
+  return ops::finish_factory(Tensor(std::make_shared<TensorImpl>(std::move(storage), dt, sizes, strides, 0)), o);
 }
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& o) {
   return from_blob(data, sizes, strides, nullptr, o);
@@ -56,53 +134,6 @@ Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& o) {
 }
 Tensor from_blob(void* data, IntArrayRef sizes, std::function<void(void*)> deleter, const TensorOptions& o) {
   return from_blob(data, sizes, contiguous_strides(sizes), std::move(deleter), o);
-}
-
-TensorDataContainer::TensorDataContainer(std::initializer_list<TensorDataContainer> l) : children_(l) {
-  init_from_children();
-}
-
-void TensorDataContainer::init_from_children() {
-  sizes_ = {int64_t(children_.size())};
-  dtype_ = kBool;
-  for (size_t i = 0; i < children_.size(); ++i) {
-    const auto& c = children_[i];
-    if (i == 0) {
-      for (int64_t s : c.sizes()) sizes_.push_back(s);
-    } else {
-      EMBER_CHECK(c.sizes().equals(children_[0].sizes()) && c.is_scalar() == children_[0].is_scalar(),
-                  "Expected all sub-lists to have sizes: ", children_[0].sizes(), " (e.g. ", children_[0].sizes(),
-                  "), but got sub-list with sizes: ", c.sizes());
-    }
-    DType cd = c.is_scalar() ? c.scalar().type() : c.inferred_dtype();
-    dtype_ = i == 0 ? cd : promote_types(dtype_, cd);
-  }
-  if (children_.empty()) dtype_ = get_default_dtype();
-}
-
-namespace {
-void fill_flat(const TensorDataContainer& c, std::vector<Scalar>& out) {
-  if (c.is_scalar()) {
-    out.push_back(c.scalar());
-    return;
-  }
-  for (const auto& ch : c.children()) fill_flat(ch, out);
-}
-}  // namespace
-
-Tensor tensor(const TensorDataContainer& data, const TensorOptions& o) {
-  DType dt = o.has_dtype() ? o.dtype() : data.is_scalar() ? data.scalar().type() : data.inferred_dtype();
-  std::vector<Scalar> flat;
-  fill_flat(data, flat);
-  IntArrayRef sizes = data.is_scalar() ? IntArrayRef() : data.sizes();
-  Tensor t = ops::empty(sizes, dt, Device(kCPU));
-  // Fill element by element through 0-dim views: values pass through the same casts as fill_.
-  for (size_t i = 0; i < flat.size(); ++i) {
-    Tensor e = ops::make_view(t, {}, {}, int64_t(i));
-    ops::fill_(e, flat[i]);
-  }
-  if (o.device() != Device(kCPU)) t = t.to(o.device());
-  return finish(t, o);
 }
 
 }  // namespace ember
