@@ -156,7 +156,7 @@ Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor
 
 Tensor masked_select(const Tensor& self, const Tensor& mask) {
   EMBER_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
-  DimVector shape = dispatch::TensorIterator::broadcast_shapes(self.sizes(), mask.sizes());
+  DimVector shape = dispatch::TensorIterator::broadcast_shapes(mask.sizes(), self.sizes());
   Tensor s = expand(self, shape), m = expand(mask, shape);
   if (shape.empty()) {
     s = make_view(s, {1}, {1}, s.storage_offset());

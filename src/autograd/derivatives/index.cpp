@@ -16,6 +16,12 @@ using autograd::sum_to;
 namespace {
 Tensor zeros_of(IntArrayRef sizes, const Tensor& like) { return zeros(sizes, TensorOptions(like.dtype())); }
 bool grad_enabled_for(const Tensor& t) { return GradMode::is_enabled() && t.defined() && t.requires_grad(); }
+// index_fill accepts negative indices, index_select (in its backward) does not: wrap them once.
+Tensor wrapped(const Tensor& index, int64_t size) {
+  Tensor idx = ops::owned_int64(index);
+  ops::wrap_indices(idx, size, true);
+  return idx;
+}
 }  // namespace
 
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
@@ -172,7 +178,9 @@ Tensor index_fill(const Tensor& self, int64_t dim, const Tensor& index, const Te
   Tensor out = ops::clone(self);
   ops::index_fill_(out, dim, index, value.item());
   if (autograd::any_requires_grad({&self, &value}))
-    record("IndexFillBackward1", {&out}, {&self, &value}, [dim, index](autograd::Node& n, const tensor_list& g) -> tensor_list {
+    record("IndexFillBackward1", {&out}, {&self, &value},
+           [dim, index = wrapped(index, self.dim() == 0 ? 1 : self.size(dim))](autograd::Node& n,
+                                                                               const tensor_list& g) -> tensor_list {
       tensor_list r(2);
       if (n.should_compute_output(0)) r[0] = g[0].index_fill(dim, index, 0);
       if (n.should_compute_output(1)) r[1] = g[0].index_select(dim, index).sum();
