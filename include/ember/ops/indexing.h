@@ -8,9 +8,9 @@
 
 namespace ember::indexing {
 
-struct NoneIndex {};
+// As in libtorch, None is std::nullopt: it is both an unset Slice bound and the None index.
+inline constexpr std::nullopt_t None = std::nullopt;
 struct EllipsisIndex {};
-inline constexpr NoneIndex None{};
 inline constexpr EllipsisIndex Ellipsis{};
 
 // A slice start:stop:step; an unset bound (None) means the start or end of the dimension.
@@ -30,8 +30,7 @@ class Slice {
 class TensorIndex {
  public:
   enum class Kind { None, Ellipsis, Integer, Boolean, Slice, Tensor };
-  TensorIndex(NoneIndex) : kind_(Kind::None) {}                      // NOLINT: implicit like libtorch
-  TensorIndex(std::nullopt_t) : kind_(Kind::None) {}                 // NOLINT
+  TensorIndex(std::nullopt_t) : kind_(Kind::None) {}                 // NOLINT: implicit like libtorch
   TensorIndex(EllipsisIndex) : kind_(Kind::Ellipsis) {}              // NOLINT
   TensorIndex(const char* s);                                        // NOLINT: "..." is Ellipsis
   template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>

@@ -66,6 +66,8 @@ Sliced apply_slicing(const Tensor& self, ArrayRef<TensorIndex> indices) {
       specified += is_mask(t) ? t.dim() : 1;
     }
   }
+  // PyTorch's single-integer fast path reports this before counting indices.
+  if (self.dim() == 0 && indices.size() == 1 && indices[0].is_integer()) ops::select(self, 0, indices[0].integer(), 0);
   EMBER_CHECK_INDEX(specified <= self.dim(), "too many indices for tensor of dimension ", self.dim());
   Sliced s{self, {}};
   int64_t dim = 0, real_dim = 0;
