@@ -3,6 +3,8 @@
 #include "golden.h"
 
 using namespace ember;
+using indexing::None;
+using indexing::Slice;
 
 namespace {
 
@@ -240,12 +242,25 @@ TEST(Index, Gradcheck) {
   check([&](const tensor_list& a) { return tensor_list{a[0].scatter(0, unique, a[1])}; }, {x, src});
   check([&](const tensor_list& a) { return tensor_list{a[0].scatter(0, I.scatter, 2.0)}; }, {x});
   check([&](const tensor_list& a) { return tensor_list{a[0].scatter_add(0, I.scatter, a[1])}; }, {x, src});
-  for (const char* red : {"sum", "mean", "amax", "amin"})
+  for (const char* red : {"sum", "mean", "amax", "amin", "prod"})
     for (bool inc : {true, false}) {
       SCOPED_TRACE(std::string(red) + (inc ? " include_self" : ""));
       EXPECT_TRUE(gradcheck([&](const tensor_list& a) { return tensor_list{a[0].scatter_reduce(0, I.scatter, a[1], red, inc)}; },
                             {x, src}));
     }
+  // prod with a zero in src: the slot's other factors still get a gradient.
+  Tensor src0 = noncontig({2, 4}, 2.0).detach().clone();
+  src0.index_put_({0, 1}, 0.0);
+  src0.requires_grad_(true);
+  for (bool inc : {true, false})
+    EXPECT_TRUE(gradcheck([&](const tensor_list& a) { return tensor_list{a[0].scatter_reduce(0, I.scatter, a[1], "prod", inc)}; },
+                          {x, src0}));
+  // Inputs sliced with a step and expanded.
+  Tensor big = noncontig({6, 4});
+  check([&](const tensor_list& a) { return tensor_list{a[0].index({Slice(None, None, 2)}).index_select(1, I.sel)}; },
+        {big});
+  check([&](const tensor_list& a) { return tensor_list{a[0].index({Slice(1, None, 2)}).scatter_add(0, I.scatter, a[1])}; },
+        {big, src});
   Tensor s3 = noncontig({3, 4}, 0.5);
   check([&](const tensor_list& a) { return tensor_list{a[0].index_add(0, I.sel, a[1], 1.5)}; }, {x, s3});
   Tensor s2 = noncontig({2, 4}, 0.5);

@@ -118,8 +118,18 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
                gs = self_is * distributed;
                gsrc = src_is * distributed.gather(dim, index);
              } else {
-               throw NotImplementedError("the derivative for 'scatter_reduce' with reduce='" + red +
-                                         "' is not implemented.");
+               // prod, as PyTorch: products that leave one factor out, computed without dividing by a zero.
+               Tensor result = out_.unpack(n.shared_from_this());
+               Tensor self_zero = (s == 0).to(grad.dtype());
+               Tensor masked_self = s * (1 - self_zero) + self_zero;
+               gs = grad * masked_self.scatter_reduce(dim, index, sv, "prod", include_self) / masked_self;
+               Tensor src_zero = (sv == 0).to(grad.dtype());
+               Tensor zeros_per_slot = zeros_like(s).scatter_add(dim, index, src_zero).gather(dim, index);
+               Tensor single_zero = src_zero * (zeros_per_slot == 1).to(grad.dtype());
+               Tensor masked_src = sv * (1 - single_zero) + single_zero;
+               Tensor without_zero = (grad * s.scatter_reduce(dim, index, masked_src, "prod", include_self)).gather(dim, index);
+               Tensor divided = (grad * result).gather(dim, index) / (sv * (1 - src_zero) + src_zero);
+               gsrc = single_zero * without_zero + (1 - single_zero) * divided;
              }
              if (!include_self) gs = gs.scatter(dim, index, 0);
              tensor_list r(2);
