@@ -10,25 +10,39 @@
 
 namespace ember::ops {
 
-Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides) {
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
+                       const Tensor& extra, int64_t extra_scale) {
   Tensor out = empty(sizes, kInt64, Device(kCPU));
   static auto& k = dispatch::slot("index_strided_offsets");
-  dispatch::kernel<dispatch::IndexStridedOffsetsKernel>(k, kCPU)(out, strides);
+  dispatch::kernel<dispatch::IndexStridedOffsetsKernel>(k, kCPU)(out, strides, remap_dim, remap, extra, extra_scale);
   return out;
 }
 
-Tensor owned_int64(const Tensor& index) {
-  Tensor c = contiguous(cast(index, kInt64));
-  return c.storage() == index.storage() ? clone(c) : c;
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides) {
+  return strided_offsets(sizes, strides, -1, Tensor(), Tensor(), 0);
 }
+
+Tensor mask_offsets(const Tensor& mask, IntArrayRef strides) {
+  static auto& k = dispatch::slot("index_mask_offsets");
+  return dispatch::kernel<dispatch::IndexMaskOffsetsKernel>(k, mask.device().type())(contiguous(mask), strides);
+}
+
+Tensor as_int64(const Tensor& index) { return contiguous(cast(index, kInt64)); }
 
 std::optional<int64_t> wrap_indices(Tensor& idx, int64_t size, bool allow_negative) {
   if (idx.numel() == 0) return std::nullopt;
   int64_t bad = 0;
-  static auto& k = dispatch::slot("index_wrap");
-  if (dispatch::kernel<dispatch::IndexWrapKernel>(k, idx.device().type())(idx, size, allow_negative, bad))
-    return std::nullopt;
-  return bad;
+  bool has_negative = false;
+  static auto& check = dispatch::slot("index_check");
+  if (!dispatch::kernel<dispatch::IndexCheckKernel>(check, idx.device().type())(idx, size, allow_negative, bad,
+                                                                                has_negative))
+    return bad;
+  if (has_negative) {
+    idx = clone(idx);
+    static auto& wrap = dispatch::slot("index_wrap");
+    dispatch::kernel<dispatch::IndexWrapKernel>(wrap, idx.device().type())(idx, size);
+  }
+  return std::nullopt;
 }
 
 Tensor gather_offsets(const Tensor& src, const Tensor& offsets) {
@@ -68,27 +82,19 @@ void check_index_dtype(const Tensor& index, const char* op, bool allow_int32) {
   EMBER_CHECK(ok, op, "(): Expected dtype int64 for index");
 }
 
-// Offsets into `self` of index_select's result: self's walk with dim `dim` replaced by `idx` (wrapped).
+// Offsets into `self` of index_select's result: self's walk with dim `dim` read through `idx` (wrapped).
 Tensor select_offsets(const Tensor& self, int64_t dim, const Tensor& idx) {
-  DimVector base_sizes(self.sizes());
-  base_sizes[size_t(dim)] = 1;
-  Tensor base = strided_offsets(base_sizes, self.strides());
-  DimVector col(size_t(self.dim()), 1), col_strides(size_t(self.dim()), 0);
-  col[size_t(dim)] = idx.numel();
-  col_strides[size_t(dim)] = 1;
-  Tensor along = ops::mul(make_view(idx, col, col_strides, idx.storage_offset()),
-                     scalar_tensor(self.strides()[size_t(dim)], kInt64, Device(kCPU)));
-  return ops::add(base, along, 1);
+  DimVector sizes(self.sizes());
+  sizes[size_t(dim)] = idx.numel();
+  return strided_offsets(sizes, self.strides(), dim, idx, Tensor(), 0);
 }
 
 // Offsets into `self` of the elements gather/scatter address: index's walk over self, with dim `dim`
 // taken from the index values.
 Tensor along_dim_offsets(const Tensor& self, int64_t dim, const Tensor& idx) {
   DimVector st(self.strides());
-  int64_t dim_stride = st[size_t(dim)];
   st[size_t(dim)] = 0;
-  Tensor base = strided_offsets(idx.sizes(), st);
-  return ops::add(base, ops::mul(idx, scalar_tensor(dim_stride, kInt64, Device(kCPU))), 1);
+  return strided_offsets(idx.sizes(), st, -1, Tensor(), idx, self.strides()[size_t(dim)]);
 }
 
 std::string shape_str(IntArrayRef s) { return detail::str(s); }
@@ -121,7 +127,7 @@ void check_gather_shapes(const Tensor& self, int64_t dim, const Tensor& index, c
 }
 
 Tensor checked_along_dim_index(const Tensor& self, int64_t dim, const Tensor& index) {
-  Tensor idx = owned_int64(as_1d(index));
+  Tensor idx = as_int64(as_1d(index));
   if (auto bad = wrap_indices(idx, as_1d(self).size(dim), false))
     throw Error(detail::str("index ", *bad, " is out of bounds for dimension ", dim, " with size ",
                             as_1d(self).size(dim)));
@@ -153,7 +159,7 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   check_index_dtype(index, "index_select", true);
   dim = maybe_wrap_dim(dim, self.dim());
   Tensor s = as_1d(self);
-  Tensor idx = owned_int64(index.dim() == 0 ? as_1d(index) : index);
+  Tensor idx = as_int64(index.dim() == 0 ? as_1d(index) : index);
   EMBER_CHECK_INDEX(!wrap_indices(idx, s.size(dim), false), "index out of range in self");
   Tensor out = gather_offsets(s, select_offsets(s, dim, idx));
   return self.dim() == 0 ? make_view(out, {}, {}, 0) : out;
@@ -247,7 +253,7 @@ Tensor checked_source_index(const char* op, const Tensor& self, int64_t dim, con
   for (int64_t d = 0; shapes_ok && d < s.dim(); ++d) shapes_ok = d == dim || s.size(d) == src.size(d);
   EMBER_CHECK(shapes_ok, op, "(): Source/destination tensor must have same slice shapes. Destination slice shape: ",
               self.sizes(), " at dimension ", dim, " and source slice shape: ", source.sizes(), " at dimension 0.");
-  Tensor idx = owned_int64(as_1d(index));
+  Tensor idx = as_int64(as_1d(index));
   if (auto bad = wrap_indices(idx, s.size(dim), negative_wraps)) {
     if (std::string_view(op) == "index_add_") throw IndexError("index out of range in self");
     throw IndexError(detail::str(op, "(): index ", *bad, " is out of bounds for dimension ", dim, " with size ",
@@ -286,7 +292,7 @@ Tensor& index_fill_(Tensor& self, int64_t dim, const Tensor& index, const Scalar
   EMBER_CHECK_INDEX(index.dtype() == kInt64, "index_fill_(): Expected dtype int64 for index.");
   EMBER_CHECK_INDEX(index.dim() <= 1, "index_fill_(): Index is supposed to be a vector");
   Tensor s = as_1d(self);
-  Tensor idx = owned_int64(as_1d(index));
+  Tensor idx = as_int64(as_1d(index));
   if (auto bad = wrap_indices(idx, s.size(dim), true))
     throw IndexError(detail::str("index ", *bad, " is out of bounds for dimension ", dim, " with size ", s.size(dim)));
   scatter_offsets(s, select_offsets(s, dim, idx), scalar_tensor(value, self.dtype(), self.device()), ScatterMode::Copy);

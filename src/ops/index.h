@@ -14,10 +14,17 @@ using dispatch::ScatterMode;
 // ---- building blocks: every index op is a gather or scatter by element offsets ----
 // int64 contiguous offsets of a walk over `sizes` with element `strides`.
 Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides);
-// A contiguous int64 copy of `index` that the caller owns (never `index`'s own storage).
-Tensor owned_int64(const Tensor& index);
-// Checks `idx` (from owned_int64) against [-size, size) (or [0, size)) and wraps negatives; returns the
-// first offending value on failure, leaving the check's error wording to the op.
+// The same walk with dim `remap_dim` read through `remap` and/or `extra * extra_scale` added (see
+// IndexStridedOffsetsKernel), in one pass.
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
+                       const Tensor& extra, int64_t extra_scale);
+// Offsets under `strides` of the true elements of a bool mask, in row-major order.
+Tensor mask_offsets(const Tensor& mask, IntArrayRef strides);
+// `index` as a contiguous int64 tensor (`index` itself when it already is one).
+Tensor as_int64(const Tensor& index);
+// Checks `idx` (from as_int64) against [-size, size) (or [0, size)); returns the first offending value on
+// failure, leaving the error wording to the op. Negative values are wrapped in a copy that replaces `idx`,
+// so the caller's index tensor is never written.
 std::optional<int64_t> wrap_indices(Tensor& idx, int64_t size, bool allow_negative);
 // src.data[offsets] with offsets' shape, contiguous.
 Tensor gather_offsets(const Tensor& src, const Tensor& offsets);

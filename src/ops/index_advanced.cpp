@@ -77,7 +77,7 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   std::vector<Tensor> idx;
   for (int64_t d = 0; d < nd; ++d) {
     if (!expanded[size_t(d)].defined()) continue;
-    Tensor w = owned_int64(expanded[size_t(d)]);
+    Tensor w = as_int64(expanded[size_t(d)]);
     if (auto bad = wrap_indices(w, self.size(d), true))
       throw IndexError(detail::str("index ", *bad, " is out of bounds for dimension ", idx.size(), " with size ",
                                    self.size(d)));
@@ -157,12 +157,8 @@ Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor
 Tensor masked_select(const Tensor& self, const Tensor& mask) {
   EMBER_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
   DimVector shape = dispatch::TensorIterator::broadcast_shapes(mask.sizes(), self.sizes());
-  Tensor s = expand(self, shape), m = expand(mask, shape);
-  if (shape.empty()) {
-    s = make_view(s, {1}, {1}, s.storage_offset());
-    m = make_view(m, {1}, {1}, m.storage_offset());
-  }
-  return ops::index(s, {m});
+  Tensor s = expand(self, shape);
+  return gather_offsets(s, mask_offsets(expand(mask, shape), s.strides()));
 }
 
 Tensor& masked_scatter_(Tensor& self, const Tensor& mask, const Tensor& source) {
@@ -170,23 +166,18 @@ Tensor& masked_scatter_(Tensor& self, const Tensor& mask, const Tensor& source) 
               dtype_title(mask.dtype()));
   EMBER_CHECK(self.dtype() == source.dtype(), "masked_scatter: expected self and source to have same dtypes but got",
               dtype_title(self.dtype()), " and ", dtype_title(source.dtype()));
-  Tensor m = expand(mask, self.sizes());
-  Tensor s = self.dim() == 0 ? make_view(self, {1}, {1}, self.storage_offset()) : self;
-  if (self.dim() == 0) m = make_view(m, {1}, {1}, m.storage_offset());
-  Tensor coords = ops::nonzero(m);
-  int64_t n = coords.size(0);
+  Tensor offsets = mask_offsets(expand(mask, self.sizes()), self.strides());
+  int64_t n = offsets.numel();
   EMBER_CHECK(source.numel() >= n, "Number of elements of source < number of ones in mask");
-  OptionalTensorList cols;
-  for (int64_t j = 0; j < m.dim(); ++j) cols.emplace_back(column(coords, j));
   Tensor src = contiguous(source);
-  ops::index_put_(s, cols, make_view(src, {n}, {1}, src.storage_offset()), false);
+  scatter_offsets(self, offsets, make_view(src, {n}, {1}, src.storage_offset()), ScatterMode::Copy);
   return self;
 }
 
 Tensor take(const Tensor& self, const Tensor& index) {
   EMBER_CHECK(index.dtype() == kInt64, "take(): Expected a long tensor for index, but got ",
               dtype_title(index.dtype()));
-  Tensor idx = owned_int64(index);
+  Tensor idx = as_int64(index);
   if (auto bad = wrap_indices(idx, self.numel(), true))
     throw IndexError(detail::str("out of range: tried to access index ", *bad, " on a tensor of ", self.numel(),
                                  " elements."));

@@ -197,6 +197,12 @@ TEST(Index, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<Error>([&] { nn::functional::one_hot(zeros({0}, kInt64)); },
                       "Can not infer total number of classes from empty tensor.");
   EXPECT_TRUE(golden::close(t, before));
+  // Negative indices are wrapped in a copy: the caller's index tensor is not written.
+  Tensor neg = i64({-1, 0});
+  index(t, {neg});
+  t.take(neg);
+  t.index_fill(0, neg, 1.0);
+  EXPECT_TRUE(golden::close(neg, i64({-1, 0})));
 }
 
 TEST(Index, DuplicateAccumulationIsDeterministic) {

@@ -18,7 +18,7 @@ Tensor zeros_of(IntArrayRef sizes, const Tensor& like) { return zeros(sizes, Ten
 bool grad_enabled_for(const Tensor& t) { return GradMode::is_enabled() && t.defined() && t.requires_grad(); }
 // index_fill accepts negative indices, index_select (in its backward) does not: wrap them once.
 Tensor wrapped(const Tensor& index, int64_t size) {
-  Tensor idx = ops::owned_int64(index);
+  Tensor idx = ops::as_int64(index);
   ops::wrap_indices(idx, size, true);
   return idx;
 }

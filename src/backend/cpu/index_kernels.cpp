@@ -18,42 +18,62 @@ namespace {
 
 constexpr int64_t kGrain = 32768;
 
-void strided_offsets_kernel(Tensor& out, IntArrayRef strides) {
+void strided_offsets_kernel(Tensor& out, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
+                            const Tensor& extra, int64_t extra_scale) {
   int64_t* dst = out.data_ptr<int64_t>();
   IntArrayRef sizes = out.sizes();
   int64_t nd = int64_t(sizes.size());
   if (out.numel() == 0) return;
+  const int64_t* map = remap.defined() ? remap.data_ptr<int64_t>() : nullptr;
+  const int64_t* add = extra.defined() ? extra.data_ptr<int64_t>() : nullptr;
   if (nd == 0) {
-    dst[0] = 0;
+    dst[0] = add ? add[0] * extra_scale : 0;
     return;
   }
   int64_t inner = sizes[size_t(nd - 1)], inner_stride = strides[size_t(nd - 1)];
+  bool inner_mapped = map && remap_dim == nd - 1;
   int64_t rows = out.numel() / inner;
   core::parallel_for(0, rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t base = 0, rem = r;
       for (int64_t d = nd - 2; d >= 0; --d) {
-        base += (rem % sizes[size_t(d)]) * strides[size_t(d)];
+        int64_t c = rem % sizes[size_t(d)];
         rem /= sizes[size_t(d)];
+        base += (map && d == remap_dim ? map[c] : c) * strides[size_t(d)];
       }
       int64_t* row = dst + r * inner;
-      for (int64_t i = 0; i < inner; ++i) row[i] = base + i * inner_stride;
+      if (inner_mapped) {
+        for (int64_t i = 0; i < inner; ++i) row[i] = base + map[i] * inner_stride;
+      } else {
+        for (int64_t i = 0; i < inner; ++i) row[i] = base + i * inner_stride;
+      }
+      if (add) {
+        const int64_t* a = add + r * inner;
+        for (int64_t i = 0; i < inner; ++i) row[i] += a[i] * extra_scale;
+      }
     }
   });
 }
 
-bool wrap_kernel(Tensor& idx, int64_t size, bool allow_negative, int64_t& bad) {
-  int64_t* p = idx.data_ptr<int64_t>();
+bool check_kernel(const Tensor& idx, int64_t size, bool allow_negative, int64_t& bad, bool& has_negative) {
+  const int64_t* p = idx.data_ptr<int64_t>();
   int64_t n = idx.numel();
   int64_t lo = allow_negative ? -size : 0;
-  for (int64_t i = 0; i < n; ++i)
+  has_negative = false;
+  for (int64_t i = 0; i < n; ++i) {
     if (p[i] < lo || p[i] >= size) {
       bad = p[i];
       return false;
     }
-  for (int64_t i = 0; i < n; ++i)
-    if (p[i] < 0) p[i] += size;
+    has_negative |= p[i] < 0;
+  }
   return true;
+}
+
+void wrap_kernel(Tensor& idx, int64_t size) {
+  int64_t* p = idx.data_ptr<int64_t>();
+  for (int64_t i = 0; i < idx.numel(); ++i)
+    if (p[i] < 0) p[i] += size;
 }
 
 template <size_t N>
@@ -119,7 +139,9 @@ void scatter_kernel(Tensor& dst, const Tensor& offsets, const Tensor& values, di
   });
 }
 
-Tensor nonzero_kernel(const Tensor& self) {
+// Walks a contiguous tensor once to count its non-zeros and once to emit, for each, either its
+// coordinates (coords) or its offset under `strides`.
+Tensor nonzero_walk(const Tensor& self, bool coords, IntArrayRef strides) {
   int64_t nd = self.dim(), n = self.numel();
   return visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -130,22 +152,32 @@ Tensor nonzero_kernel(const Tensor& self) {
     };
     int64_t count = 0;
     for (int64_t i = 0; i < n; ++i) count += nonzero(p[i]);
-    Tensor out = empty({count, nd}, TensorOptions(kInt64));
+    Tensor out = coords ? empty({count, nd}, TensorOptions(kInt64)) : empty({count}, TensorOptions(kInt64));
     int64_t* o = out.data_ptr<int64_t>();
     std::vector<int64_t> coord(size_t(nd), 0);
+    int64_t offset = 0;
     for (int64_t i = 0; i < n; ++i) {
       if (nonzero(p[i])) {
-        std::copy(coord.begin(), coord.end(), o);
-        o += nd;
+        if (coords) {
+          std::copy(coord.begin(), coord.end(), o);
+          o += nd;
+        } else {
+          *o++ = offset;
+        }
       }
       for (int64_t d = nd - 1; d >= 0; --d) {
+        if (!coords) offset += strides[size_t(d)];
         if (++coord[size_t(d)] < self.sizes()[size_t(d)]) break;
+        if (!coords) offset -= coord[size_t(d)] * strides[size_t(d)];
         coord[size_t(d)] = 0;
       }
     }
     return out;
   });
 }
+
+Tensor nonzero_kernel(const Tensor& self) { return nonzero_walk(self, true, {}); }
+Tensor mask_offsets_kernel(const Tensor& mask, IntArrayRef strides) { return nonzero_walk(mask, false, strides); }
 
 void minmax_kernel(const Tensor& t, int64_t& mn, int64_t& mx) {
   const int64_t* p = t.data_ptr<int64_t>();
@@ -182,10 +214,12 @@ void mean_divide_kernel(Tensor& self, const Tensor& count) {
 }  // namespace
 
 EMBER_REGISTER_KERNEL("index_strided_offsets", kCPU, &strided_offsets_kernel);
+EMBER_REGISTER_KERNEL("index_check", kCPU, &check_kernel);
 EMBER_REGISTER_KERNEL("index_wrap", kCPU, &wrap_kernel);
 EMBER_REGISTER_KERNEL("index_gather", kCPU, &gather_kernel);
 EMBER_REGISTER_KERNEL("index_scatter", kCPU, &scatter_kernel);
 EMBER_REGISTER_KERNEL("index_nonzero", kCPU, &nonzero_kernel);
+EMBER_REGISTER_KERNEL("index_mask_offsets", kCPU, &mask_offsets_kernel);
 EMBER_REGISTER_KERNEL("index_minmax", kCPU, &minmax_kernel);
 EMBER_REGISTER_KERNEL("index_mean_divide", kCPU, &mean_divide_kernel);
 
