@@ -97,8 +97,6 @@ Tensor along_dim_offsets(const Tensor& self, int64_t dim, const Tensor& idx) {
   return strided_offsets(idx.sizes(), st, -1, Tensor(), idx, self.strides()[size_t(dim)]);
 }
 
-std::string shape_str(IntArrayRef s) { return detail::str(s); }
-
 // gather/scatter's shape rules: same number of dims, index no larger than self (apart from dim) and
 // than src.
 void check_gather_shapes(const Tensor& self, int64_t dim, const Tensor& index, const Tensor* src) {
@@ -117,13 +115,13 @@ void check_gather_shapes(const Tensor& self, int64_t dim, const Tensor& index, c
   if (!src) {
     for (int64_t d = 0; d < nd; ++d)
       EMBER_CHECK(d == dim || i.size(d) <= s.size(d), "Size does not match at dimension ", d, " expected index ",
-                  shape_str(index.sizes()), " to be smaller than self ", shape_str(self.sizes()),
+                  index.sizes(), " to be smaller than self ", self.sizes(),
                   " apart from dimension ", dim);
     return;
   }
-  EMBER_CHECK(self_ok && src_ok, "Expected index ", shape_str(index.sizes()), " to be smaller than self ",
-              shape_str(self.sizes()), " apart from dimension ", dim,
-              src_ok ? "" : detail::str(" and to be smaller size than src ", shape_str(src->sizes())));
+  EMBER_CHECK(self_ok && src_ok, "Expected index ", index.sizes(), " to be smaller than self ",
+              self.sizes(), " apart from dimension ", dim,
+              src_ok ? "" : detail::str(" and to be smaller size than src ", src->sizes()));
 }
 
 Tensor checked_along_dim_index(const Tensor& self, int64_t dim, const Tensor& index) {
@@ -134,9 +132,6 @@ Tensor checked_along_dim_index(const Tensor& self, int64_t dim, const Tensor& in
   return idx;
 }
 
-void check_same_dtype(const char* what, const Tensor& self, const Tensor& src) {
-  EMBER_CHECK(self.dtype() == src.dtype(), what);
-}
 
 Scalar reduce_identity(DType dt, std::string_view reduce) {
   if (reduce == "sum" || reduce == "mean") return 0;
@@ -184,7 +179,7 @@ ScatterMode scatter_reduce_mode(std::string_view reduce) {
 Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, ScatterMode mode, const char* op) {
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, op, false);
-  check_same_dtype(detail::str(op, "(): Expected self.dtype to be equal to src.dtype").c_str(), self, src);
+  EMBER_CHECK(self.dtype() == src.dtype(), op, "(): Expected self.dtype to be equal to src.dtype");
   check_gather_shapes(self, dim, index, &src);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor s = as_1d(self), sv = as_1d(src);
@@ -215,7 +210,7 @@ Tensor& scatter_reduce_(Tensor& self, int64_t dim, const Tensor& index, const Te
               "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, "scatter_reduce", false);
-  check_same_dtype("scatter_reduce(): Expected self.dtype to be equal to src.dtype", self, src);
+  EMBER_CHECK(self.dtype() == src.dtype(), "scatter_reduce(): Expected self.dtype to be equal to src.dtype");
   check_gather_shapes(self, dim, index, &src);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor s = as_1d(self), sv = as_1d(src);
