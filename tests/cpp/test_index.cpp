@@ -289,3 +289,43 @@ TEST(Index, Gradcheck) {
   Tensor xe = noncontig({1, 4});
   check([&](const tensor_list& a) { return tensor_list{a[0].expand({3, 4}).gather(0, I.gather)}; }, {xe});
 }
+
+TEST(Index, InPlaceFormsMatchOutOfPlace) {
+  golden::File g("index");
+  Idx I;
+  Tensor x = g["x_float64"], src = g["src_float64"];
+  auto same = [](Tensor a, const Tensor& b) { return golden::close(a, b, 0, 0); };
+  Tensor y = x.clone();
+  uint32_t v0 = y._version();
+  EXPECT_TRUE(same(y.scatter_(0, I.scatter, src), x.scatter(0, I.scatter, src)));
+  EXPECT_GT(y._version(), v0);
+  EXPECT_TRUE(same(x.clone().scatter_(0, I.scatter, 2.0, "multiply"), x.scatter(0, I.scatter, 2.0, "multiply")));
+  EXPECT_TRUE(same(x.clone().scatter_add_(0, I.scatter, src), x.scatter_add(0, I.scatter, src)));
+  EXPECT_TRUE(same(x.clone().scatter_reduce_(0, I.scatter, src, "amin", false),
+                   x.scatter_reduce(0, I.scatter, src, "amin", false)));
+  Tensor s3 = g["index_add_src_float64"];
+  EXPECT_TRUE(same(x.clone().index_add_(0, I.sel, s3, -1), x.index_add(0, I.sel, s3, -1)));
+  EXPECT_TRUE(same(x.clone().index_copy_(0, i64({2, 0}), src), x.index_copy(0, i64({2, 0}), src)));
+  EXPECT_TRUE(same(x.clone().index_fill_(1, i64({-1}), scalar_tensor(4.0, kFloat64)), x.index_fill(1, i64({3}), 4.0)));
+  Tensor m = g["masked_source_float64"];
+  EXPECT_TRUE(same(x.clone().masked_scatter_(I.mask, m), x.masked_scatter(I.mask, m)));
+  // A non-contiguous target is written through its strides.
+  Tensor base = zeros({4, 3}, kFloat64);
+  Tensor view = base.t();
+  index_put_(view, {i64({0, 2})}, ones({4}, kFloat64), true);
+  EXPECT_TRUE(same(base.index({indexing::Slice(), 0}), ones({4}, kFloat64)));
+  EXPECT_TRUE(same(base.index({indexing::Slice(), 1}), zeros({4}, kFloat64)));
+}
+
+TEST(Index, InPlaceGradcheck) {
+  Tensor x = noncontig({3, 4}), s3 = noncontig({3, 4}, 0.5), src = noncontig({2, 4});
+  Idx I;
+  auto fn = [&](const tensor_list& a) {
+    Tensor y = a[0] * 1.0;
+    y.index_add_(0, I.sel, a[1], 2.0);
+    y.scatter_add_(0, I.scatter, a[2]);
+    return tensor_list{y};
+  };
+  EXPECT_TRUE(autograd::gradcheck(fn, {x, s3, src}));
+  EXPECT_TRUE(autograd::gradgradcheck(fn, {x, s3, src}));
+}
