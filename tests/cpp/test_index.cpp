@@ -86,6 +86,11 @@ TEST(Index, ZeroSizeAndZeroDim) {
   Tensor e = zeros({0, 3});
   EXPECT_TRUE(golden::close(e.index_select(1, i64({2, 2})), g["e_index_select"]));
   EXPECT_TRUE(golden::close(e.nonzero(), g["e_nonzero"]));
+  EXPECT_TRUE(golden::close(e.gather(0, zeros({0, 2}, kInt64)), g["e_gather"]));
+  EXPECT_TRUE(golden::close(ones({2, 3}).scatter_add(0, zeros({0, 3}, kInt64), ones({0, 3})), g["e_scatter_add"]));
+  EXPECT_TRUE(golden::close(index_put(ones({2, 3}), {zeros({0}, kInt64)}, scalar_tensor(5.0)), g["e_index_put"]));
+  EXPECT_TRUE(golden::close(e.masked_select(zeros({0, 3}, kBool)), g["e_masked_select"]));
+  EXPECT_TRUE(golden::close(g["x_float32"].take_along_dim(tensor({{3, 0}}), 1), g["take_along_bcast"]));
   Tensor z = scalar_tensor(2.5);
   EXPECT_TRUE(golden::close(z.index_select(0, i64({0})), g["z_index_select"]));
   EXPECT_TRUE(golden::close(z.gather(0, scalar_tensor(0, kInt64)), g["z_gather"]));

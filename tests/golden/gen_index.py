@@ -91,6 +91,11 @@ T["z_scatter"] = z.scatter(0, torch.tensor(0), torch.tensor(7.0))
 T["z_nonzero"] = z.nonzero()
 T["z_take"] = z.take(torch.tensor([0, 0]))
 T["z_masked_select"] = z.masked_select(torch.tensor([True, False, True]))
+T["e_gather"] = e.gather(0, torch.zeros(0, 2, dtype=torch.long))
+T["e_scatter_add"] = torch.ones(2, 3).scatter_add(0, torch.zeros(0, 3, dtype=torch.long), torch.ones(0, 3))
+T["e_index_put"] = torch.ones(2, 3).index_put((torch.zeros(0, dtype=torch.long),), torch.tensor(5.0))
+T["e_masked_select"] = e.masked_select(torch.zeros(0, 3, dtype=torch.bool))
+T["take_along_bcast"] = base(torch.float32, (3, 4), 1).take_along_dim(torch.tensor([[3, 0]]), 1)
 T["argwhere"] = torch.tensor([[0, 1], [2, 0]]).argwhere()
 
 # one_hot.
