@@ -36,6 +36,8 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
     }
     const Tensor& t = *opt;
     if (t.dtype() == kBool || t.dtype() == kUInt8) {
+      // PyTorch asserts internally here; Tensor::index({mask}) handles a 0-dim mask by adding a dim.
+      EMBER_CHECK_INDEX(t.dim() > 0, "index(): a 0-dim bool index tensor needs the indexing syntax, t.index({mask})");
       int64_t start = int64_t(expanded.size());
       EMBER_CHECK_INDEX(start + t.dim() <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
                         " (got ", start + t.dim(), ")");
