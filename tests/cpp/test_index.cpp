@@ -186,7 +186,7 @@ TEST(Index, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<IndexError>([&] { index(t, {tensor({true, false, true})}); },
                            "The shape of the mask [3] at index 0 does not match the shape of the indexed tensor [2, 3] at "
                            "index 0");
-  expect_error<IndexError>([&] { index(t, {scalar_tensor(true)}); }, "a 0-dim bool index tensor");
+  expect_error<IndexError>([&] { index(t, {scalar_tensor(true, kBool)}); }, "a 0-dim bool index tensor");
   expect_error<IndexError>([&] { t.take(i64({10})); }, "out of range: tried to access index 10 on a tensor of 6 elements.");
   expect_error<IndexError>([&] { t.take(i64({-7})); }, "out of range: tried to access index -7 on a tensor of 6 elements.");
   expect_error<Error>([&] { t.take(i64({0}).to(kInt32)); }, "take(): Expected a long tensor for index, but got Int");
