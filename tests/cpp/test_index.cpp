@@ -335,3 +335,32 @@ TEST(Index, InPlaceGradcheck) {
   EXPECT_TRUE(autograd::gradcheck(fn, {x, s3, src}));
   EXPECT_TRUE(autograd::gradgradcheck(fn, {x, s3, src}));
 }
+
+TEST(Index, LargeInputsTakeTheThreadedPathsCorrectly) {
+  // Sizes above the kernels' grain, checked element by element against the formula that built them.
+  const int64_t R = 400, C = 300;
+  std::vector<double> xv;
+  std::vector<int64_t> iv;
+  for (int64_t i = 0; i < R; ++i)
+    for (int64_t j = 0; j < C; ++j) {
+      xv.push_back(double(i * 1000 + j));
+      iv.push_back((i * 7 + j * 3) % C);
+    }
+  Tensor x = tensor(xv, kFloat64).view({R, C}).t().contiguous().t();  // non-contiguous (R, C)
+  Tensor idx = tensor(iv).view({R, C});
+  Tensor g = x.gather(1, idx).contiguous();
+  Tensor s = x.index({indexing::Slice(), idx[0]}).contiguous();
+  const double* pg = g.data_ptr<double>();
+  const double* ps = s.data_ptr<double>();
+  bool ok = true;
+  for (int64_t i = 0; i < R && ok; ++i)
+    for (int64_t j = 0; j < C && ok; ++j) {
+      ok = pg[i * C + j] == double(i * 1000 + (i * 7 + j * 3) % C) && ps[i * C + j] == double(i * 1000 + (j * 3) % C);
+    }
+  EXPECT_TRUE(ok);
+  Tensor m = x.masked_select(x > 150000.0);
+  // Row 150 from column 1 on, then every later row, in row-major (logical) order.
+  EXPECT_EQ(m.numel(), (C - 1) + (R - 151) * C);
+  EXPECT_EQ(m[0].item<double>(), 150001.0);
+  EXPECT_EQ(m[C - 1].item<double>(), 151000.0);
+}
