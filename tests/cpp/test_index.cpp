@@ -292,6 +292,7 @@ TEST(Index, Gradcheck) {
   check([&](const tensor_list& a) { return tensor_list{a[0].masked_scatter(I.mask, a[1])}; }, {x, msrc});
   check([&](const tensor_list& a) { return tensor_list{a[0].take(I.take)}; }, {x});
   check([&](const tensor_list& a) { return tensor_list{a[0].take_along_dim(tensor({{0}, {2}, {1}}), 1)}; }, {x});
+  check([&](const tensor_list& a) { return tensor_list{a[0].take_along_dim(tensor({{0, 11}, {5, 5}}))}; }, {x});
   Tensor xe = noncontig({1, 4});
   check([&](const tensor_list& a) { return tensor_list{a[0].expand({3, 4}).gather(0, I.gather)}; }, {xe});
 }

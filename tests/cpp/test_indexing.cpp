@@ -80,6 +80,14 @@ TEST(Indexing, PatternsMatchTorch) {
   EXPECT_TRUE(golden::close(index(g2["X"], {std::nullopt, i64({2, 0})}), g2["index_none"], 0, 0));
 }
 
+TEST(Indexing, ByteMasksActLikeBoolMasks) {
+  golden::File g("index");
+  Tensor x = g["X"];
+  Tensor m = tensor({true, false, true});
+  EXPECT_TRUE(golden::close(x.index({Slice(), m.to(kUInt8)}), x.index({Slice(), m}), 0, 0));
+  EXPECT_TRUE(golden::close(x.index({Slice(), scalar_tensor(1, kUInt8)}), x.index({Slice(), true}), 0, 0));
+}
+
 TEST(Indexing, SubscriptAndViewsWriteThrough) {
   Tensor x = tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
   EXPECT_TRUE(golden::close(x[1], tensor({4.0, 5.0, 6.0})));
