@@ -7,6 +7,7 @@
 #include <ember/autograd/node.h>
 #include <ember/core/parallel.h>
 #include <ember/ops/factory.h>
+#include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
 #include <ember/tensor.h>

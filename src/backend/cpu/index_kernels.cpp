@@ -1,0 +1,226 @@
+// CPU kernels of the index family: offset walks, bounds checks, gathers and scatters by element offset,
+// nonzero. Scatters run serially in index order so that duplicate indices with accumulation give the
+// same bits on every run.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include <ember/ops/factory.h>
+
+#include "backend/common/visit_dtype.h"
+#include "core/parallel.h"
+#include "dispatch/index_kernels.h"
+#include "dispatch/registry.h"
+
+namespace ember::kernels {
+namespace {
+
+constexpr int64_t kGrain = 32768;
+
+void strided_offsets_kernel(Tensor& out, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
+                            const Tensor& extra, int64_t extra_scale) {
+  int64_t* dst = out.data_ptr<int64_t>();
+  IntArrayRef sizes = out.sizes();
+  int64_t nd = int64_t(sizes.size());
+  if (out.numel() == 0) return;
+  const int64_t* map = remap.defined() ? remap.data_ptr<int64_t>() : nullptr;
+  const int64_t* add = extra.defined() ? extra.data_ptr<int64_t>() : nullptr;
+  if (nd == 0) {
+    dst[0] = add ? add[0] * extra_scale : 0;
+    return;
+  }
+  int64_t inner = sizes[size_t(nd - 1)], inner_stride = strides[size_t(nd - 1)];
+  bool inner_mapped = map && remap_dim == nd - 1;
+  int64_t rows = out.numel() / inner;
+  core::parallel_for(0, rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r) {
+      int64_t base = 0, rem = r;
+      for (int64_t d = nd - 2; d >= 0; --d) {
+        int64_t c = rem % sizes[size_t(d)];
+        rem /= sizes[size_t(d)];
+        base += (map && d == remap_dim ? map[c] : c) * strides[size_t(d)];
+      }
+      int64_t* row = dst + r * inner;
+      if (inner_mapped) {
+        for (int64_t i = 0; i < inner; ++i) row[i] = base + map[i] * inner_stride;
+      } else {
+        for (int64_t i = 0; i < inner; ++i) row[i] = base + i * inner_stride;
+      }
+      if (add) {
+        const int64_t* a = add + r * inner;
+        for (int64_t i = 0; i < inner; ++i) row[i] += a[i] * extra_scale;
+      }
+    }
+  });
+}
+
+bool check_kernel(const Tensor& idx, int64_t size, bool allow_negative, int64_t& bad, bool& has_negative) {
+  const int64_t* p = idx.data_ptr<int64_t>();
+  int64_t n = idx.numel();
+  int64_t lo = allow_negative ? -size : 0;
+  has_negative = false;
+  for (int64_t i = 0; i < n; ++i) {
+    if (p[i] < lo || p[i] >= size) {
+      bad = p[i];
+      return false;
+    }
+    has_negative |= p[i] < 0;
+  }
+  return true;
+}
+
+void wrap_kernel(Tensor& idx, int64_t size) {
+  int64_t* p = idx.data_ptr<int64_t>();
+  for (int64_t i = 0; i < idx.numel(); ++i)
+    if (p[i] < 0) p[i] += size;
+}
+
+template <size_t N>
+void gather_bytes(const char* src, const int64_t* off, char* dst, int64_t n) {
+  core::parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) std::memcpy(dst + i * int64_t(N), src + off[i] * int64_t(N), N);
+  });
+}
+
+void gather_kernel(const Tensor& src, const Tensor& offsets, Tensor& out) {
+  const char* s = static_cast<const char*>(src.data_ptr());
+  const int64_t* off = offsets.data_ptr<int64_t>();
+  char* d = static_cast<char*>(out.data_ptr());
+  int64_t n = out.numel();
+  switch (src.element_size()) {
+    case 1: return gather_bytes<1>(s, off, d, n);
+    case 2: return gather_bytes<2>(s, off, d, n);
+    case 4: return gather_bytes<4>(s, off, d, n);
+    default: return gather_bytes<8>(s, off, d, n);
+  }
+}
+
+template <class T>
+T combine(T old, T v, dispatch::ScatterMode mode) {
+  using dispatch::ScatterMode;
+  if constexpr (std::is_same_v<T, bool>) {
+    switch (mode) {
+      case ScatterMode::Add: case ScatterMode::Max: return old || v;
+      case ScatterMode::Multiply: case ScatterMode::Min: return old && v;
+      default: return v;
+    }
+  } else {
+    using C = std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float, T>;
+    C a = C(old), b = C(v);
+    switch (mode) {
+      case ScatterMode::Add: return T(a + b);
+      case ScatterMode::Multiply: return T(a * b);
+      // NaN propagates, as in PyTorch's scatter_reduce.
+      case ScatterMode::Max:
+        if constexpr (std::is_floating_point_v<C>) if (std::isnan(b)) return v;
+        return T(b > a ? b : a);
+      case ScatterMode::Min:
+        if constexpr (std::is_floating_point_v<C>) if (std::isnan(b)) return v;
+        return T(b < a ? b : a);
+      default: return v;
+    }
+  }
+}
+
+void scatter_kernel(Tensor& dst, const Tensor& offsets, const Tensor& values, dispatch::ScatterMode mode) {
+  visit_dtype(dst.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* d = static_cast<T*>(dst.data_ptr());
+    const T* v = static_cast<const T*>(values.data_ptr());
+    const int64_t* off = offsets.data_ptr<int64_t>();
+    int64_t n = offsets.numel();
+    int64_t vstep = values.numel() == 1 ? 0 : 1;
+    if (mode == dispatch::ScatterMode::Copy) {
+      for (int64_t i = 0; i < n; ++i) d[off[i]] = v[i * vstep];
+      return;
+    }
+    for (int64_t i = 0; i < n; ++i) d[off[i]] = combine<T>(d[off[i]], v[i * vstep], mode);
+  });
+}
+
+// Walks a contiguous tensor once to count its non-zeros and once to emit, for each, either its
+// coordinates (coords) or its offset under `strides`.
+Tensor nonzero_walk(const Tensor& self, bool coords, IntArrayRef strides) {
+  int64_t nd = self.dim(), n = self.numel();
+  return visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* p = static_cast<const T*>(self.data_ptr());
+    auto nonzero = [](T x) {
+      if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return float(x) != 0.f;
+      else return x != T(0);
+    };
+    int64_t count = 0;
+    for (int64_t i = 0; i < n; ++i) count += nonzero(p[i]);
+    Tensor out = coords ? empty({count, nd}, TensorOptions(kInt64)) : empty({count}, TensorOptions(kInt64));
+    int64_t* o = out.data_ptr<int64_t>();
+    std::vector<int64_t> coord(size_t(nd), 0);
+    int64_t offset = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (nonzero(p[i])) {
+        if (coords) {
+          std::copy(coord.begin(), coord.end(), o);
+          o += nd;
+        } else {
+          *o++ = offset;
+        }
+      }
+      for (int64_t d = nd - 1; d >= 0; --d) {
+        if (!coords) offset += strides[size_t(d)];
+        if (++coord[size_t(d)] < self.sizes()[size_t(d)]) break;
+        if (!coords) offset -= coord[size_t(d)] * strides[size_t(d)];
+        coord[size_t(d)] = 0;
+      }
+    }
+    return out;
+  });
+}
+
+Tensor nonzero_kernel(const Tensor& self) { return nonzero_walk(self, true, {}); }
+Tensor mask_offsets_kernel(const Tensor& mask, IntArrayRef strides) { return nonzero_walk(mask, false, strides); }
+
+void minmax_kernel(const Tensor& t, int64_t& mn, int64_t& mx) {
+  const int64_t* p = t.data_ptr<int64_t>();
+  mn = std::numeric_limits<int64_t>::max();
+  mx = std::numeric_limits<int64_t>::min();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    mn = std::min(mn, p[i]);
+    mx = std::max(mx, p[i]);
+  }
+}
+
+void mean_divide_kernel(Tensor& self, const Tensor& count) {
+  visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* s = static_cast<T*>(self.data_ptr());
+    const T* c = static_cast<const T*>(count.data_ptr());
+    for (int64_t i = 0; i < self.numel(); ++i) {
+      if constexpr (std::is_same_v<T, bool>) {
+        continue;
+      } else if constexpr (std::is_integral_v<T>) {
+        if (c[i] == 0) continue;
+        T q = T(s[i] / c[i]);
+        if ((s[i] % c[i] != 0) && ((s[i] < 0) != (c[i] < 0))) --q;
+        s[i] = q;
+      } else {
+        if (float(c[i]) == 0.f) continue;
+        using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
+        s[i] = T(C(s[i]) / C(c[i]));
+      }
+    }
+  });
+}
+
+}  // namespace
+
+EMBER_REGISTER_KERNEL("index_strided_offsets", kCPU, &strided_offsets_kernel);
+EMBER_REGISTER_KERNEL("index_check", kCPU, &check_kernel);
+EMBER_REGISTER_KERNEL("index_wrap", kCPU, &wrap_kernel);
+EMBER_REGISTER_KERNEL("index_gather", kCPU, &gather_kernel);
+EMBER_REGISTER_KERNEL("index_scatter", kCPU, &scatter_kernel);
+EMBER_REGISTER_KERNEL("index_nonzero", kCPU, &nonzero_kernel);
+EMBER_REGISTER_KERNEL("index_mask_offsets", kCPU, &mask_offsets_kernel);
+EMBER_REGISTER_KERNEL("index_minmax", kCPU, &minmax_kernel);
+EMBER_REGISTER_KERNEL("index_mean_divide", kCPU, &mean_divide_kernel);
+
+}  // namespace ember::kernels

@@ -1,0 +1,65 @@
+#pragma once
+// Forward computations of the index family (no autograd), shared by src/ops/index*.cpp and the public
+// ops in src/autograd/derivatives/index*.cpp.
+#include <ember/ops/index.h>
+#include <ember/ops/indexing.h>
+
+#include "dispatch/index_kernels.h"
+#include "ops/ops.h"
+
+namespace ember::ops {
+
+using dispatch::ScatterMode;
+
+// ---- building blocks: every index op is a gather or scatter by element offsets ----
+// int64 contiguous offsets of a walk over `sizes` with element `strides`.
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides);
+// The same walk with dim `remap_dim` read through `remap` and/or `extra * extra_scale` added (see
+// IndexStridedOffsetsKernel), in one pass.
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
+                       const Tensor& extra, int64_t extra_scale);
+// Offsets under `strides` of the true elements of a bool mask, in row-major order.
+Tensor mask_offsets(const Tensor& mask, IntArrayRef strides);
+// `index` as a contiguous int64 tensor (`index` itself when it already is one).
+Tensor as_int64(const Tensor& index);
+// Checks `idx` (from as_int64) against [-size, size) (or [0, size)); returns the first offending value on
+// failure, leaving the error wording to the op. Negative values are wrapped in a copy that replaces `idx`,
+// so the caller's index tensor is never written.
+std::optional<int64_t> wrap_indices(Tensor& idx, int64_t size, bool allow_negative);
+// src.data[offsets] with offsets' shape, contiguous.
+Tensor gather_offsets(const Tensor& src, const Tensor& offsets);
+// dst.data[offsets] (op)= values; values broadcastable to offsets (cast to dst's dtype by the caller).
+void scatter_offsets(Tensor& dst, const Tensor& offsets, const Tensor& values, ScatterMode mode);
+// int64 tensor start, start+step, ... (n values).
+Tensor arange_index(int64_t start, int64_t n, int64_t step = 1);
+
+// ---- ops along one dim ----
+Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index);
+Tensor gather(const Tensor& self, int64_t dim, const Tensor& index);
+ScatterMode scatter_reduce_mode(std::string_view reduce);  // "" / "add" / "multiply"
+Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, ScatterMode mode,
+                 const char* op = "scatter");
+Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Scalar& value, ScatterMode mode);
+Tensor& scatter_reduce_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, std::string_view reduce,
+                        bool include_self);
+Tensor& index_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha);
+Tensor& index_copy_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& source);
+Tensor& index_fill_(Tensor& self, int64_t dim, const Tensor& index, const Scalar& value);
+
+// ---- advanced indexing ----
+Tensor index(const Tensor& self, const OptionalTensorList& indices);
+Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& values, bool accumulate);
+Tensor masked_select(const Tensor& self, const Tensor& mask);
+Tensor& masked_scatter_(Tensor& self, const Tensor& mask, const Tensor& source);
+Tensor nonzero(const Tensor& self);
+Tensor take(const Tensor& self, const Tensor& index);
+Tensor one_hot(const Tensor& self, int64_t num_classes);
+
+// ---- the indexing syntax: basic indexing as views ----
+// A slice start:stop:step resolved against a dim of `size` as Python does: first element and length.
+std::pair<int64_t, int64_t> slice_bounds(int64_t size, int64_t start, int64_t stop, int64_t step);
+Tensor slice(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step);
+// `real_dim` is the dim of the originally indexed tensor, for the error message.
+Tensor select(const Tensor& self, int64_t dim, int64_t index, int64_t real_dim);
+
+}  // namespace ember::ops
