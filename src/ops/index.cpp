@@ -60,7 +60,7 @@ void scatter_offsets(Tensor& dst, const Tensor& offsets, const Tensor& values, S
   Tensor v = values;
   if (v.numel() != 1) v = expand(v, off.sizes());
   // A private contiguous copy: values that alias dst must not change while dst is written.
-  v = v.is_contiguous() && v.storage() != dst.storage() ? v : clone(v);
+  v = v.is_contiguous() && v.storage() != dst.storage() ? v : contiguous(clone(v));
   static auto& k = dispatch::slot("index_scatter");
   dispatch::kernel<dispatch::IndexScatterKernel>(k, dst.device().type())(dst, off, v, mode);
 }
@@ -228,7 +228,8 @@ Tensor& scatter_reduce_(Tensor& self, int64_t dim, const Tensor& index, const Te
   Tensor count_off = along_dim_offsets(count, dim, idx);
   if (!include_self) scatter_offsets(count, count_off, scalar_tensor(0, self.dtype(), self.device()), ScatterMode::Copy);
   scatter_offsets(count, count_off, scalar_tensor(1, self.dtype(), self.device()), ScatterMode::Add);
-  Tensor sum = clone(s);
+  Tensor sum = empty(s.sizes(), s.dtype(), s.device());  // laid out like count, for the divide kernel
+  copy_(sum, s);
   scatter_offsets(sum, along_dim_offsets(sum, dim, idx), values, ScatterMode::Add);
   static auto& k = dispatch::slot("index_mean_divide");
   dispatch::kernel<dispatch::IndexMeanDivideKernel>(k, self.device().type())(sum, count);

@@ -35,7 +35,7 @@ Tensor Tensor::reshape(IntArrayRef size) const {
     NoGradGuard ng;
     ops::view(*this, shape);
   } catch (const Error&) {
-    return clone().view(shape);
+    return contiguous().view(shape);
   }
   return view(shape);
 }
