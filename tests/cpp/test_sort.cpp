@@ -156,7 +156,7 @@ TEST(Unique, MatchesTorch) {
   auto [ob, invb, cntb] = unique(G()["ub"], true, false, true);
   EXPECT_TRUE(same(ob, G()["unique_b_o"]));
   EXPECT_TRUE(same(cntb, G()["unique_b_cnt"]));
-  auto [o0, inv0, cnt0] = unique(scalar_tensor(5), true, true, true);
+  auto [o0, inv0, cnt0] = unique(scalar_tensor(5, kInt64), true, true, true);
   EXPECT_TRUE(same(o0, G()["unique_0d_o"]));
   EXPECT_TRUE(same(inv0, G()["unique_0d_inv"]));
   EXPECT_TRUE(same(cnt0, G()["unique_0d_cnt"]));
