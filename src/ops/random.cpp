@@ -225,7 +225,7 @@ Tensor randperm(int64_t n, std::optional<Generator> gen, const TensorOptions& o)
     int64_t limit = (int64_t(1) << ops::mantissa_digits(t)) + 1;
     EMBER_CHECK(n <= limit, "n cannot be greater than ", limit, " for ", dtype_title(t), " type.");
   } else {
-    EMBER_CHECK(n <= ops::int_max(t) + (n > 0 ? 1 : 0), "n is too large for result tensor type: '",
+    EMBER_CHECK(n == 0 || n - 1 <= ops::int_max(t), "n is too large for result tensor type: '",
                 dtype_title(t), "Type'");
   }
   Tensor perm = ops::empty({n}, kInt64, lo.device());
