@@ -129,11 +129,14 @@ void multinomial_kernel(const Tensor& probs, const Tensor& out, PhiloxInputs in,
         // empty interval and is never drawn.
         std::partial_sum(row, row + cats, buf.begin());
         double total = buf[size_t(cats - 1)];
+        // u * total can round up to total; such a draw goes to the last category with weight.
+        int64_t last = cats - 1;
+        while (last > 0 && row[last] == 0) --last;
         for (int64_t s = 0; s < ns; ++s) {
           PhiloxBlock w = core::philox_draw(in.seed, in.offset, uint64_t(r * ns + s));
           double x = uniform53(w[0], w[1]) * total;
           int64_t c = std::upper_bound(buf.begin(), buf.end(), x) - buf.begin();
-          o[r * ns + s] = std::min(c, cats - 1);
+          o[r * ns + s] = std::min(c, last);
         }
       } else {
         // The exponential race: the categories with the largest weight / Exp(1) keys are a sample

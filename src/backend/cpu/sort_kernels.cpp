@@ -1,6 +1,7 @@
 // CPU kernels of sort, topk and kthvalue, and the take/put-along-dim pair their gradients use. Each
-// slice along the sorted dim is copied into a key buffer and ordered with std::stable_sort,
-// std::partial_sort or std::nth_element on an index array; slices run in parallel.
+// slice along the sorted dim is copied into a key buffer and ordered with std::sort, std::partial_sort
+// or std::nth_element on an index array, comparing equal keys by position, which makes every order
+// stable; slices run in parallel.
 #include <algorithm>
 #include <numeric>
 #include <vector>
@@ -73,7 +74,7 @@ void sort_kernel(const Tensor& self, const Tensor& values, const Tensor& indices
       thread_local std::vector<K> key;
       thread_local std::vector<int64_t> order;
       load_slice(src + so, st, n, key, order);
-      std::stable_sort(order.begin(), order.end(), SliceOrder<K>{key.data(), descending});
+      std::sort(order.begin(), order.end(), SliceOrder<K>{key.data(), descending});
       store_slice(src + so, st, order, n, vals + vo, vst, idx + io, ist);
     });
   });
