@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <ember/core/array_ref.h>
@@ -127,6 +128,7 @@ class Tensor {
 #include <ember/ops/shape_methods.inc>
 #include <ember/ops/index_methods.inc>
 #include <ember/ops/random_methods.inc>
+#include <ember/ops/sort_methods.inc>
 
   // ---- operators ----
   Tensor operator-() const;

@@ -57,7 +57,8 @@ Tensor search(const Tensor& boundaries, const Tensor& values_in, DType common, b
   }
   Tensor out = ops::empty(values_in.sizes(), out_int32 ? kInt32 : kInt64, values_in.device());
   if (out.numel() == 0) return out;
-  int64_t rows = boundaries.dim() == 1 ? 1 : boundaries.numel() / std::max<int64_t>(n, 1);
+  int64_t rows = 1;
+  for (int64_t d = 0; d + 1 < boundaries.dim(); ++d) rows *= boundaries.size(d);
   int64_t m = boundaries.dim() == 1 ? vs.numel() : vs.numel() / std::max<int64_t>(rows, 1);
   static auto& k = dispatch::slot("searchsorted");
   dispatch::kernel<dispatch::SearchsortedKernel>(k, boundaries.device().type())(

@@ -37,6 +37,18 @@ TEST(Sort, TiesStableAllDimsAndDirections) {
   EXPECT_TRUE(same(i2, G()["sort_ties_d0_0_i"]));
 }
 
+TEST(Sort, TensorMethods) {
+  Tensor x = G()["ties"];
+  EXPECT_TRUE(same(std::get<1>(x.sort(std::optional<bool>(true), 1, true)), G()["sort_ties_d1_1_i"]));
+  EXPECT_TRUE(same(std::get<0>(x.sort(0)), G()["sort_ties_d0_0_v"]));
+  EXPECT_TRUE(same(x.msort(), G()["msort_ties"]));
+  EXPECT_TRUE(same(std::get<0>(G()["distinct"].topk(3, 0)), G()["topk_d0_1_v"]));
+  EXPECT_TRUE(same(std::get<1>(G()["distinct"].kthvalue(2, 1, true)), G()["kth_d1_1_i"]));
+  EXPECT_TRUE(same(G()["bc"].bincount({}, 10), G()["bc_minlen"]));
+  EXPECT_TRUE(same(G()["hx"].histc(3, 0, 3), G()["histc_3"]));
+  EXPECT_EQ(x.argsort().dtype(), kInt64);
+}
+
 TEST(Sort, NanIsLargest) {
   Tensor x = G()["withnan"];
   for (int desc = 0; desc < 2; ++desc) {
@@ -201,6 +213,7 @@ TEST(Searchsorted, MatchesTorch) {
   EXPECT_TRUE(same(searchsorted(seq.to(kFloat16), vals.to(kFloat16)), G()["ss_f16"]));
   EXPECT_TRUE(same(bucketize(3, seq), G()["buck_scalar"]));
   EXPECT_TRUE(same(searchsorted(seq, empty({0})), G()["ss_empty_vals"]));
+  EXPECT_TRUE(same(searchsorted(empty({2, 0}), zeros({2, 3})), zeros({2, 3}, kInt64)));  // empty rows: position 0
 }
 
 TEST(Bincount, MatchesTorch) {
