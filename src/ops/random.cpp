@@ -255,27 +255,19 @@ Tensor normal(double mean, double std, IntArrayRef size, std::optional<Generator
   return finish(t, o);
 }
 
-namespace {
+namespace ops {
 // mean + std * N(0, 1), broadcast; the standard normal has the promoted floating dtype.
-Tensor normal_tensors(const Tensor& mean, const Tensor& std, std::optional<Generator> gen) {
-  Tensor s = ops::contiguous(ops::cast(std, kFloat64));
+Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> gen) {
+  Tensor s = contiguous(cast(std, kFloat64));
   const double* sp = s.data_ptr<double>();
   for (int64_t i = 0; i < s.numel(); ++i) EMBER_CHECK(sp[i] >= 0.0, "normal expects all elements of std >= 0.0");
   DType dt = result_type(mean, std);
   EMBER_CHECK(is_floating_point(dt), "normal expects floating-point mean and std, but got ", dtype_title(dt));
-  Tensor z = ops::empty(dispatch::TensorIterator::broadcast_shapes(mean.sizes(), std.sizes()), dt, mean.device());
-  ops::normal_(z, 0, 1, gen);
-  return ops::add(ops::mul(z, ops::cast(std, dt)), ops::cast(mean, dt), 1);
+  Tensor z = empty(dispatch::TensorIterator::broadcast_shapes(mean.sizes(), std.sizes()), dt, mean.device());
+  normal_(z, 0, 1, gen);
+  return ops::add(ops::mul(z, cast(std, dt)), cast(mean, dt), 1);
 }
-}  // namespace
-
-Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> gen) { return normal_tensors(mean, std, gen); }
-Tensor normal(const Tensor& mean, double std, std::optional<Generator> gen) {
-  return normal_tensors(mean, ops::scalar_tensor(std, is_floating_point(mean.dtype()) ? mean.dtype() : get_default_dtype(), mean.device()), gen);
-}
-Tensor normal(double mean, const Tensor& std, std::optional<Generator> gen) {
-  return normal_tensors(ops::scalar_tensor(mean, is_floating_point(std.dtype()) ? std.dtype() : get_default_dtype(), std.device()), std, gen);
-}
+}  // namespace ops
 
 Tensor bernoulli(const Tensor& p, std::optional<Generator> gen) {
   if (!is_floating_point(p.dtype())) ops::not_implemented("bernoulli_tensor_cpu_p_", p.dtype());

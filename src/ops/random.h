@@ -15,5 +15,7 @@ void exponential_(Tensor& self, double lambd, std::optional<Generator> gen);
 void random_(Tensor& self, std::optional<int64_t> from, std::optional<int64_t> to, std::optional<Generator> gen);
 void bernoulli_(Tensor& self, double p, std::optional<Generator> gen);
 void bernoulli_(Tensor& self, const Tensor& p, std::optional<Generator> gen);
+// mean + std * N(0, 1), broadcast (PyTorch's normal.Tensor_Tensor).
+Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> gen);
 
 }  // namespace ember::ops

@@ -38,8 +38,9 @@ std::tuple<Tensor, Tensor> topk(const Tensor& self, int64_t k, int64_t dim, bool
   Tensor indices = empty(shape, kInt64, self.device());
   if (values.numel() == 0) return {values, indices};
   static auto& kern = dispatch::slot("topk");
-  dispatch::kernel<dispatch::TopkKernel>(kern, self.device().type())(as_1d(self), as_1d(values), as_1d(indices), d, k,
-                                                                      largest);
+  // A 0-dim input yields its element for k = 0 as well as k = 1, as in PyTorch.
+  dispatch::kernel<dispatch::TopkKernel>(kern, self.device().type())(as_1d(self), as_1d(values), as_1d(indices), d,
+                                                                      self.dim() == 0 ? 1 : k, largest);
   return {values, indices};
 }
 

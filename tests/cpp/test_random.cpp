@@ -63,7 +63,6 @@ TEST(Generator, PhiloxKnownAnswer) {
   t.random_(g);
   EXPECT_EQ(t.data_ptr<int64_t>()[0], int64_t(0x6627e8d5e169c58dULL));
   Tensor b = empty({1}, kUInt8);
-  Generator(0).manual_seed(0);
   b.random_(Generator(0));
   EXPECT_EQ(b.data_ptr<uint8_t>()[0], (0x6627e8d5e169c58dULL % 256));
 }
@@ -194,6 +193,11 @@ TEST(Random, NormalMoments) {
   EXPECT_NEAR(variance(c1), 0.01, 5 * 0.01 * 2e-3);
   EXPECT_EQ(normal(tensor({1.0, 2.0}, kFloat64), 0.5).dtype(), kFloat64);
   EXPECT_EQ(normal(0.0, tensor({1.0f, 2.0f})).sizes(), IntArrayRef({2}));
+  // PyTorch records normal with tensor arguments with zero gradients.
+  Tensor m = zeros({3}).requires_grad_(true), sd = ones({3}).requires_grad_(true);
+  normal(m, sd).sum().backward();
+  EXPECT_TRUE(equal(m.grad(), zeros({3})));
+  EXPECT_TRUE(equal(sd.grad(), zeros({3})));
 }
 
 TEST(Random, ExponentialAndBernoulli) {

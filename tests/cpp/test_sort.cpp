@@ -120,6 +120,8 @@ TEST(Topk, MatchesTorch) {
   auto [v0, i0] = topk(x, 0);
   EXPECT_TRUE(same(v0, G()["topk_k0_v"]));
   EXPECT_TRUE(same(i0, G()["topk_k0_i"]));
+  auto [vz, iz] = topk(scalar_tensor(2.0), 0);
+  EXPECT_TRUE(same(vz, G()["topk_0d_v"]));  // PyTorch gives the element for k = 0 too
   auto [vs, is] = topk(scalar_tensor(2.0), 1);
   EXPECT_TRUE(same(vs, G()["topk_0d_v"]));
   EXPECT_TRUE(same(is, G()["topk_0d_i"]));

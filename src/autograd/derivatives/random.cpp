@@ -1,5 +1,6 @@
 // The in-place random Tensor methods and dropout. Filling a tensor with random numbers cuts its
 // history (the gradient through it is zero, as for fill_); dropout's gradient is grad * mask / (1 - p).
+#include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/random.h>
 
@@ -53,6 +54,34 @@ Tensor Tensor::bernoulli(std::optional<Generator> gen) const { return ember::ber
 Tensor Tensor::bernoulli(double p, std::optional<Generator> gen) const { return ember::bernoulli(*this, p, gen); }
 Tensor Tensor::multinomial(int64_t n, bool replacement, std::optional<Generator> gen) const {
   return ember::multinomial(*this, n, replacement, gen);
+}
+
+// As in PyTorch, normal with tensor mean and std records a node whose gradients are zeros: the
+// samples are not reparameterised.
+namespace {
+Tensor normal_with_history(const Tensor& mean, const Tensor& std, std::optional<Generator> gen) {
+  Tensor out = ops::normal(mean, std, gen);
+  if (autograd::any_requires_grad({&mean, &std})) {
+    DimVector ms(mean.sizes()), ss(std.sizes());
+    DType mdt = mean.dtype(), sdt = std.dtype();
+    autograd::record("NormalBackward3", {&out}, {&mean, &std},
+                     [ms, ss, mdt, sdt](autograd::Node&, const tensor_list&) -> tensor_list {
+                       return {zeros(ms, mdt), zeros(ss, sdt)};
+                     });
+  }
+  return out;
+}
+DType float_dtype_of(const Tensor& t) { return t.is_floating_point() ? t.dtype() : get_default_dtype(); }
+}  // namespace
+
+Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> gen) {
+  return normal_with_history(mean, std, gen);
+}
+Tensor normal(const Tensor& mean, double std, std::optional<Generator> gen) {
+  return normal_with_history(mean, ops::scalar_tensor(std, float_dtype_of(mean), mean.device()), gen);
+}
+Tensor normal(double mean, const Tensor& std, std::optional<Generator> gen) {
+  return normal_with_history(ops::scalar_tensor(mean, float_dtype_of(std), std.device()), std, gen);
 }
 
 Tensor dropout(const Tensor& input, double p, bool train, std::optional<Generator> gen) {
