@@ -5,9 +5,12 @@
 #include <ember/autograd/gradcheck.h>
 #include <ember/autograd/meta.h>
 #include <ember/autograd/node.h>
+#include <ember/core/generator.h>
 #include <ember/core/parallel.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
+#include <ember/ops/random.h>
+#include <ember/ops/sort.h>
 #include <ember/tensor.h>

@@ -6,12 +6,14 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <ember/core/array_ref.h>
 #include <ember/core/device.h>
 #include <ember/core/dtype.h>
 #include <ember/core/error.h>
+#include <ember/core/generator.h>
 #include <ember/core/scalar.h>
 #include <ember/core/tensor_impl.h>
 #include <ember/core/tensor_options.h>
@@ -126,6 +128,7 @@ class Tensor {
 #include <ember/ops/shape_methods.inc>
 #include <ember/ops/index_methods.inc>
 #include <ember/ops/random_methods.inc>
+#include <ember/ops/sort_methods.inc>
 
   // ---- operators ----
   Tensor operator-() const;
