@@ -19,23 +19,27 @@ class SavedVariable {
   bool defined() const { return data_.defined(); }
 
  private:
+  [[noreturn]] void throw_modified(const std::shared_ptr<Node>& saved_for) const;
   Tensor data_;
   uint32_t version_ = 0;
   bool is_output_ = false;
   bool requires_grad_ = false;
+  // For an output, which output of the recording op it is; for an input, which output of its own
+  // grad_fn (for the error message).
   uint32_t output_nr_ = 0;
 };
+
+inline constexpr const char* kSecondBackwardMessage =
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.";
 
 template <class F>
 struct LambdaNode final : Node {
   LambdaNode(const char* name, F&& f) : name_(name), fn_(std::move(f)) {}
   tensor_list apply(tensor_list&& grads) override {
-    if (!fn_)
-      throw Error(
-          "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
-          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
-          "if you need to access saved tensors after calling backward.");
+    if (!fn_) throw Error(kSecondBackwardMessage);
     return (*fn_)(*this, grads);
   }
   std::string name() const override { return name_; }
@@ -71,6 +75,9 @@ void record(const char* name, std::initializer_list<const Tensor*> outputs, std:
   uint32_t i = 0;
   for (const Tensor* o : outputs) set_history(*o, node, i++);
 }
+
+// "torch.FloatTensor", as PyTorch names a tensor's type in messages.
+std::string type_string(const Tensor& t);
 
 // Sums `grad` over the dims that broadcasting added or expanded so that it has `sizes`.
 Tensor sum_to(const Tensor& grad, IntArrayRef sizes);

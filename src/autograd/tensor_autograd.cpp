@@ -1,4 +1,6 @@
 // Tensor's autograd methods and the bookkeeping that connects tensors to graph nodes.
+#include <atomic>
+
 #include <ember/autograd/engine.h>
 #include <ember/autograd/grad_mode.h>
 #include <ember/autograd/meta.h>
@@ -23,7 +25,7 @@ const std::shared_ptr<autograd::Node>& null_node() {
   static const std::shared_ptr<autograd::Node> n;
   return n;
 }
-int g_next_hook_id = 0;
+std::atomic<int> g_next_hook_id{0};
 }  // namespace
 
 bool Tensor::requires_grad() const {
@@ -36,7 +38,7 @@ Tensor& Tensor::requires_grad_(bool r) {
               "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
               "subgraph that doesn't require differentiation use var_no_grad = var.detach().");
   EMBER_CHECK(!r || is_floating_point(),
-              "only Tensors of floating point dtype can require gradients");
+              "only Tensors of floating point and complex dtype can require gradients");
   if (!r && !meta_or_null(*this)) return *this;
   meta(*this).requires_grad = r;
   return *this;
@@ -65,15 +67,8 @@ bool Tensor::retains_grad() const {
 void Tensor::retain_grad() const {
   EMBER_CHECK(requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
   if (is_leaf() || retains_grad()) return;
-  std::weak_ptr<TensorImpl> weak = impl_;
   meta(*this).retains_grad = true;
-  grad_fn()->pre_hooks.push_back({output_nr(), {g_next_hook_id++, [weak](const Tensor& g) {
-                                                  if (auto impl = weak.lock()) {
-                                                    Tensor& slot = impl->autograd->grad;
-                                                    slot = slot.defined() ? slot + g.detach() : g.detach().clone();
-                                                  }
-                                                  return Tensor();
-                                                }}});
+  grad_fn()->retained_grads.emplace_back(output_nr(), impl_);
 }
 
 Tensor Tensor::variable_data() const {
@@ -85,6 +80,7 @@ Tensor Tensor::detach() const { return variable_data(); }
 
 Tensor& Tensor::detach_() {
   if (AutogradMeta* m = meta_or_null(*this)) {
+    EMBER_CHECK(!m->is_differentiable_view, "Can't detach views in-place. Use detach() instead.");
     m->grad_fn.reset();
     m->requires_grad = false;
     m->output_nr = 0;
@@ -100,10 +96,13 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 
 Tensor::HookHandle Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   EMBER_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
-  autograd::Edge e = autograd::gradient_edge(*this);
-  int id = g_next_hook_id++;
-  e.function->pre_hooks.push_back({e.input_nr, {id, std::move(hook)}});
-  return HookHandle{e.function, id};
+  int id = g_next_hook_id.fetch_add(1, std::memory_order_relaxed);
+  if (is_leaf()) {
+    meta(*this).hooks.push_back({0, id, std::move(hook)});
+    return HookHandle{{}, impl_, id};
+  }
+  grad_fn()->pre_hooks.push_back({output_nr(), id, std::move(hook)});
+  return HookHandle{grad_fn(), {}, id};
 }
 
 Tensor::HookHandle Tensor::register_hook(std::function<void(const Tensor&)> hook) const {
@@ -114,15 +113,19 @@ Tensor::HookHandle Tensor::register_hook(std::function<void(const Tensor&)> hook
 }
 
 void Tensor::HookHandle::remove() {
-  if (auto n = node.lock()) {
-    auto& hooks = n->pre_hooks;
-    for (auto it = hooks.begin(); it != hooks.end(); ++it)
-      if (it->second.first == id) {
-        hooks.erase(it);
+  std::vector<autograd::Node::PreHook>* hooks = nullptr;
+  std::shared_ptr<autograd::Node> n = node.lock();
+  std::shared_ptr<TensorImpl> t = leaf.lock();
+  if (n) hooks = &n->pre_hooks;
+  if (t && t->autograd) hooks = &t->autograd->hooks;
+  if (hooks)
+    for (auto it = hooks->begin(); it != hooks->end(); ++it)
+      if (it->id == id) {
+        hooks->erase(it);
         break;
       }
-  }
   node.reset();
+  leaf.reset();
 }
 
 namespace autograd {

@@ -7,7 +7,8 @@
 namespace ember {
 
 struct Tensor::HookHandle {
-  std::weak_ptr<autograd::Node> node;
+  std::weak_ptr<autograd::Node> node;     // where a non-leaf's hook lives
+  std::weak_ptr<TensorImpl> leaf;         // where a leaf's hook lives
   int id = -1;
   // Unregisters the hook; safe to call twice or after the graph is gone.
   void remove();

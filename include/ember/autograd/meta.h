@@ -2,6 +2,7 @@
 // AutogradMeta: the autograd state of a tensor. Only tensors that require grad (or were produced by a
 // recorded op) carry one.
 #include <memory>
+#include <vector>
 
 #include <ember/autograd/node.h>
 
@@ -11,6 +12,8 @@ struct AutogradMeta {
   Tensor grad;
   std::shared_ptr<autograd::Node> grad_fn;
   std::weak_ptr<autograd::Node> grad_accumulator;
+  // Tensor::register_hook on a leaf (a non-leaf's hooks live on its grad_fn).
+  std::vector<autograd::Node::PreHook> hooks;
   uint32_t output_nr = 0;
   bool requires_grad = false;
   bool retains_grad = false;
