@@ -173,16 +173,16 @@ class GraphTask {
   }
 
   // With captures, only nodes on a path to a capture run. A node's inputs were created before it, so in
-  // increasing sequence order every node comes after the nodes it feeds gradients to (AccumulateGrad
-  // nodes have no next edges and are exempt).
+  // increasing sequence order every node comes after the nodes it feeds gradients to. AccumulateGrad nodes
+  // are the exception (made lazily, after the node that first uses the leaf) but have no next edges.
   void prune() {
     std::vector<uint32_t> order(states_.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
               [&](uint32_t a, uint32_t b) { return states_[a].node->sequence_nr() < states_[b].node->sequence_nr(); });
+    for (NodeState& s : states_) s.execute = false;
     for (uint32_t id : order) {
       NodeState& s = states_[id];
-      s.execute = false;
       for (const Edge& e : s.node->next_edges)
         if (e.is_valid()) {
           const NodeState& c = states_[index_.find(e.function.get())];

@@ -14,6 +14,14 @@ struct Tensor::HookHandle {
   void remove();
 };
 
+template <class F, class>
+Tensor::HookHandle Tensor::register_hook(F&& hook) const {
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, const Tensor&>>)
+    return register_hook(std::function<void(const Tensor&)>(std::forward<F>(hook)));
+  else
+    return register_hook(std::function<Tensor(const Tensor&)>(std::forward<F>(hook)));
+}
+
 namespace autograd {
 
 void backward(const tensor_list& tensors, const tensor_list& grad_tensors = {},
