@@ -60,6 +60,11 @@ inline bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
 // The edge a gradient for `t` flows along: its grad_fn, or its leaf accumulator.
 Edge gradient_edge(const Tensor& t);
 void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr);
+// Records that `view` (an op's output) shares `source`'s storage: it remembers the source's base.
+void note_view(const Tensor& view, const Tensor& source, bool multi_output);
+// Gives `view` (just overwritten in place with `result`) and its base their new history: the base
+// becomes CopySlices(old base, result) and the view a strided view of the new base.
+void rebase_view(const Tensor& view, const Tensor& result);
 
 // Records `outputs` as produced from `inputs` by an op whose backward is `fn(node, grads) -> tensor_list`
 // (one gradient per input, undefined where the input needs none).
@@ -73,7 +78,12 @@ void record(const char* name, std::initializer_list<const Tensor*> outputs, std:
   if (outputs.size() > 1)
     for (const Tensor* o : outputs) node->output_meta.push_back({DimVector(o->sizes()), o->dtype(), o->device()});
   uint32_t i = 0;
-  for (const Tensor* o : outputs) set_history(*o, node, i++);
+  for (const Tensor* o : outputs) {
+    set_history(*o, node, i++);
+    for (const Tensor* in : inputs)
+      if (in->defined() && !o->is_same(*in) && o->impl()->storage == in->impl()->storage)
+        note_view(*o, *in, outputs.size() > 1);
+  }
 }
 
 // "torch.FloatTensor", as PyTorch names a tensor's type in messages.

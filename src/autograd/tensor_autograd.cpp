@@ -80,7 +80,8 @@ Tensor Tensor::detach() const { return variable_data(); }
 
 Tensor& Tensor::detach_() {
   if (AutogradMeta* m = meta_or_null(*this)) {
-    EMBER_CHECK(!m->is_differentiable_view, "Can't detach views in-place. Use detach() instead.");
+    EMBER_CHECK(!m->is_differentiable_view && !m->view_base.defined(),
+                "Can't detach views in-place. Use detach() instead.");
     m->grad_fn.reset();
     m->requires_grad = false;
     m->output_nr = 0;
@@ -153,10 +154,15 @@ void check_inplace(const Tensor& self) {
   if (self.is_leaf() && self.requires_grad())
     throw Error("a leaf Variable that requires grad is being used in an in-place operation.");
   AutogradMeta* m = meta_or_null(self);
-  if (m && m->is_differentiable_view)
-    throw NotImplementedError(
-        "in-place operation on a view of a tensor that requires grad is not supported yet; apply the op out of "
-        "place or to the base tensor");
+  if (!m || !m->view_base.defined()) return;
+  if (m->view_of_multi_output)
+    throw Error(detail::str("Output ", m->output_nr, " of ", self.grad_fn() ? self.grad_fn()->name() : std::string("?"),
+                            " is a view and is being modified inplace. This view is the output of a function that "
+                            "returns multiple views. Such functions do not allow the output views to be modified "
+                            "inplace. You should replace the inplace operation by an out-of-place one."));
+  const Tensor& base = m->view_base;
+  if (base.is_leaf() && base.requires_grad())
+    throw Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
 }
 
 Tensor& copy_values(Tensor& self, const Tensor& src) {
@@ -171,6 +177,10 @@ Tensor& copy_values(Tensor& self, const Tensor& src) {
 
 void take_history(Tensor& self, const Tensor& result) {
   AutogradMeta& m = meta(self);
+  if (m.view_base.defined()) {
+    rebase_view(self, result);
+    return;
+  }
   m.grad_fn = result.grad_fn();
   m.output_nr = result.output_nr();
 }

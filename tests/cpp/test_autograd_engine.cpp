@@ -423,6 +423,72 @@ TEST(AutogradAnomaly, VersionErrorHintChanges) {
                                  "Good luck!"));
 }
 
+// ---- in-place ops on views ----
+
+TEST(AutogradViewInPlace, BaseGradientFlowsThroughTheModifiedView) {
+  Tensor x = leaf({1.0, 2.0, 3.0, 4.0});
+  Tensor w = ember::tensor({10.0, 20.0, 30.0, 40.0}, kFloat64).view({2, 2});
+  Tensor y = x.view({2, 2}) * 1;  // a non-leaf base
+  Tensor v = y.t();                // a transposed view of it
+  v.mul_(w);                       // y[i][j] *= w[j][i]
+  EXPECT_EQ(y.grad_fn()->name(), "CopySlices");
+  EXPECT_TRUE(near(y, {10, 2 * 30, 3 * 20, 4 * 40}));
+  // loss = sum(y * c): dx[i][j] = c[i][j] * w[j][i]
+  Tensor c = ember::tensor({1.0, 2.0, 3.0, 4.0}, kFloat64).view({2, 2});
+  (y * c).sum().backward();
+  EXPECT_TRUE(near(x.grad(), {10, 2 * 30, 3 * 20, 4 * 40}));
+}
+
+TEST(AutogradViewInPlace, ViewKeepsWorkingAfterTheInPlaceOp) {
+  Tensor x = leaf({1.0, -2.0, 0.5});
+  Tensor y = x * 2;
+  Tensor v = y.unsqueeze(0);
+  v.exp_();  // y = exp(2x) through the view
+  // loss = sum(v) + sum(y) = 2 * sum(exp(2x)) -> 4 exp(2x)
+  (v.sum() + y.sum()).backward();
+  std::vector<double> want;
+  for (double e : {1.0, -2.0, 0.5}) want.push_back(4 * std::exp(2 * e));
+  EXPECT_TRUE(near(x.grad(), want, 1e-12));
+}
+
+TEST(AutogradViewInPlace, OtherOperandGetsItsGradientAndGradcheckAgrees) {
+  auto fn = [](const tensor_list& in) {
+    Tensor y = in[0] * 1.5;
+    Tensor v = y.view({6}).view({3, 2});  // view of a view: one base
+    v.mul_(in[1]);
+    return tensor_list{y.sin(), v};
+  };
+  Tensor a = ember::tensor({0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, kFloat64).view({2, 3}).detach().requires_grad_();
+  Tensor b = ember::tensor({1.1, -0.2, 0.7, 0.4, -0.9, 0.3}, kFloat64).view({3, 2}).detach().requires_grad_();
+  EXPECT_TRUE(autograd::gradcheck(fn, {a, b}));
+}
+
+TEST(AutogradViewInPlace, Errors) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor v = x.view({2, 1});
+  EXPECT_TRUE(throws_with<Error>([&] { v.mul_(2); },
+                                 "a view of a leaf Variable that requires grad is being used in an in-place operation."));
+  EXPECT_TRUE(near(x, {1, 2}));
+}
+
+TEST(AutogradViewInPlace, DoubleBackward) {
+  // y = x, then y *= x through a view: y = x^2, sum(y * y) = sum(x^4) -> 4x^3 -> 12x^2
+  Tensor x = leaf({1.0, -2.0});
+  Tensor y = x * 1;
+  y.view({2, 1}).mul_(x.view({2, 1}));
+  Tensor g = autograd::grad({(y * y).sum()}, {x}, {}, std::nullopt, true)[0];
+  EXPECT_TRUE(near(g, {4, -32}));
+  EXPECT_TRUE(near(autograd::grad({g.sum()}, {x})[0], {12, 48}));
+  auto fn = [](const tensor_list& in) {
+    Tensor y = in[0].sin();  // saves its input, not its output, so the in-place op below is legal
+    y.t().mul_(in[1]);
+    return tensor_list{y * in[0]};
+  };
+  Tensor a = ember::tensor({0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, kFloat64).view({2, 3}).detach().requires_grad_();
+  Tensor b = ember::tensor({1.1, -0.2, 0.7, 0.4, -0.9, 0.3}, kFloat64).view({3, 2}).detach().requires_grad_();
+  EXPECT_TRUE(autograd::gradgradcheck(fn, {a, b}));
+}
+
 // ---- memory ----
 
 TEST(AutogradMemory, TrainingLoopDoesNotLeak) {

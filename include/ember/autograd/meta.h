@@ -17,9 +17,13 @@ struct AutogradMeta {
   uint32_t output_nr = 0;
   bool requires_grad = false;
   bool retains_grad = false;
-  // Set on a view of a tensor that requires grad: in-place writes through such a view are rejected
-  // rather than silently giving the base a wrong gradient.
+  // Set on a view of a tensor that requires grad.
   bool is_differentiable_view = false;
+  // For a differentiable view: the tensor (itself not a view) whose storage it views. An in-place op on
+  // the view rewrites the base's history through a CopySlices node, so the base's gradient stays right.
+  Tensor view_base;
+  // Views made by an op with several outputs (split, unbind) may not be modified in place, as in PyTorch.
+  bool view_of_multi_output = false;
 };
 
 }  // namespace ember
