@@ -5,7 +5,6 @@
 // The bookkeeping of one backward call lives in flat vectors indexed through a small open-addressing
 // table: tiny graphs (the common case in a training step) cost a handful of allocations, not one per node.
 #include <algorithm>
-#include <queue>
 
 #include <ember/autograd/engine.h>
 #include <ember/autograd/grad_mode.h>
@@ -19,14 +18,14 @@ namespace ember::autograd {
 
 namespace {
 
-// Node* -> index of its state in the current backward call.
+// Node* -> index of its state in the current backward call. Open addressing over inline storage.
 class NodeIndex {
  public:
   static constexpr uint32_t kAbsent = ~0u;
   uint32_t find(const Node* n) const {
     for (size_t i = hash(n) & mask();; i = (i + 1) & mask()) {
-      if (slots_[i].first == n) return slots_[i].second;
-      if (!slots_[i].first) return kAbsent;
+      if (slots_[i].node == n) return slots_[i].index;
+      if (!slots_[i].node) return kAbsent;
     }
   }
   void insert(const Node* n, uint32_t index) {
@@ -36,34 +35,43 @@ class NodeIndex {
   }
 
  private:
+  struct Slot {
+    const Node* node;
+    uint32_t index;
+  };
   static size_t hash(const Node* n) { return (reinterpret_cast<uintptr_t>(n) >> 4) * 0x9E3779B97F4A7C15ull >> 32; }
   size_t mask() const { return slots_.size() - 1; }
   void place(const Node* n, uint32_t index) {
     size_t i = hash(n) & mask();
-    while (slots_[i].first) i = (i + 1) & mask();
+    while (slots_[i].node) i = (i + 1) & mask();
     slots_[i] = {n, index};
   }
   void grow() {
-    std::vector<std::pair<const Node*, uint32_t>> old(slots_.size() * 2, {nullptr, 0});
-    old.swap(slots_);
-    for (const auto& s : old)
-      if (s.first) place(s.first, s.second);
+    SmallVector<Slot, 32> old(slots_.size() * 2, Slot{nullptr, 0});
+    std::swap(old, slots_);
+    for (const Slot& s : old)
+      if (s.node) place(s.node, s.index);
   }
-  std::vector<std::pair<const Node*, uint32_t>> slots_ = std::vector<std::pair<const Node*, uint32_t>>(16);
+  SmallVector<Slot, 32> slots_ = SmallVector<Slot, 32>(32, Slot{nullptr, 0});
   size_t size_ = 0;
 };
 
 struct NodeState {
   Node* node;
-  int deps = 0;
-  bool capture = false;  // a gradient arriving here is returned (autograd::grad, backward(inputs=))
-  bool execute = true;   // the node must run for a capture further down (or everything runs)
-  tensor_list grads;
+  int deps;
+  bool capture;  // a gradient arriving here is returned (autograd::grad, backward(inputs=))
+  bool execute;  // the node must run for a capture further down (or everything runs)
 };
 
 struct Capture {
   uint32_t state;
   uint32_t slot;
+};
+
+struct ReadyNode {
+  uint64_t sequence_nr;
+  uint32_t state;
+  bool operator<(const ReadyNode& o) const { return sequence_nr < o.sequence_nr; }
 };
 
 // Adds `g` into `slot`. Outside create_graph, a slot that only the engine holds is updated in place,
@@ -115,10 +123,11 @@ class GraphTask {
 
   // Runs the graph. `roots[i]` receives `root_grads[i]`; the gradients arriving at `captures` are returned.
   tensor_list run(const std::vector<Edge>& roots, tensor_list& root_grads, const std::vector<Edge>& captures) {
-    std::vector<uint32_t> root_ids;
+    SmallVector<uint32_t, 8> root_ids;
     for (const Edge& e : roots) root_ids.push_back(e.is_valid() ? state_of(e.function.get()) : NodeIndex::kAbsent);
     discover(root_ids);
-    std::vector<Capture> caps;
+    grads_.resize(states_.size());
+    SmallVector<Capture, 4> caps;
     for (const Edge& e : captures) {
       uint32_t s = e.is_valid() ? index_.find(e.function.get()) : NodeIndex::kAbsent;
       caps.push_back({s, e.input_nr});
@@ -129,18 +138,18 @@ class GraphTask {
 
     for (size_t i = 0; i < roots.size(); ++i)
       if (root_ids[i] != NodeIndex::kAbsent) deliver(root_ids[i], roots[i].input_nr, std::move(root_grads[i]));
-    std::priority_queue<std::pair<uint64_t, uint32_t>> ready;
     for (uint32_t id : root_ids)
       if (id != NodeIndex::kAbsent && active(states_[id]) && states_[id].deps == 0) {
         states_[id].deps = -1;
-        ready.push({states_[id].node->sequence_nr(), id});
+        push_ready(id);
       }
 
     tensor_list captured(caps.size());
-    while (!ready.empty()) {
-      uint32_t id = ready.top().second;
-      ready.pop();
-      evaluate(id, caps, captured, ready);
+    while (!ready_.empty()) {
+      std::pop_heap(ready_.begin(), ready_.end());
+      uint32_t id = ready_.back().state;
+      ready_.pop_back();
+      evaluate(id, caps, captured);
     }
     return captured;
   }
@@ -150,14 +159,19 @@ class GraphTask {
     uint32_t id = index_.find(n);
     if (id == NodeIndex::kAbsent) {
       id = uint32_t(states_.size());
-      states_.push_back({n, 0, false, true, {}});
+      states_.push_back({n, 0, false, true});
       index_.insert(n, id);
     }
     return id;
   }
 
-  void discover(const std::vector<uint32_t>& root_ids) {
-    std::vector<uint32_t> stack;
+  void push_ready(uint32_t id) {
+    ready_.push_back({states_[id].node->sequence_nr(), id});
+    std::push_heap(ready_.begin(), ready_.end());
+  }
+
+  void discover(const SmallVector<uint32_t, 8>& root_ids) {
+    SmallVector<uint32_t, 16> stack;
     for (uint32_t id : root_ids)
       if (id != NodeIndex::kAbsent) stack.push_back(id);
     while (!stack.empty()) {
@@ -205,15 +219,14 @@ class GraphTask {
   }
 
   void deliver(uint32_t id, uint32_t slot, Tensor&& g) {
-    NodeState& s = states_[id];
-    if (s.grads.size() < s.node->num_outputs()) s.grads.resize(s.node->num_outputs());
-    add_grad(s.grads[slot], std::move(g));
+    tensor_list& buf = grads_[id];
+    if (buf.size() < states_[id].node->num_outputs()) buf.resize(states_[id].node->num_outputs());
+    add_grad(buf[slot], std::move(g));
   }
 
-  template <class Queue>
-  void evaluate(uint32_t id, const std::vector<Capture>& caps, tensor_list& captured, Queue& ready) {
+  void evaluate(uint32_t id, const SmallVector<Capture, 4>& caps, tensor_list& captured) {
     Node* n = states_[id].node;
-    tensor_list grads = std::move(states_[id].grads);
+    tensor_list grads = std::move(grads_[id]);
     grads.resize(n->num_outputs());
     if (n->is_accumulate_grad_) {
       if (AutogradMeta* m = static_cast<AccumulateGrad*>(n)->variable.unsafeGetTensorImpl()->autograd.get())
@@ -246,12 +259,14 @@ class GraphTask {
       uint32_t c = index_.find(e.function.get());
       if (!active(states_[c])) continue;
       if (i < out.size() && out[i].defined()) deliver(c, e.input_nr, std::move(out[i]));
-      if (--states_[c].deps == 0) ready.push({states_[c].node->sequence_nr(), c});
+      if (--states_[c].deps == 0) push_ready(c);
     }
   }
 
   NodeIndex index_;
-  std::vector<NodeState> states_;
+  SmallVector<NodeState, 16> states_;
+  std::vector<tensor_list> grads_;  // per state: gradients arrived so far, one slot per forward output
+  SmallVector<ReadyNode, 16> ready_;
   bool keep_graph_;
   bool accumulate_;
 };
