@@ -279,6 +279,20 @@ TEST(AutogradModes, GradModeIsThreadLocal) {
   EXPECT_FALSE((x * 2).requires_grad());
 }
 
+TEST(AutogradModes, ConcurrentBackwardOnSeparateGraphs) {
+  auto work = [](double v, double* out) {
+    Tensor x = leaf({v});
+    for (int i = 0; i < 200; ++i) (x * x * x).sum().backward();
+    *out = agtest::values(x.grad())[0];
+  };
+  double a = 0, b = 0;
+  std::thread t1(work, 1.0, &a), t2(work, 2.0, &b);
+  t1.join();
+  t2.join();
+  EXPECT_DOUBLE_EQ(a, 200 * 3.0);
+  EXPECT_DOUBLE_EQ(b, 200 * 12.0);
+}
+
 // ---- freed graphs and version counters ----
 
 TEST(AutogradFreedGraph, SavedTensorsReleasedUnlessRetained) {
