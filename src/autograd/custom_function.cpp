@@ -145,19 +145,24 @@ void CustomFunctionBuilder::add_arg(const Tensor& t) {
 
 void CustomFunctionBuilder::add_non_tensor_arg() { node_->is_tensor_arg.push_back(false); }
 
+void CustomFunctionBuilder::connect_inputs() {
+  CustomNodeBase& node = *node_;
+  executable_ = any_requires_grad_ && GradMode::is_enabled();
+  node.ctx.node_ = node_;
+  if (!executable_) return;
+  node.next_edges.reserve(inputs_.size());
+  node.inputs_meta.reserve(inputs_.size());
+  for (const Tensor& in : inputs_) {
+    node.next_edges.push_back(in.defined() ? gradient_edge(in) : Edge{});
+    node.inputs_meta.push_back(in.defined() ? Node::OutputMeta{DimVector(in.sizes()), in.dtype(), in.device()}
+                                           : Node::OutputMeta{});
+  }
+}
+
 void CustomFunctionBuilder::wrap_outputs(tensor_list& outputs) {
   CustomNodeBase& node = *node_;
   AutogradContext& ctx = node.ctx;
-  const bool executable = any_requires_grad_ && GradMode::is_enabled();
-  if (executable) {
-    node.next_edges.reserve(inputs_.size());
-    node.inputs_meta.reserve(inputs_.size());
-    for (const Tensor& in : inputs_) {
-      node.next_edges.push_back(in.defined() ? gradient_edge(in) : Edge{});
-      node.inputs_meta.push_back(in.defined() ? Node::OutputMeta{DimVector(in.sizes()), in.dtype(), in.device()}
-                                             : Node::OutputMeta{});
-    }
-  }
+  const bool executable = executable_;
   // Which outputs are the tensors that forward returned unchanged from its arguments.
   auto is_input = [&](const Tensor& t) {
     for (const Tensor& in : inputs_)
@@ -193,7 +198,6 @@ void CustomFunctionBuilder::wrap_outputs(tensor_list& outputs) {
     if (is_input(out)) out = out.variable_data();
     if (executable && differentiable) set_history(out, node_, i);
   }
-  ctx.node_ = node_;
   // Saved after the outputs are wired, so an output saved for backward is stored without its history
   // (no node -> output -> node cycle) and versions are those after any in-place forward.
   ctx.saved_.reserve(ctx.to_save_.size());

@@ -25,6 +25,8 @@ struct Cube : autograd::Function<Cube> {
   }
 };
 
+std::vector<int64_t> last_needs;
+
 // a * x + b * y with a non-tensor scale; returns gradients for every argument, undefined for the double.
 struct ScaledSum : autograd::Function<ScaledSum> {
   static Tensor forward(AutogradContext* ctx, Tensor x, double scale, Tensor y) {
@@ -37,6 +39,7 @@ struct ScaledSum : autograd::Function<ScaledSum> {
   static tensor_list backward(AutogradContext* ctx, tensor_list g) {
     EXPECT_EQ(ctx->saved_data["calls"].toInt(), 1);
     EXPECT_EQ(ctx->saved_data["tag"].toStringRef(), "scaled");
+    last_needs = ctx->saved_data["needs"].toIntVector();
     double s = ctx->saved_data["scale"].toDouble();
     return {ctx->needs_input_grad(0) ? g[0] * s : Tensor(), Tensor(), ctx->needs_input_grad(1) ? g[0] : Tensor()};
   }
@@ -121,11 +124,12 @@ TEST(AutogradFunction, NonTensorArgumentsAndSavedData) {
   z.sum().backward();
   EXPECT_TRUE(near(x.grad(), {2.5, 2.5}));
   EXPECT_TRUE(near(y.grad(), {1, 1}));
-  // needs_input_grad follows the tensor arguments.
+  // needs_input_grad follows the tensor arguments, in forward and in backward.
   Tensor c = ember::ones({2}, kFloat64);
   Tensor w = ScaledSum::apply(c, 3.0, y);
   w.sum().backward();
   EXPECT_TRUE(near(y.grad(), {2, 2}));
+  EXPECT_EQ(last_needs, (std::vector<int64_t>{0, 1}));
   EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return tensor_list{ScaledSum::apply(in[0], -1.5, in[1])}; },
                                   {leaf({0.1, 0.2}), leaf({0.3, 0.4})}));
 }

@@ -143,6 +143,8 @@ struct CustomFunctionBuilder {
       add_non_tensor_arg();
   }
   AutogradContext* ctx() { return &node_->ctx; }
+  // Connects the node to the tensor arguments' histories (before forward, so needs_input_grad works there).
+  void connect_inputs();
   // Makes the outputs of forward the node's outputs (in place: replaces aliases of inputs).
   void wrap_outputs(tensor_list& outputs);
 
@@ -150,6 +152,7 @@ struct CustomFunctionBuilder {
   std::shared_ptr<CustomNodeBase> node_;
   tensor_list inputs_;
   bool any_requires_grad_ = false;
+  bool executable_ = false;
 };
 
 template <class T>
@@ -159,6 +162,7 @@ struct Function {
     auto node = std::make_shared<CppNode<T>>();
     CustomFunctionBuilder builder(node);
     (builder.add_forward_arg(args), ...);
+    builder.connect_inputs();
     using Out = decltype(T::forward(builder.ctx(), std::forward<Args>(args)...));
     static_assert(std::is_same_v<Out, Tensor> || std::is_same_v<Out, tensor_list>,
                   "a custom Function's forward must return a Tensor or a tensor_list");
