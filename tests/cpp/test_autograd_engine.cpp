@@ -119,6 +119,8 @@ TEST(AutogradBackward, CreateGraphGivesDifferentiableGradients) {
   ASSERT_TRUE(z.grad().requires_grad());
   Tensor zgg = autograd::grad({z.grad().sum()}, {z})[0];
   EXPECT_TRUE(near(zgg, {2}));
+  // As in PyTorch, a .grad with history refers back to its leaf (a reference cycle): clear it.
+  z.mutable_grad() = Tensor();
 }
 
 TEST(AutogradBackward, Errors) {
