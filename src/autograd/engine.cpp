@@ -104,7 +104,13 @@ void run_hooks(std::vector<Node::PreHook>& hooks, tensor_list& grads) {
   for (auto& h : hooks) {
     if (h.slot >= grads.size() || !grads[h.slot].defined()) continue;
     Tensor r = h.fn(grads[h.slot]);
-    if (r.defined()) grads[h.slot] = std::move(r);
+    if (!r.defined()) continue;
+    const Tensor& g = grads[h.slot];
+    // PyTorch's checks on a replacement gradient (C++ hooks are named 'hook').
+    EMBER_CHECK(r.dtype() == g.dtype() && r.device() == g.device(),
+                "hook 'hook' has changed the type of value (was ", type_string(g), " got ", type_string(r), ")");
+    EMBER_CHECK(r.sizes().equals(g.sizes()), "hook 'hook' has changed the size of value");
+    grads[h.slot] = std::move(r);
   }
 }
 

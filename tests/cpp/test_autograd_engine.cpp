@@ -400,6 +400,17 @@ TEST(AutogradHooks, RetainedGradIsTheHookedGradient) {
   EXPECT_TRUE(near(x.grad(), {5}));
 }
 
+TEST(AutogradHooks, ReplacementMustKeepSizeAndType) {
+  Tensor x = leaf({1.0, 2.0});
+  auto h = x.register_hook([](const Tensor& g) { return g.sum(); });
+  EXPECT_TRUE(throws_with<Error>([&] { (x * 2).sum().backward(); }, "hook 'hook' has changed the size of value"));
+  h.remove();
+  x.register_hook([](const Tensor& g) { return g.to(kFloat32); });
+  EXPECT_TRUE(throws_with<Error>([&] { (x * 2).sum().backward(); },
+                                 "hook 'hook' has changed the type of value (was torch.DoubleTensor got "
+                                 "torch.FloatTensor)"));
+}
+
 TEST(AutogradHooks, LeafHookRunsForGrad) {
   Tensor x = leaf({1.0});
   x.register_hook([](const Tensor& g) { return g * 2; });
