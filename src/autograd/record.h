@@ -65,6 +65,8 @@ void note_view(const Tensor& view, const Tensor& source, bool multi_output);
 // Gives `view` (just overwritten in place with `result`) and its base their new history: the base
 // becomes CopySlices(old base, result) and the view a strided view of the new base.
 void rebase_view(const Tensor& view, const Tensor& result);
+// Remakes a view's history from its base's if the storage was written in place since it was made.
+void refresh_view_history(const Tensor& view);
 
 // Records `outputs` as produced from `inputs` by an op whose backward is `fn(node, grads) -> tensor_list`
 // (one gradient per input, undefined where the input needs none).

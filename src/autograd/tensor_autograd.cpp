@@ -52,7 +52,9 @@ Tensor& Tensor::mutable_grad() const { return meta(*this).grad; }
 
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
   AutogradMeta* m = meta_or_null(*this);
-  return m ? m->grad_fn : null_node();
+  if (!m) return null_node();
+  if (m->view_base.defined()) autograd::refresh_view_history(*this);
+  return m->grad_fn;
 }
 bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
 uint32_t Tensor::output_nr() const {
@@ -134,6 +136,7 @@ namespace autograd {
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* m = meta_or_null(t);
   if (!m) return {};
+  if (m->view_base.defined()) refresh_view_history(t);
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
   auto acc = m->grad_accumulator.lock();

@@ -96,22 +96,41 @@ void note_view(const Tensor& view, const Tensor& source, bool multi_output) {
   AutogradMeta* sm = source.unsafeGetTensorImpl()->autograd.get();
   vm->view_base = sm && sm->view_base.defined() ? sm->view_base : source;
   vm->view_of_multi_output = multi_output || (sm && sm->view_of_multi_output);
+  vm->view_version = view._version();
+}
+
+namespace {
+BaseLayout layout_of(const Tensor& base) {
+  return BaseLayout{DimVector(base.sizes()), DimVector(base.strides()), base.dtype(), base.device()};
+}
+Geometry geometry_of(const Tensor& view, const Tensor& base) {
+  return Geometry{DimVector(view.sizes()), DimVector(view.strides()), view.storage_offset() - base.storage_offset()};
+}
+// Makes the view's history a strided view of its base's current history.
+void set_view_history(AutogradMeta& vm, const Tensor& view) {
+  const Tensor& base = vm.view_base;
+  auto node = std::make_shared<AsStridedBackward>(layout_of(base), geometry_of(view, base));
+  node->next_edges = {gradient_edge(base)};
+  vm.grad_fn = std::move(node);
+  vm.output_nr = 0;
+  vm.view_version = view._version();
+}
+}  // namespace
+
+void refresh_view_history(const Tensor& view) {
+  AutogradMeta& vm = *view.unsafeGetTensorImpl()->autograd;
+  if (vm.view_version == view._version() || !vm.grad_fn) return;
+  vm.view_version = view._version();
+  if (vm.view_base.requires_grad()) set_view_history(vm, view);
 }
 
 void rebase_view(const Tensor& view, const Tensor& result) {
   AutogradMeta& vm = *view.unsafeGetTensorImpl()->autograd;
   const Tensor& base = vm.view_base;
-  BaseLayout layout{DimVector(base.sizes()), DimVector(base.strides()), base.dtype(), base.device()};
-  Geometry geo{DimVector(view.sizes()), DimVector(view.strides()), view.storage_offset() - base.storage_offset()};
-
-  auto copy_slices = std::make_shared<CopySlices>(layout, geo);
+  auto copy_slices = std::make_shared<CopySlices>(layout_of(base), geometry_of(view, base));
   copy_slices->next_edges = {gradient_edge(base), gradient_edge(result)};
   set_history(base, copy_slices, 0);
-
-  auto as_strided = std::make_shared<AsStridedBackward>(layout, geo);
-  as_strided->next_edges = {gradient_edge(base)};
-  vm.grad_fn = as_strided;
-  vm.output_nr = 0;
+  set_view_history(vm, view);
 }
 
 }  // namespace ember::autograd

@@ -490,6 +490,21 @@ TEST(AutogradViewInPlace, OtherOperandGetsItsGradientAndGradcheckAgrees) {
   EXPECT_TRUE(autograd::gradcheck(fn, {a, b}));
 }
 
+TEST(AutogradViewInPlace, OtherViewsSeeTheBasesNewHistory) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor y = x * 1;
+  Tensor v = y.view({2, 1});
+  y.mul_(3);  // in place on the base, after the view was made
+  v.sum().backward();
+  EXPECT_TRUE(near(x.grad(), {3, 3}));
+  Tensor z = x * 1;
+  Tensor v1 = z.view({2, 1}), v2 = z.view({1, 2});
+  v1.mul_(x.view({2, 1}));  // z = x^2 through one view
+  (v2 * v2).sum().backward();  // sum(x^4) -> 4x^3
+  EXPECT_TRUE(near(x.grad(), {3 + 4, 3 + 32}));
+  EXPECT_EQ(v2.grad_fn()->name(), "AsStridedBackward0");
+}
+
 TEST(AutogradViewInPlace, Errors) {
   Tensor x = leaf({1.0, 2.0});
   Tensor v = x.view({2, 1});

@@ -22,6 +22,9 @@ struct AutogradMeta {
   // For a differentiable view: the tensor (itself not a view) whose storage it views. An in-place op on
   // the view rewrites the base's history through a CopySlices node, so the base's gradient stays right.
   Tensor view_base;
+  // The storage version when the view's grad_fn was last made: an in-place write to the base or to another
+  // view since then makes the view's history stale, and it is remade from the base's (as PyTorch does).
+  uint32_t view_version = 0;
   // Views made by an op with several outputs (split, unbind) may not be modified in place, as in PyTorch.
   bool view_of_multi_output = false;
 };
