@@ -111,10 +111,8 @@ tensor_list CustomNodeBase::collect_input_grads(tensor_list&& from_user) const {
   // Returning more gradients than arguments is fine as long as the extra ones are undefined.
   size_t n = from_user.size();
   while (n > n_args && !from_user[n - 1].defined()) --n;
-  if (n < n_tensors && n_tensors == n_args) n = from_user.size();
   EMBER_CHECK(n == n_tensors || n == n_args, "function ", name(),
-              " returned an incorrect number of gradients (expected ", n_tensors == n_args ? n_args : n_tensors,
-              ", got ", from_user.size(), ")");
+              " returned an incorrect number of gradients (expected ", n_tensors, ", got ", from_user.size(), ")");
   tensor_list out;
   out.reserve(n_tensors);
   if (n == n_args) {
@@ -133,6 +131,7 @@ tensor_list CustomNodeBase::collect_input_grads(tensor_list&& from_user) const {
                 "Function ", name(), " returned an invalid gradient at index ", i, " - got ", out[i].sizes(),
                 " but expected shape compatible with ", IntArrayRef(expected.sizes));
     if (!out[i].sizes().equals(expected.sizes)) out[i] = sum_to(out[i], expected.sizes);
+    if (out[i].dtype() != expected.dtype) out[i] = out[i].to(expected.dtype);
   }
   return out;
 }
