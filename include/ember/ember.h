@@ -1,6 +1,7 @@
 #pragma once
 // The umbrella header: everything of ember's public C++ API.
 #include <ember/autograd/engine.h>
+#include <ember/autograd/function.h>
 #include <ember/autograd/grad_mode.h>
 #include <ember/autograd/gradcheck.h>
 #include <ember/autograd/meta.h>

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <ember/core/array_ref.h>
@@ -110,6 +111,11 @@ class Tensor {
   struct HookHandle;
   HookHandle register_hook(std::function<Tensor(const Tensor&)> hook) const;
   HookHandle register_hook(std::function<void(const Tensor&)> hook) const;
+  // Any other callable, by its return type (as libtorch): void observes, Tensor may replace the grad.
+  // Defined in ember/autograd/engine.h.
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, std::function<Tensor(const Tensor&)>> &&
+                                              !std::is_same_v<std::decay_t<F>, std::function<void(const Tensor&)>>>>
+  HookHandle register_hook(F&& hook) const;
   Tensor variable_data() const;  // a view with no autograd history, not sharing the version counter semantics
 
   // ---- indexing (libtorch's t.index({...}) syntax) ----

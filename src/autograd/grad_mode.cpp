@@ -1,3 +1,5 @@
+#include <atomic>
+
 #include <ember/autograd/grad_mode.h>
 
 namespace ember {
@@ -5,7 +7,8 @@ namespace ember {
 namespace {
 thread_local bool t_grad_enabled = true;
 thread_local bool t_inference = false;
-bool g_anomaly = false;
+// Process-wide, as torch.autograd.set_detect_anomaly.
+std::atomic<bool> g_anomaly{false};
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }

@@ -1,5 +1,9 @@
-#include <atomic>
+#include <execinfo.h>
 
+#include <atomic>
+#include <cstdlib>
+
+#include <ember/autograd/function.h>
 #include <ember/autograd/grad_mode.h>
 #include <ember/autograd/node.h>
 #include <ember/ops/pointwise.h>
@@ -13,25 +17,56 @@ namespace {
 std::atomic<uint64_t> g_next_sequence_nr{0};
 }
 
-Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+namespace {
+// The current call stack with demangled names, innermost first, skipping the autograd frames.
+std::string forward_call_stack() {
+  void* frames[48];
+  int n = backtrace(frames, 48);
+  char** symbols = backtrace_symbols(frames, n);
+  if (!symbols) return {};
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    std::string line = symbols[i];
+    // backtrace_symbols gives "binary(mangled+offset) [address]".
+    size_t open = line.find('('), plus = line.find('+', open);
+    if (open != std::string::npos && plus != std::string::npos && plus > open + 1)
+      line = demangle(line.substr(open + 1, plus - open - 1).c_str());
+    if (line.find("ember::autograd::") != std::string::npos) continue;
+    out += "  " + line + "\n";
+  }
+  std::free(symbols);
+  return out;
+}
+}  // namespace
 
-AccumulateGrad::AccumulateGrad(Tensor v) : variable(std::move(v)) {}
+Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {
+  if (AnomalyMode::is_enabled()) forward_trace = forward_call_stack();
+}
+
+AccumulateGrad::AccumulateGrad(Tensor v) : variable(std::move(v)) { is_accumulate_grad_ = true; }
 
 tensor_list AccumulateGrad::apply(tensor_list&& grads) {
-  Tensor& g = grads[0];
-  if (!g.defined()) return {};
-  AutogradMeta* m = variable.unsafeGetTensorImpl()->autograd.get();
-  Tensor& acc = m->grad;
+  accumulate(variable, std::move(grads[0]));
+  return {};
+}
+
+void AccumulateGrad::accumulate(const Tensor& variable, Tensor&& g) {
+  if (!g.defined()) return;
+  Tensor& acc = variable.mutable_grad();
   if (!acc.defined()) {
-    // Under create_graph the new gradient keeps its graph; otherwise store a detached copy so later
-    // in-place accumulation never writes into a tensor the caller still holds.
-    acc = GradMode::is_enabled() ? g : (g.use_count() == 1 && g.is_contiguous() ? g.detach() : g.detach().clone());
+    // Under create_graph the new gradient keeps its graph. Otherwise a gradient nobody else holds becomes
+    // .grad as is; any other is copied, so later in-place accumulation never writes into a caller's tensor.
+    if (GradMode::is_enabled())
+      acc = std::move(g);
+    else if (g.use_count() == 1 && g.impl()->storage.use_count() == 1 && g.is_contiguous() && !g.requires_grad())
+      acc = std::move(g);
+    else
+      acc = g.detach().clone();
   } else if (GradMode::is_enabled()) {
     acc = acc + g;
   } else {
     acc.add_(g);
   }
-  return {};
 }
 
 SavedVariable::SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr)
@@ -44,27 +79,38 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr
     data_ = t.variable_data();
   } else {
     data_ = t;
+    output_nr_ = t.output_nr();
   }
+}
+
+void SavedVariable::throw_modified(const std::shared_ptr<Node>& saved_for) const {
+  // As PyTorch: an output names the node that saved it, an input its grad_fn as it is now.
+  std::shared_ptr<Node> fn = is_output_ ? saved_for : data_.grad_fn();
+  std::string which = fn ? detail::str(", which is output ", output_nr_, " of ", fn->name(), ",") : std::string();
+  throw Error(detail::str(
+      "one of the variables needed for gradient computation has been modified by an inplace operation: [",
+      type_string(data_), " ", data_.sizes(), "]", which, " is at version ", data_._version(),
+      "; expected version ", version_, " instead. ",
+      AnomalyMode::is_enabled()
+          ? "Hint: the backtrace further above can show the operation that failed to compute its gradient. The "
+            "variable in question was changed in there or anywhere later. Good luck!"
+          : "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True)."));
 }
 
 Tensor SavedVariable::unpack(const std::shared_ptr<Node>& saved_for) const {
   if (!data_.defined()) return {};
-  if (data_._version() != version_) {
-    throw Error(detail::str(
-        "one of the variables needed for gradient computation has been modified by an inplace operation: [",
-        dtype_title(data_.dtype()), "Tensor ", data_.sizes(), "], which is ",
-        is_output_ ? detail::str("output ", output_nr_, " of ", saved_for ? saved_for->name() : std::string("a node"))
-                   : std::string("an input of the op"),
-        ", is at version ", data_._version(), "; expected version ", version_,
-        " instead. Hint: the backtrace further above can show the operation that failed to compute its gradient. "
-        "The variable in question was changed in there or anywhere later. Good luck!"));
-  }
+  if (data_._version() != version_) throw_modified(saved_for);
   if (is_output_ && requires_grad_ && saved_for && GradMode::is_enabled()) {
     Tensor t = data_.variable_data();
     set_history(t, saved_for, output_nr_);
     return t;
   }
   return data_;
+}
+
+std::string type_string(const Tensor& t) {
+  return detail::str("torch.", t.is_cpu() ? "" : "cuda.", dtype_title(t.dtype()), "Tensor");
 }
 
 Tensor sum_to(const Tensor& grad, IntArrayRef sizes) {

@@ -19,23 +19,27 @@ class SavedVariable {
   bool defined() const { return data_.defined(); }
 
  private:
+  [[noreturn]] void throw_modified(const std::shared_ptr<Node>& saved_for) const;
   Tensor data_;
   uint32_t version_ = 0;
   bool is_output_ = false;
   bool requires_grad_ = false;
+  // For an output, which output of the recording op it is; for an input, which output of its own
+  // grad_fn (for the error message).
   uint32_t output_nr_ = 0;
 };
+
+inline constexpr const char* kSecondBackwardMessage =
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.";
 
 template <class F>
 struct LambdaNode final : Node {
   LambdaNode(const char* name, F&& f) : name_(name), fn_(std::move(f)) {}
   tensor_list apply(tensor_list&& grads) override {
-    if (!fn_)
-      throw Error(
-          "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
-          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
-          "if you need to access saved tensors after calling backward.");
+    if (!fn_) throw Error(kSecondBackwardMessage);
     return (*fn_)(*this, grads);
   }
   std::string name() const override { return name_; }
@@ -56,6 +60,13 @@ inline bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
 // The edge a gradient for `t` flows along: its grad_fn, or its leaf accumulator.
 Edge gradient_edge(const Tensor& t);
 void set_history(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr);
+// Records that `view` (an op's output) shares `source`'s storage: it remembers the source's base.
+void note_view(const Tensor& view, const Tensor& source, bool multi_output);
+// Gives `view` (just overwritten in place with `result`) and its base their new history: the base
+// becomes CopySlices(old base, result) and the view a strided view of the new base.
+void rebase_view(const Tensor& view, const Tensor& result);
+// Remakes a view's history from its base's if the storage was written in place since it was made.
+void refresh_view_history(const Tensor& view);
 
 // Records `outputs` as produced from `inputs` by an op whose backward is `fn(node, grads) -> tensor_list`
 // (one gradient per input, undefined where the input needs none).
@@ -69,8 +80,16 @@ void record(const char* name, std::initializer_list<const Tensor*> outputs, std:
   if (outputs.size() > 1)
     for (const Tensor* o : outputs) node->output_meta.push_back({DimVector(o->sizes()), o->dtype(), o->device()});
   uint32_t i = 0;
-  for (const Tensor* o : outputs) set_history(*o, node, i++);
+  for (const Tensor* o : outputs) {
+    set_history(*o, node, i++);
+    for (const Tensor* in : inputs)
+      if (in->defined() && !o->is_same(*in) && o->impl()->storage == in->impl()->storage)
+        note_view(*o, *in, outputs.size() > 1);
+  }
 }
+
+// "torch.FloatTensor", as PyTorch names a tensor's type in messages.
+std::string type_string(const Tensor& t);
 
 // Sums `grad` over the dims that broadcasting added or expanded so that it has `sizes`.
 Tensor sum_to(const Tensor& grad, IntArrayRef sizes);

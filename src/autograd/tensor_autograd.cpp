@@ -1,4 +1,6 @@
 // Tensor's autograd methods and the bookkeeping that connects tensors to graph nodes.
+#include <atomic>
+
 #include <ember/autograd/engine.h>
 #include <ember/autograd/grad_mode.h>
 #include <ember/autograd/meta.h>
@@ -23,7 +25,7 @@ const std::shared_ptr<autograd::Node>& null_node() {
   static const std::shared_ptr<autograd::Node> n;
   return n;
 }
-int g_next_hook_id = 0;
+std::atomic<int> g_next_hook_id{0};
 }  // namespace
 
 bool Tensor::requires_grad() const {
@@ -36,7 +38,7 @@ Tensor& Tensor::requires_grad_(bool r) {
               "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
               "subgraph that doesn't require differentiation use var_no_grad = var.detach().");
   EMBER_CHECK(!r || is_floating_point(),
-              "only Tensors of floating point dtype can require gradients");
+              "only Tensors of floating point and complex dtype can require gradients");
   if (!r && !meta_or_null(*this)) return *this;
   meta(*this).requires_grad = r;
   return *this;
@@ -50,7 +52,9 @@ Tensor& Tensor::mutable_grad() const { return meta(*this).grad; }
 
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
   AutogradMeta* m = meta_or_null(*this);
-  return m ? m->grad_fn : null_node();
+  if (!m) return null_node();
+  if (m->view_base.defined()) autograd::refresh_view_history(*this);
+  return m->grad_fn;
 }
 bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
 uint32_t Tensor::output_nr() const {
@@ -65,15 +69,8 @@ bool Tensor::retains_grad() const {
 void Tensor::retain_grad() const {
   EMBER_CHECK(requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
   if (is_leaf() || retains_grad()) return;
-  std::weak_ptr<TensorImpl> weak = impl_;
   meta(*this).retains_grad = true;
-  grad_fn()->pre_hooks.push_back({output_nr(), {g_next_hook_id++, [weak](const Tensor& g) {
-                                                  if (auto impl = weak.lock()) {
-                                                    Tensor& slot = impl->autograd->grad;
-                                                    slot = slot.defined() ? slot + g.detach() : g.detach().clone();
-                                                  }
-                                                  return Tensor();
-                                                }}});
+  grad_fn()->retained_grads.emplace_back(output_nr(), impl_);
 }
 
 Tensor Tensor::variable_data() const {
@@ -85,6 +82,8 @@ Tensor Tensor::detach() const { return variable_data(); }
 
 Tensor& Tensor::detach_() {
   if (AutogradMeta* m = meta_or_null(*this)) {
+    EMBER_CHECK(!m->is_differentiable_view && !m->view_base.defined(),
+                "Can't detach views in-place. Use detach() instead.");
     m->grad_fn.reset();
     m->requires_grad = false;
     m->output_nr = 0;
@@ -100,10 +99,13 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 
 Tensor::HookHandle Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
   EMBER_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
-  autograd::Edge e = autograd::gradient_edge(*this);
-  int id = g_next_hook_id++;
-  e.function->pre_hooks.push_back({e.input_nr, {id, std::move(hook)}});
-  return HookHandle{e.function, id};
+  int id = g_next_hook_id.fetch_add(1, std::memory_order_relaxed);
+  if (is_leaf()) {
+    meta(*this).hooks.push_back({0, id, std::move(hook)});
+    return HookHandle{{}, impl_, id};
+  }
+  grad_fn()->pre_hooks.push_back({output_nr(), id, std::move(hook)});
+  return HookHandle{grad_fn(), {}, id};
 }
 
 Tensor::HookHandle Tensor::register_hook(std::function<void(const Tensor&)> hook) const {
@@ -114,15 +116,19 @@ Tensor::HookHandle Tensor::register_hook(std::function<void(const Tensor&)> hook
 }
 
 void Tensor::HookHandle::remove() {
-  if (auto n = node.lock()) {
-    auto& hooks = n->pre_hooks;
-    for (auto it = hooks.begin(); it != hooks.end(); ++it)
-      if (it->second.first == id) {
-        hooks.erase(it);
+  std::vector<autograd::Node::PreHook>* hooks = nullptr;
+  std::shared_ptr<autograd::Node> n = node.lock();
+  std::shared_ptr<TensorImpl> t = leaf.lock();
+  if (n) hooks = &n->pre_hooks;
+  if (t && t->autograd) hooks = &t->autograd->hooks;
+  if (hooks)
+    for (auto it = hooks->begin(); it != hooks->end(); ++it)
+      if (it->id == id) {
+        hooks->erase(it);
         break;
       }
-  }
   node.reset();
+  leaf.reset();
 }
 
 namespace autograd {
@@ -130,6 +136,7 @@ namespace autograd {
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* m = meta_or_null(t);
   if (!m) return {};
+  if (m->view_base.defined()) refresh_view_history(t);
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
   auto acc = m->grad_accumulator.lock();
@@ -150,10 +157,15 @@ void check_inplace(const Tensor& self) {
   if (self.is_leaf() && self.requires_grad())
     throw Error("a leaf Variable that requires grad is being used in an in-place operation.");
   AutogradMeta* m = meta_or_null(self);
-  if (m && m->is_differentiable_view)
-    throw NotImplementedError(
-        "in-place operation on a view of a tensor that requires grad is not supported yet; apply the op out of "
-        "place or to the base tensor");
+  if (!m || !m->view_base.defined()) return;
+  if (m->view_of_multi_output)
+    throw Error(detail::str("Output ", m->output_nr, " of ", self.grad_fn() ? self.grad_fn()->name() : std::string("?"),
+                            " is a view and is being modified inplace. This view is the output of a function that "
+                            "returns multiple views. Such functions do not allow the output views to be modified "
+                            "inplace. You should replace the inplace operation by an out-of-place one."));
+  const Tensor& base = m->view_base;
+  if (base.is_leaf() && base.requires_grad())
+    throw Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
 }
 
 Tensor& copy_values(Tensor& self, const Tensor& src) {
@@ -168,6 +180,10 @@ Tensor& copy_values(Tensor& self, const Tensor& src) {
 
 void take_history(Tensor& self, const Tensor& result) {
   AutogradMeta& m = meta(self);
+  if (m.view_base.defined()) {
+    rebase_view(self, result);
+    return;
+  }
   m.grad_fn = result.grad_fn();
   m.output_nr = result.output_nr();
 }

@@ -7,11 +7,20 @@
 namespace ember {
 
 struct Tensor::HookHandle {
-  std::weak_ptr<autograd::Node> node;
+  std::weak_ptr<autograd::Node> node;     // where a non-leaf's hook lives
+  std::weak_ptr<TensorImpl> leaf;         // where a leaf's hook lives
   int id = -1;
   // Unregisters the hook; safe to call twice or after the graph is gone.
   void remove();
 };
+
+template <class F, class>
+Tensor::HookHandle Tensor::register_hook(F&& hook) const {
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, const Tensor&>>)
+    return register_hook(std::function<void(const Tensor&)>(std::forward<F>(hook)));
+  else
+    return register_hook(std::function<Tensor(const Tensor&)>(std::forward<F>(hook)));
+}
 
 namespace autograd {
 

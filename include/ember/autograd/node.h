@@ -38,8 +38,19 @@ struct Node : std::enable_shared_from_this<Node> {
   uint64_t sequence_nr() const { return sequence_nr_; }
 
   edge_list next_edges;
-  // Per forward output: hooks on the gradient flowing into this node (Tensor::register_hook on a non-leaf).
-  std::vector<std::pair<uint32_t, std::pair<int, GradHook>>> pre_hooks;
+  // Hooks on the gradient flowing into this node for forward output `slot` (Tensor::register_hook on a
+  // non-leaf), run in registration order; one may return a replacement gradient.
+  struct PreHook {
+    uint32_t slot;
+    int id;
+    GradHook fn;
+  };
+  std::vector<PreHook> pre_hooks;
+  // Non-leaf outputs that retain their gradient (Tensor::retain_grad): filled after the hooks ran. Weak,
+  // so a dropped tensor is not kept alive by the graph.
+  std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retained_grads;
+  // In anomaly mode: the call stack of the forward op that created this node, for error messages.
+  std::string forward_trace;
   // Shapes of the forward outputs, so the engine can give zeros for an output that got no gradient.
   struct OutputMeta {
     DimVector sizes;
@@ -49,16 +60,21 @@ struct Node : std::enable_shared_from_this<Node> {
   std::vector<OutputMeta> output_meta;
   uint32_t num_outputs_ = 1;
   bool released_ = false;
+  bool is_accumulate_grad_ = false;
 
  private:
   uint64_t sequence_nr_;
 };
 
-// Accumulates into a leaf's .grad. Holds the leaf strongly, as PyTorch does.
+// Accumulates into a leaf's .grad. Holds the leaf strongly, as PyTorch does; the leaf holds it weakly, so
+// the leaf's hooks live in its AutogradMeta and the engine runs them from there.
 struct AccumulateGrad final : Node {
   explicit AccumulateGrad(Tensor v);
   tensor_list apply(tensor_list&& grads) override;
   std::string name() const override { return "AccumulateGrad"; }
+  // Adds `g` into `variable.grad()` (an undefined g adds nothing). Under grad mode (create_graph) the sum
+  // is recorded; otherwise it is accumulated in place and detached.
+  static void accumulate(const Tensor& variable, Tensor&& g);
   Tensor variable;
 };
 
