@@ -37,7 +37,6 @@ void expect_error(F&& f, const std::string& text) {
   }
 }
 
-Tensor randn(IntArrayRef shape, DType dt = kFloat32) { return ones(shape, TensorOptions(dt)); }
 
 }  // namespace
 
@@ -189,75 +188,75 @@ TEST(Linalg, InputsUnchanged) {
 }
 
 TEST(Linalg, ProductErrors) {
-  Tensor a23 = randn({2, 3}), a45 = randn({4, 5}), v3 = randn({3}), v4 = randn({4});
+  Tensor a23 = ones({2, 3}), a45 = ones({4, 5}), v3 = ones({3}), v4 = ones({4});
   expect_error<Error>([&] { mm(a23, a45); }, "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
   expect_error<Error>([&] { matmul(a23, a45); }, "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
   expect_error<Error>([&] { matmul(v3, a45); }, "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x5)");
-  expect_error<Error>([&] { matmul(scalar_tensor(1.0), randn({2, 2})); },
+  expect_error<Error>([&] { matmul(scalar_tensor(1.0), ones({2, 2})); },
                       "both arguments to matmul need to be at least 1D, but they are 0D and 2D");
-  expect_error<Error>([&] { mm(a23, randn({3, 4}, kFloat64)); },
+  expect_error<Error>([&] { mm(a23, ones({3, 4}, kFloat64)); },
                       "expected m1 and m2 to have the same dtype, but got: float != double");
-  expect_error<Error>([&] { matmul(a23, randn({3, 4}, kFloat64)); }, "same dtype, but got: float != double");
+  expect_error<Error>([&] { matmul(a23, ones({3, 4}, kFloat64)); }, "same dtype, but got: float != double");
   expect_error<Error>([&] { mm(v3, a45); }, "self must be a matrix");
   expect_error<Error>([&] { mm(a23, v3); }, "mat2 must be a matrix");
-  expect_error<NotImplementedError>([&] { mm(randn({2, 2}, kBool), randn({2, 2}, kBool)); }, "not implemented for 'Bool'");
+  expect_error<NotImplementedError>([&] { mm(ones({2, 2}, kBool), ones({2, 2}, kBool)); }, "not implemented for 'Bool'");
   expect_error<Error>([&] { matmul(v3, v4); }, "inconsistent tensor size, expected tensor [3] and src [4]");
   expect_error<Error>([&] { matmul(a23, v4); }, "size mismatch, got 2, 2x3,4");
-  expect_error<Error>([&] { matmul(randn({2, 2, 3}), randn({3, 3, 4})); },
+  expect_error<Error>([&] { matmul(ones({2, 2, 3}), ones({3, 3, 4})); },
                       "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0");
-  expect_error<Error>([&] { matmul(randn({2, 2, 3}), randn({2, 4, 4})); },
+  expect_error<Error>([&] { matmul(ones({2, 2, 3}), ones({2, 4, 4})); },
                       "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].");
-  expect_error<Error>([&] { bmm(a23, randn({2, 3, 4})); }, "batch1 must be a 3D tensor");
-  expect_error<Error>([&] { bmm(randn({2, 2, 3}), a45); }, "batch2 must be a 3D tensor");
-  expect_error<Error>([&] { bmm(randn({2, 2, 3}), randn({2, 3, 5}, kFloat64)); },
+  expect_error<Error>([&] { bmm(a23, ones({2, 3, 4})); }, "batch1 must be a 3D tensor");
+  expect_error<Error>([&] { bmm(ones({2, 2, 3}), a45); }, "batch2 must be a 3D tensor");
+  expect_error<Error>([&] { bmm(ones({2, 2, 3}), ones({2, 3, 5}, kFloat64)); },
                       "expected scalar type Float but found Double");
-  expect_error<Error>([&] { addmm(randn({3, 5}), a23, randn({3, 5})); },
+  expect_error<Error>([&] { addmm(ones({3, 5}), a23, ones({3, 5})); },
                       "The expanded size of the tensor (2) must match the existing size (3) at non-singleton dimension 0");
-  expect_error<Error>([&] { addmm(randn({2, 5}, kFloat64), a23, randn({3, 5})); },
+  expect_error<Error>([&] { addmm(ones({2, 5}, kFloat64), a23, ones({3, 5})); },
                       "self and mat2 must have the same dtype");
-  expect_error<Error>([&] { addmm(randn({2, 5}), v3, randn({3, 5})); }, "mat1 must be a matrix, got 1-D tensor");
-  expect_error<Error>([&] { addmv(randn({2}), a23, v4); }, "size mismatch, got 2, 2x3,4");
-  expect_error<Error>([&] { addmv(randn({2}), randn({2, 3, 1}), v3); },
+  expect_error<Error>([&] { addmm(ones({2, 5}), v3, ones({3, 5})); }, "mat1 must be a matrix, got 1-D tensor");
+  expect_error<Error>([&] { addmv(ones({2}), a23, v4); }, "size mismatch, got 2, 2x3,4");
+  expect_error<Error>([&] { addmv(ones({2}), ones({2, 3, 1}), v3); },
                       "vector + matrix @ vector expected, got 1, 3, 1");
   expect_error<Error>([&] { mv(v3, v3); }, "vector + matrix @ vector expected, got 1, 1, 1");
-  expect_error<Error>([&] { mv(a23, randn({3}, kFloat64)); }, "expected scalar type Float but found Double");
-  expect_error<Error>([&] { baddbmm(randn({2, 3, 5}), randn({2, 2, 3}), randn({2, 3, 5})); },
+  expect_error<Error>([&] { mv(a23, ones({3}, kFloat64)); }, "expected scalar type Float but found Double");
+  expect_error<Error>([&] { baddbmm(ones({2, 3, 5}), ones({2, 2, 3}), ones({2, 3, 5})); },
                       "The expanded size of the tensor (2) must match the existing size (3) at non-singleton dimension 1");
   expect_error<Error>([&] { dot(a23, a23); }, "1D tensors expected, but got 2D and 2D tensors");
   expect_error<Error>([&] { vdot(v3, v4); },
                       "inconsistent tensor size, expected tensor [3] and src [4] to have the same number of elements, "
                       "but got 3 and 4 elements respectively");
-  expect_error<Error>([&] { dot(v3, randn({3}, kFloat64)); },
+  expect_error<Error>([&] { dot(v3, ones({3}, kFloat64)); },
                       "dot : expected both vectors to have same dtype, but found Float and Double");
   expect_error<Error>([&] { outer(a23, v3); }, "outer: Expected 1-D argument self, but got 2-D");
   expect_error<Error>([&] { outer(v3, a23); }, "outer: Expected 1-D argument vec2, but got 2-D");
 }
 
 TEST(Linalg, OtherErrors) {
-  Tensor a23 = randn({2, 3});
-  expect_error<Error>([&] { tensordot(a23, randn({4, 5}), {1}, {0}); },
+  Tensor a23 = ones({2, 3});
+  expect_error<Error>([&] { tensordot(a23, ones({4, 5}), {1}, {0}); },
                       "contracted dimensions need to match, but first has size 3 in dim 1 and second has size 4 in dim 0");
-  expect_error<Error>([&] { tensordot(a23, randn({3, 5}), {1}, {0, 1}); }, "both dimension lists should have same length");
-  expect_error<Error>([&] { tensordot(a23, randn({3, 5}), -1); }, "tensordot expects dims >= 0, but got dims=-1");
-  expect_error<IndexError>([&] { tensordot(a23, randn({3, 5}), 3); },
+  expect_error<Error>([&] { tensordot(a23, ones({3, 5}), {1}, {0, 1}); }, "both dimension lists should have same length");
+  expect_error<Error>([&] { tensordot(a23, ones({3, 5}), -1); }, "tensordot expects dims >= 0, but got dims=-1");
+  expect_error<IndexError>([&] { tensordot(a23, ones({3, 5}), 3); },
                            "Dimension out of range (expected to be in range of [-2, 1], but got -3)");
-  expect_error<Error>([&] { tensordot(randn({3, 3}), randn({3, 3}), {0, 0}, {0, 1}); },
+  expect_error<Error>([&] { tensordot(ones({3, 3}), ones({3, 3}), {0, 0}, {0, 1}); },
                       "dim 0 appears multiple times in the list of dims");
-  expect_error<IndexError>([&] { tril(randn({3})); },
+  expect_error<IndexError>([&] { tril(ones({3})); },
                            "Dimension out of range (expected to be in range of [-1, 0], but got -2)");
-  expect_error<IndexError>([&] { triu(randn({3})); }, "Dimension out of range");
+  expect_error<IndexError>([&] { triu(ones({3})); }, "Dimension out of range");
 }
 
 TEST(Linalg, EinsumErrors) {
-  Tensor a23 = randn({2, 3});
-  expect_error<Error>([&] { einsum("ij->i", {a23, randn({3})}); },
+  Tensor a23 = ones({2, 3});
+  expect_error<Error>([&] { einsum("ij->i", {a23, ones({3})}); },
                       "einsum(): more operands were provided than specified in the equation");
   expect_error<Error>([&] { einsum("ij,jk->ik", {a23}); },
                       "einsum(): fewer operands were provided than specified in the equation");
-  expect_error<Error>([&] { einsum("ij->i", {randn({2, 3, 4})}); },
+  expect_error<Error>([&] { einsum("ij->i", {ones({2, 3, 4})}); },
                       "einsum(): the number of subscripts in the equation (2) does not match the number of dimensions "
                       "(3) for operand 0 and no ellipsis was given");
-  expect_error<Error>([&] { einsum("ij...->i", {randn({2})}); },
+  expect_error<Error>([&] { einsum("ij...->i", {ones({2})}); },
                       "einsum(): the number of subscripts in the equation (2) is more than the number of dimensions (1) "
                       "for operand 0");
   expect_error<Error>([&] { einsum("i1->i", {a23}); },
@@ -267,13 +266,13 @@ TEST(Linalg, EinsumErrors) {
                       "einsum(): output subscript k does not appear in the equation for any input operand");
   expect_error<Error>([&] { einsum("ii->i", {a23}); },
                       "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 3 != 2");
-  expect_error<Error>([&] { einsum("ij,ij->ij", {a23, randn({2, 4})}); },
+  expect_error<Error>([&] { einsum("ij,ij->ij", {a23, ones({2, 4})}); },
                       "einsum(): subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3");
-  expect_error<Error>([&] { einsum("...i,...i->...", {a23, randn({4, 3})}); },
+  expect_error<Error>([&] { einsum("...i,...i->...", {a23, ones({4, 3})}); },
                       "einsum(): dimension 0 covered by ellipsis in operand 1has size 4 which does not broadcast with "
                       "previously seen ellipsis with size 2 for the respective dimension");
   expect_error<Error>([&] { einsum("...i...->i", {a23}); },
                       "einsum(): found '.' for operand 0 for which an ellipsis was already found");
-  expect_error<Error>([&] { einsum("i,i->", {randn({2}), randn({2}, kFloat64)}); },
+  expect_error<Error>([&] { einsum("i,i->", {ones({2}), ones({2}, kFloat64)}); },
                       "expected scalar type Float but found Double");
 }
