@@ -385,9 +385,10 @@ TEST(PointwisePromotion, ResultDtypesMatchTorch) {
         for (bool za : {false, true}) {
           // torch.logical_or, minimum and atan2 take no Python numbers (a TypeError of their signatures,
           // not a dtype rule); ember accepts them.
-          if (op.sfn)
+          if (op.sfn) {
             EXPECT_EQ(code([&] { return op.sfn(sample(a, za), s); }), e[k])
                 << op.name << "(" << a << (za ? " 0-dim" : "") << ", " << s << ")";
+          }
           ++k;
         }
       }

@@ -91,7 +91,9 @@ TEST(PointwiseGrad, UnaryGradcheckOnEveryLayout) {
       Tensor x = make(3, 4, op.lo, op.hi, layout, 1);
       auto f = [&](const tensor_list& in) { return tensor_list{op.fn(in[0])}; };
       EXPECT_TRUE(gradcheck(f, {x}));
-      if (op.second_order && layout == "transposed") EXPECT_TRUE(gradgradcheck(f, {x}));
+      if (op.second_order && layout == "transposed") {
+        EXPECT_TRUE(gradgradcheck(f, {x}));
+      }
     }
   }
 }
@@ -136,7 +138,9 @@ TEST(PointwiseGrad, BinaryGradcheckBroadcastAndStrided) {
       Tensor b = make(1, 4, op.blo, op.bhi, layout == "transposed" ? "contiguous" : layout, 3);
       auto f = [&](const tensor_list& in) { return tensor_list{op.fn(in[0], in[1])}; };
       EXPECT_TRUE(gradcheck(f, {a, b}));
-      if (layout == "transposed") EXPECT_TRUE(gradgradcheck(f, {a, b}));
+      if (layout == "transposed") {
+        EXPECT_TRUE(gradgradcheck(f, {a, b}));
+      }
     }
   }
 }
