@@ -1,5 +1,8 @@
 #pragma once
 // Pointwise ops as free functions, with their operator forms.
+#include <optional>
+#include <string_view>
+
 #include <ember/tensor.h>
 
 namespace ember {
@@ -14,6 +17,36 @@ Tensor add(const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
 Tensor add(const Tensor& self, const Scalar& other, const Scalar& alpha = 1);
 Tensor sub(const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
 Tensor sub(const Tensor& self, const Scalar& other, const Scalar& alpha = 1);
+Tensor subtract(const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
+Tensor multiply(const Tensor& self, const Tensor& other);
+Tensor divide(const Tensor& self, const Tensor& other);
+// rounding_mode: none (true division), "trunc" or "floor"; the rounded forms keep integer dtypes.
+Tensor div(const Tensor& self, const Tensor& other, std::optional<std::string_view> rounding_mode);
+Tensor div(const Tensor& self, const Scalar& other, std::optional<std::string_view> rounding_mode);
+Tensor floor_divide(const Tensor& self, const Tensor& other);
+Tensor floor_divide(const Tensor& self, const Scalar& other);
+Tensor pow(const Scalar& self, const Tensor& exponent);
+Tensor round(const Tensor& self, int64_t decimals);
+// eps: when given, the input is clamped to [eps, 1 - eps] first.
+Tensor logit(const Tensor& self, std::optional<double> eps = std::nullopt);
+// Replaces NaN with `nan` (0 by default) and infinities with `posinf`/`neginf` (the dtype's largest and
+// lowest finite values by default).
+Tensor nan_to_num(const Tensor& self, std::optional<double> nan = 0.0, std::optional<double> posinf = std::nullopt,
+                  std::optional<double> neginf = std::nullopt);
+Tensor clamp(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt);
+Tensor clamp(const Tensor& self, const std::optional<Tensor>& min, const std::optional<Tensor>& max = std::nullopt);
+Tensor clip(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt);
+Tensor clip(const Tensor& self, const std::optional<Tensor>& min, const std::optional<Tensor>& max = std::nullopt);
+Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight);
+Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight);
+Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
+Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
+Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other);
+Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other);
+Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other);
+Tensor where(const Tensor& condition, const Scalar& self, const Scalar& other);
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Scalar& value);
+Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
 
 // The dtype PyTorch's type promotion gives an op over these operands (dimensioned tensors outrank
 // 0-dim tensors, which outrank Python numbers, within the same category).
@@ -32,6 +65,9 @@ inline Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
 inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 inline Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
 Tensor operator/(const Scalar& a, const Tensor& b);
+inline Tensor operator%(const Tensor& a, const Tensor& b) { return remainder(a, b); }
+inline Tensor operator%(const Tensor& a, const Scalar& b) { return remainder(a, b); }
+Tensor operator%(const Scalar& a, const Tensor& b);
 inline Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
 inline Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
 inline Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
@@ -44,5 +80,33 @@ inline Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
 inline Tensor operator>(const Tensor& a, const Scalar& b) { return gt(a, b); }
 inline Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
 inline Tensor operator>=(const Tensor& a, const Scalar& b) { return ge(a, b); }
+// `~` is bitwise_not, which is logical negation on bool tensors.
+inline Tensor operator~(const Tensor& a) { return bitwise_not(a); }
+inline Tensor operator&(const Tensor& a, const Tensor& b) { return bitwise_and(a, b); }
+inline Tensor operator&(const Tensor& a, const Scalar& b) { return bitwise_and(a, b); }
+inline Tensor operator&(const Scalar& a, const Tensor& b) { return bitwise_and(b, a); }
+inline Tensor operator|(const Tensor& a, const Tensor& b) { return bitwise_or(a, b); }
+inline Tensor operator|(const Tensor& a, const Scalar& b) { return bitwise_or(a, b); }
+inline Tensor operator|(const Scalar& a, const Tensor& b) { return bitwise_or(b, a); }
+inline Tensor operator^(const Tensor& a, const Tensor& b) { return bitwise_xor(a, b); }
+inline Tensor operator^(const Tensor& a, const Scalar& b) { return bitwise_xor(a, b); }
+inline Tensor operator^(const Scalar& a, const Tensor& b) { return bitwise_xor(b, a); }
+inline Tensor operator<<(const Tensor& a, const Tensor& b) { return bitwise_left_shift(a, b); }
+inline Tensor operator<<(const Tensor& a, const Scalar& b) { return bitwise_left_shift(a, b); }
+inline Tensor operator>>(const Tensor& a, const Tensor& b) { return bitwise_right_shift(a, b); }
+inline Tensor operator>>(const Tensor& a, const Scalar& b) { return bitwise_right_shift(a, b); }
+// Compound assignments beyond the ones Tensor declares as members (+= -= *= /=).
+inline Tensor& operator%=(Tensor& a, const Tensor& b) { return a.remainder_(b); }
+inline Tensor& operator%=(Tensor& a, const Scalar& b) { return a.remainder_(b); }
+inline Tensor& operator&=(Tensor& a, const Tensor& b) { return a.bitwise_and_(b); }
+inline Tensor& operator&=(Tensor& a, const Scalar& b) { return a.bitwise_and_(b); }
+inline Tensor& operator|=(Tensor& a, const Tensor& b) { return a.bitwise_or_(b); }
+inline Tensor& operator|=(Tensor& a, const Scalar& b) { return a.bitwise_or_(b); }
+inline Tensor& operator^=(Tensor& a, const Tensor& b) { return a.bitwise_xor_(b); }
+inline Tensor& operator^=(Tensor& a, const Scalar& b) { return a.bitwise_xor_(b); }
+inline Tensor& operator<<=(Tensor& a, const Tensor& b) { return a.bitwise_left_shift_(b); }
+inline Tensor& operator<<=(Tensor& a, const Scalar& b) { return a.bitwise_left_shift_(b); }
+inline Tensor& operator>>=(Tensor& a, const Tensor& b) { return a.bitwise_right_shift_(b); }
+inline Tensor& operator>>=(Tensor& a, const Scalar& b) { return a.bitwise_right_shift_(b); }
 
 }  // namespace ember

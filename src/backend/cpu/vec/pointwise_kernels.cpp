@@ -1,19 +1,18 @@
-// Generic CPU loops for the pointwise ops: one template per arity, instantiated for every functor of
+// Generic CPU loops for the unary and binary pointwise ops, instantiated for every functor of
 // ember/ops/pointwise.def and every dtype the functor accepts. Contiguous rows take a plain indexed
-// loop the compiler vectorises; other rows step by byte strides.
+// loop the compiler vectorises (or libmvec, for the transcendental float ops); other rows step by
+// byte strides. Ternary and parameterised unary loops are in pointwise_ternary_kernels.cpp.
 #include "backend/cpu/capability.h"
 // capability.h defines EMBER_KERNEL_NS, which the functors header reads.
 #include "backend/common/pointwise_functors.h"
 #include "backend/common/visit_dtype.h"
+#include "backend/cpu/vec/mvec.h"
+#include "backend/cpu/vec/not_implemented.h"
 #include "dispatch/kernel_types.h"
 
 namespace ember::kernels {
 inline namespace EMBER_KERNEL_NS {
 namespace {
-
-[[noreturn]] void not_implemented(const char* name, DType t) {
-  throw Error(detail::str("\"", name, "_cpu\" not implemented for '", dtype_title(t), "'"));
-}
 
 template <class F>
 void unary_kernel(const dispatch::TensorIterator& it, const char* name) {
@@ -23,15 +22,19 @@ void unary_kernel(const dispatch::TensorIterator& it, const char* name) {
       not_implemented(name, it.dtype(1));
     } else {
       using C = compute_t<T>;
+      using O = std::conditional_t<returns_bool<F>::value, bool, T>;
       F f;
       it.for_each([&](char** data, const int64_t* st, int64_t n) {
-        T* out = reinterpret_cast<T*>(data[0]);
+        O* out = reinterpret_cast<O*>(data[0]);
         const T* in = reinterpret_cast<const T*>(data[1]);
-        if (st[0] == sizeof(T) && st[1] == sizeof(T)) {
-          for (int64_t i = 0; i < n; ++i) out[i] = T(f(C(in[i])));
+        if (st[0] == sizeof(O) && st[1] == sizeof(T)) {
+          if constexpr (Mvec<F>::available && (std::is_same_v<T, float> || std::is_same_v<T, double>))
+            mvec_row<F>(in, out, n);
+          else
+            for (int64_t i = 0; i < n; ++i) out[i] = O(f(C(in[i])));
         } else {
           for (int64_t i = 0; i < n; ++i)
-            *reinterpret_cast<T*>(data[0] + i * st[0]) = T(f(C(*reinterpret_cast<const T*>(data[1] + i * st[1]))));
+            *reinterpret_cast<O*>(data[0] + i * st[0]) = O(f(C(*reinterpret_cast<const T*>(data[1] + i * st[1]))));
         }
       });
     }
@@ -140,6 +143,7 @@ void fill_kernel(const dispatch::TensorIterator& it, const Scalar& value) {
 
 #define EMBER_UNARY_OP(name, F, R) EMBER_REGISTER_CPU_KERNEL(#name, &unary_kernel<F>);
 #define EMBER_BINARY_OP(name, F, R) EMBER_REGISTER_CPU_KERNEL(#name, &binary_kernel<F>);
+#define EMBER_BINARY_KERNEL(name, F, R) EMBER_REGISTER_CPU_KERNEL(#name, &binary_kernel<F>);
 #include <ember/ops/pointwise.def>
 EMBER_REGISTER_CPU_KERNEL("add", &add_kernel);
 EMBER_REGISTER_CPU_KERNEL("copy", &copy_kernel);
