@@ -155,7 +155,7 @@ T["diff_int"] = ints.to(torch.int32).diff(dim=0)
 # Every dtype through a copy op and a view op: values of ints cast to each dtype.
 for dt in [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
            torch.bfloat16, torch.float32, torch.float64]:
-    x = ints.abs().to(dt) if dt == torch.uint8 else ints.to(dt)
+    x = ints.relu().to(dt) if dt == torch.uint8 else ints.to(dt)
     n = str(dt).split(".")[1]
     T[f"dt_{n}_cat"] = torch.cat([x, x.t()[:4]], 1)
     T[f"dt_{n}_flip"] = x.t().flip(0)
