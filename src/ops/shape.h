@@ -6,6 +6,8 @@
 namespace ember::ops {
 
 // ---- views ----
+// The strides that view `self` (any layout) as `shape` without a copy, or nothing when none exist.
+std::optional<DimVector> view_strides(const Tensor& self, IntArrayRef shape);
 Tensor squeeze_dims(const Tensor& self, IntArrayRef dims);
 Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
 // narrow's checks and its start after wrapping; the view itself is slice(dim, start, start + length).

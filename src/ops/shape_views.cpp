@@ -51,11 +51,10 @@ Tensor slice(const Tensor& self, int64_t dim, std::optional<int64_t> start, std:
 
 int64_t narrow_start(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
   EMBER_CHECK(self.dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
-  EMBER_CHECK(length >= 0, "narrow(): length must be non-negative.");
   int64_t cur = self.size(dim);
   // PyTorch wraps start like a dim index of a dim of size `cur`, but allows start == cur (empty result).
   if (start != cur) start = maybe_wrap_dim(start, cur);
-  EMBER_CHECK(start <= cur - length, "start (", start, ") + length (", length, ") exceeds dimension size (", cur, ").");
+  EMBER_CHECK(length >= 0 && start <= cur - length, "start (", start, ") + length (", length, ") exceeds dimension size (", cur, ").");
   return start;
 }
 

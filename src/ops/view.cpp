@@ -1,5 +1,5 @@
 // Views: new sizes/strides/offset over the same storage. No data moves.
-#include "ops/ops.h"
+#include "ops/shape.h"
 
 namespace ember::ops {
 
@@ -69,6 +69,10 @@ std::optional<DimVector> compute_stride(IntArrayRef oldshape, IntArrayRef oldstr
   return newstride;
 }
 }  // namespace
+
+std::optional<DimVector> view_strides(const Tensor& self, IntArrayRef shape) {
+  return compute_stride(self.sizes(), self.strides(), shape);
+}
 
 Tensor view(const Tensor& self, IntArrayRef size) {
   DimVector shape = infer_size(size, self.numel());

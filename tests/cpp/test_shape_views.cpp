@@ -142,6 +142,7 @@ TEST(ShapeViews, Errors) {
   Tensor x = zeros({2, 3}), s = scalar_tensor(1.0), v = zeros({3});
   expect_error<IndexError>([&] { x.narrow(0, 5, 1); }, "Dimension out of range (expected to be in range of [-2, 1], but got 5)");
   expect_error<Error>([&] { x.narrow(0, 1, 5); }, "start (1) + length (5) exceeds dimension size (2).");
+  expect_error<Error>([&] { x.narrow(0, 0, -1); }, "start (0) + length (-1) exceeds dimension size (2).");
   expect_error<Error>([&] { s.narrow(0, 0, 1); }, "narrow() cannot be applied to a 0-dim tensor.");
   expect_error<Error>([&] { x.narrow(0, scalar_tensor(1.0), 1); }, "start must be an 0-dim integral Tensor.");
   expect_error<Error>([&] { x.slice(0, 0, 2, 0); }, "slice step must be positive");
@@ -216,6 +217,13 @@ TEST(ShapeViews, ViewsAreDifferentiable) {
                           x.flatten(), x.movedim(0, 1), x.mT(), x.as_strided({2}, {5})})
     EXPECT_TRUE(y.requires_grad() && y.grad_fn() != nullptr);
   for (const Tensor& y : x.split(2, 1)) EXPECT_TRUE(y.grad_fn() != nullptr);
+  // as_strided's backward needs every element of input and output at most once.
+  expect_error<NotImplementedError>([&] { x.as_strided({2, 2}, {1, 1}); }, "overlap in memory");
+  expect_error<NotImplementedError>([&] { x.expand({2, 3, 4}).as_strided({2}, {1}); }, "overlap in memory");
+  {
+    NoGradGuard no_grad;
+    EXPECT_EQ(x.as_strided({2, 2}, {1, 1}).storage(), x.storage());
+  }
   // In-place writes through a differentiable view are refused rather than giving a wrong gradient.
   Tensor y = x * 2;
   expect_error<NotImplementedError>([&] { y.narrow(0, 0, 1).mul_(2); }, "in-place operation on a view");
@@ -250,6 +258,7 @@ TEST(ShapeViews, Gradcheck) {
       {"unbind", [](const tensor_list& in) { auto p = base(in).unbind(1); return tensor_list{p[0] * p[3]}; }},
       {"tensor_split", [](const tensor_list& in) { auto p = base(in).tensor_split({1, 9, 3}, 0); return tensor_list{p[0], p[3]}; }},
       {"as_strided", [](const tensor_list& in) { return tensor_list{base(in).as_strided({2, 3}, {1, 6}, 1)}; }},
+      {"as_strided_of_slice", [](const tensor_list& in) { return tensor_list{in[0].slice(1, 1, 4).as_strided({2, 2}, {10, 1}, 2)}; }},
       {"expand_reshape", [](const tensor_list& in) { return tensor_list{base(in).select(0, 1).expand({3, 4}).reshape({2, 6})}; }},
       {"meshgrid", [](const tensor_list& in) { auto gr = meshgrid({base(in).select(1, 0), base(in).select(0, 2)}, "xy"); return tensor_list{gr[0] * gr[1]}; }},
       {"atleast_3d", [](const tensor_list& in) { return tensor_list{atleast_3d(base(in).select(0, 1))}; }},

@@ -18,7 +18,8 @@ Tensor cat(ArrayRef<Tensor> tensors, int64_t dim) {
     int64_t offset = 0;
     for (size_t i = 0; i < sizes.size(); ++i) {
       if (sizes[i].size() == 1 && sizes[i][0] == 0) {  // a legacy empty input cat skipped
-        grads.push_back(zeros(sizes[i], TensorOptions(g.dtype()).device(g.device())));
+        grads.push_back(is_floating_point(dtypes[i]) ? zeros(sizes[i], TensorOptions(dtypes[i]).device(g.device()))
+                                                     : Tensor());
         continue;
       }
       int64_t n = sizes[i][size_t(w)];

@@ -20,14 +20,7 @@ Tensor Tensor::reshape(IntArrayRef size) const {
   DimVector shape = ops::infer_size(size, numel());
   if (is_contiguous()) return view(shape);
   // A view when the strides can express the new shape; a copy only when they can't.
-  bool viewable;
-  try {
-    ops::view(*this, shape);
-    viewable = true;
-  } catch (const Error&) {
-    viewable = false;
-  }
-  return viewable ? view(shape) : clone().view(shape);
+  return ops::view_strides(*this, shape) ? view(shape) : clone().view(shape);
 }
 Tensor Tensor::reshape_as(const Tensor& other) const { return reshape(other.sizes()); }
 
