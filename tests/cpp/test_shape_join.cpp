@@ -69,6 +69,8 @@ TEST(ShapeJoin, MatchTorch) {
   check("diff_pre_app", x.m.diff(1, 0, x.ms.slice(0, 0, 2).reshape({1, 6}), x.m.slice(0, 0, 2)));
   check("diff_bool", (x.ints > 0).diff());
   check("diff_int", x.ints.to(kInt32).diff(1, 0));
+  check("diff_0_pre", x.m.diff(0, -1, x.m));
+  check("ri_s", x.s.repeat_interleave(3));
   Tensor z = zeros({0, 3}, kFloat64);
   check("z_flip", z.flip(0));
   check("z_roll", z.roll(1, 0));
@@ -132,6 +134,7 @@ TEST(ShapeJoin, Errors) {
   expect_error<TypeError>([&] { repeat_interleave(tensor({1.0})); }, "repeats has to be Long or Int tensor");
   expect_error<Error>([&] { cartesian_prod({x}); }, "Expect a 1D vector, but got shape [2, 3]");
   expect_error<Error>([&] { s.diff(); }, "diff expects input to be at least one-dimensional");
+  expect_error<IndexError>([&] { s.repeat_interleave(2, 0); }, "Dimension specified as 0 but tensor has no dimensions");
   expect_error<Error>([&] { x.diff(-1); }, "order must be non-negative but got -1");
   expect_error<Error>([&] { x.diff(1, -1, ones({3})); }, "diff expects prepend or append to be the same dimension as input");
   expect_error<Error>([&] { x.diff(1, 0, ones({1, 2})); },

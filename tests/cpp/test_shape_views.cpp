@@ -145,6 +145,7 @@ TEST(ShapeViews, Errors) {
   expect_error<Error>([&] { x.narrow(0, 0, -1); }, "start (0) + length (-1) exceeds dimension size (2).");
   expect_error<Error>([&] { s.narrow(0, 0, 1); }, "narrow() cannot be applied to a 0-dim tensor.");
   expect_error<Error>([&] { x.narrow(0, scalar_tensor(1.0), 1); }, "start must be an 0-dim integral Tensor.");
+  expect_error<Error>([&] { x.narrow(0, scalar_tensor(true), 1); }, "start must be an 0-dim integral Tensor.");
   expect_error<Error>([&] { x.slice(0, 0, 2, 0); }, "slice step must be positive");
   expect_error<IndexError>([&] { s.slice(0); }, "slice() cannot be applied to a 0-dim tensor.");
   expect_error<IndexError>([&] { v.select(0, 5); }, "select(): index 5 out of range for tensor of size [3] at dimension 0");

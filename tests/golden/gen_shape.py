@@ -151,6 +151,8 @@ T["diff_big_n"] = m.diff(10)
 T["diff_pre_app"] = m.diff(dim=0, prepend=ms[:2].reshape(1, 6), append=m[:2])
 T["diff_bool"] = (ints > 0).diff()
 T["diff_int"] = ints.to(torch.int32).diff(dim=0)
+T["diff_0_pre"] = m.diff(0, prepend=m)
+T["ri_s"] = s.repeat_interleave(3)
 
 # Every dtype through a copy op and a view op: values of ints cast to each dtype.
 for dt in [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,

@@ -40,6 +40,13 @@ void check_output_size(std::optional<int64_t> output_size, int64_t total) {
               " does not match the repeated size ", total);
 }
 
+// The tensor repeat_interleave works on: self along `dim`, or self flattened when no dim is given.
+Tensor interleave_input(const Tensor& self, std::optional<int64_t> dim) {
+  if (!dim) return self.flatten();
+  EMBER_CHECK_INDEX(self.dim() > 0, "Dimension specified as ", *dim, " but tensor has no dimensions");
+  return self;
+}
+
 void check_repeats_dtype(const Tensor& repeats) {
   EMBER_CHECK_T(TypeError, repeats.dtype() == kInt64 || repeats.dtype() == kInt32,
                 "repeats has to be Long or Int tensor, but got ", dtype_title(repeats.dtype()));
@@ -55,7 +62,7 @@ std::vector<int64_t> repeat_counts(const Tensor& repeats) {
 
 Tensor Tensor::repeat_interleave(int64_t repeats, std::optional<int64_t> dim, std::optional<int64_t> output_size) const {
   EMBER_CHECK(repeats >= 0, "repeats can not be negative");
-  Tensor input = dim ? (this->dim() == 0 ? reshape({1}) : *this) : flatten();
+  Tensor input = interleave_input(*this, dim);
   int64_t d = ops::maybe_wrap_dim(dim.value_or(0), input.dim());
   check_output_size(output_size, input.size(d) * repeats);
   // (…, n, …) -> (…, n, r, …) with the new dim expanded, then merged: each slice repeated in place.
@@ -67,7 +74,7 @@ Tensor Tensor::repeat_interleave(int64_t repeats, std::optional<int64_t> dim, st
 Tensor Tensor::repeat_interleave(const Tensor& repeats, std::optional<int64_t> dim,
                                  std::optional<int64_t> output_size) const {
   check_repeats_dtype(repeats);
-  Tensor input = dim ? (this->dim() == 0 ? reshape({1}) : *this) : flatten();
+  Tensor input = interleave_input(*this, dim);
   int64_t d = ops::maybe_wrap_dim(dim.value_or(0), input.dim());
   if (repeats.dim() == 0 || (repeats.dim() == 1 && repeats.size(0) == 1)) {
     std::vector<int64_t> counts = repeat_counts(repeats);
@@ -127,6 +134,8 @@ Tensor Tensor::diff(int64_t n, int64_t dim, const std::optional<Tensor>& prepend
                   "diff expects the shape of tensor to prepend or append to match that of input except along the "
                   "differencing dimension; input.size(", i, ") = ", size(i), ", but got tensor.size(", i, ") = ", t.size(i));
   }
+  // PyTorch's diff of order 0 is a copy of self, without prepend or append.
+  if (n == 0) return clone();
   if (prepend && prepend->defined()) parts.push_back(*prepend);
   parts.push_back(*this);
   if (append && append->defined()) parts.push_back(*append);

@@ -147,7 +147,7 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   return slice(d, s, s + length, 1);
 }
 Tensor Tensor::narrow(int64_t d, const Tensor& start, int64_t length) const {
-  EMBER_CHECK(start.dim() == 0 && is_integral(start.dtype(), true), "start must be an 0-dim integral Tensor.");
+  EMBER_CHECK(start.dim() == 0 && is_integral(start.dtype(), false), "start must be an 0-dim integral Tensor.");
   return narrow(d, start.item<int64_t>(), length);
 }
 Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) { return self.narrow(dim, start, length); }
