@@ -76,6 +76,9 @@ TEST(ShapeJoin, MatchTorch) {
   check("z_roll", z.roll(1, 0));
   check("z_repeat", z.repeat({2, 2}));
   check("z_cat", cat({z, z}, 1));
+  check("repeat_zero", x.ms.repeat({0, 2}));
+  check("tile_zero", x.v.tile({2, 0}));
+  check("ri_zero", x.ms.repeat_interleave(0, 1));
 }
 
 TEST(ShapeJoin, EveryDtype) {

@@ -175,5 +175,8 @@ T["z_roll"] = z.roll(1, 0)
 T["z_repeat"] = z.repeat(2, 2)
 T["z_diag"] = z.diagonal()
 T["z_cat"] = torch.cat([z, z], 1)
+T["repeat_zero"] = ms.repeat(0, 2)
+T["tile_zero"] = v.tile((2, 0))
+T["ri_zero"] = ms.repeat_interleave(0, dim=1)
 
 save("shape", T)
