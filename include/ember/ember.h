@@ -13,5 +13,6 @@
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/random.h>
+#include <ember/ops/shape.h>
 #include <ember/ops/sort.h>
 #include <ember/tensor.h>

@@ -1,5 +1,5 @@
 // Views: new sizes/strides/offset over the same storage. No data moves.
-#include "ops/ops.h"
+#include "ops/shape.h"
 
 namespace ember::ops {
 
@@ -70,6 +70,10 @@ std::optional<DimVector> compute_stride(IntArrayRef oldshape, IntArrayRef oldstr
 }
 }  // namespace
 
+std::optional<DimVector> view_strides(const Tensor& self, IntArrayRef shape) {
+  return compute_stride(self.sizes(), self.strides(), shape);
+}
+
 Tensor view(const Tensor& self, IntArrayRef size) {
   DimVector shape = infer_size(size, self.numel());
   auto st = compute_stride(self.sizes(), self.strides(), shape);
@@ -99,7 +103,7 @@ Tensor as_strided(const Tensor& self, IntArrayRef size, IntArrayRef stride, int6
 
 Tensor expand(const Tensor& self, IntArrayRef size) {
   int64_t nd = int64_t(size.size()), sd = self.dim();
-  EMBER_CHECK(nd >= sd, "expand(", dtype_title(self.dtype()), "Type{", self.sizes(), "}, size=", size,
+  EMBER_CHECK(nd >= sd, "expand(torch.", dtype_title(self.dtype()), "Tensor{", self.sizes(), "}, size=", size,
               "): the number of sizes provided (", nd, ") must be greater or equal to the number of dimensions in the tensor (",
               sd, ")");
   DimVector sizes(static_cast<size_t>(nd)), strides(static_cast<size_t>(nd));
@@ -113,6 +117,8 @@ Tensor expand(const Tensor& self, IntArrayRef size) {
       EMBER_CHECK(d >= 0, "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ", i);
       target = s;
     }
+    EMBER_CHECK(target >= 0, "expand: the expanded size of the tensor (", target, ") must be non-negative at dimension ",
+                i, ".  Target sizes: ", size, ".  Tensor sizes: ", self.sizes());
     if (s != target) {
       EMBER_CHECK(s == 1, "The expanded size of the tensor (", target, ") must match the existing size (", s,
                   ") at non-singleton dimension ", i, ".  Target sizes: ", size, ".  Tensor sizes: ", self.sizes());
