@@ -8,4 +8,5 @@
 #include <ember/core/parallel.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
+#include <ember/ops/reduce.h>
 #include <ember/tensor.h>
