@@ -57,10 +57,10 @@ std::vector<Tensor> run(const std::string& op, const Tensor& x, const std::optio
   if (op == "amin") return {x.amin(d, k)};
   if (op == "count_nonzero") return {x.count_nonzero(d)};
   if (op == "logsumexp") return {x.logsumexp(d, k)};
-  if (op == "var") return {x.var(std::optional<IntArrayRef>(d), std::optional<int64_t>(std::stoi(extra)), k)};
-  if (op == "std") return {x.std(std::optional<IntArrayRef>(d), std::optional<int64_t>(std::stoi(extra)), k)};
-  if (op == "var_mean") return pair(var_mean(x, std::optional<IntArrayRef>(d), std::stoi(extra), k));
-  if (op == "std_mean") return pair(std_mean(x, std::optional<IntArrayRef>(d), std::stoi(extra), k));
+  if (op == "var") return {x.var(d, std::optional<int64_t>(std::stoi(extra)), k)};
+  if (op == "std") return {x.std(d, std::optional<int64_t>(std::stoi(extra)), k)};
+  if (op == "var_mean") return pair(var_mean(x, d, std::optional<int64_t>(std::stoi(extra)), k));
+  if (op == "std_mean") return pair(std_mean(x, d, std::optional<int64_t>(std::stoi(extra)), k));
   if (op == "norm") {
     auto parts = split(extra, ':');
     const std::string& p = parts[0];

@@ -26,20 +26,20 @@ Tensor argmin(const Tensor& self, std::optional<int64_t> dim = std::nullopt, boo
 
 Tensor var(const Tensor& self, bool unbiased = true);
 Tensor var(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
-Tensor var(const Tensor& self, std::optional<IntArrayRef> dim, std::optional<int64_t> correction,
+Tensor var(const Tensor& self, IntArrayRef dim, std::optional<int64_t> correction,
            bool keepdim = false);
 Tensor std(const Tensor& self, bool unbiased = true);
 Tensor std(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
-Tensor std(const Tensor& self, std::optional<IntArrayRef> dim, std::optional<int64_t> correction,
+Tensor std(const Tensor& self, IntArrayRef dim, std::optional<int64_t> correction,
            bool keepdim = false);
 // (var, mean) and (std, mean), computed together.
 std::tuple<Tensor, Tensor> var_mean(const Tensor& self, bool unbiased = true);
 std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
-std::tuple<Tensor, Tensor> var_mean(const Tensor& self, std::optional<IntArrayRef> dim,
+std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim,
                                     std::optional<int64_t> correction, bool keepdim = false);
 std::tuple<Tensor, Tensor> std_mean(const Tensor& self, bool unbiased = true);
 std::tuple<Tensor, Tensor> std_mean(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
-std::tuple<Tensor, Tensor> std_mean(const Tensor& self, std::optional<IntArrayRef> dim,
+std::tuple<Tensor, Tensor> std_mean(const Tensor& self, IntArrayRef dim,
                                     std::optional<int64_t> correction, bool keepdim = false);
 
 Tensor norm(const Tensor& self, const Scalar& p = 2);

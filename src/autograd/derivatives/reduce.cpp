@@ -57,7 +57,7 @@ Tensor share_among_ties(const Tensor& grad, const Tensor& self, const Tensor& re
   Tensor mask;
   {
     NoGradGuard no_grad;
-    bool nan_result = full && ops::ne(result, result).item<bool>();
+    bool nan_result = full && ops::any(ops::ne(result, result), std::nullopt, false).item<bool>();
     mask = nan_result ? ops::ne(self, self) : ops::eq(self, result);
   }
   Tensor count = ops::sum(mask, dims, true, self.dtype());

@@ -76,24 +76,24 @@ std::tuple<Tensor, Tensor> stat_and_mean(const Tensor& self, IntArrayRef dims, i
 
 }  // namespace
 
-Tensor var(const Tensor& self, std::optional<IntArrayRef> dim, std::optional<int64_t> correction, bool keepdim) {
-  return var_or_std(self, dim.value_or(IntArrayRef{}), correction_of(correction), keepdim, false);
+Tensor var(const Tensor& self, IntArrayRef dim, std::optional<int64_t> correction, bool keepdim) {
+  return var_or_std(self, dim, correction_of(correction), keepdim, false);
 }
 Tensor var(const Tensor& self, IntArrayRef dim, bool unbiased, bool keepdim) {
   return var_or_std(self, dim, unbiased ? 1 : 0, keepdim, false);
 }
 Tensor var(const Tensor& self, bool unbiased) { return var_or_std(self, {}, unbiased ? 1 : 0, false, false); }
-Tensor std(const Tensor& self, std::optional<IntArrayRef> dim, std::optional<int64_t> correction, bool keepdim) {
-  return var_or_std(self, dim.value_or(IntArrayRef{}), correction_of(correction), keepdim, true);
+Tensor std(const Tensor& self, IntArrayRef dim, std::optional<int64_t> correction, bool keepdim) {
+  return var_or_std(self, dim, correction_of(correction), keepdim, true);
 }
 Tensor std(const Tensor& self, IntArrayRef dim, bool unbiased, bool keepdim) {
   return var_or_std(self, dim, unbiased ? 1 : 0, keepdim, true);
 }
 Tensor std(const Tensor& self, bool unbiased) { return var_or_std(self, {}, unbiased ? 1 : 0, false, true); }
 
-std::tuple<Tensor, Tensor> var_mean(const Tensor& self, std::optional<IntArrayRef> dim,
+std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim,
                                     std::optional<int64_t> correction, bool keepdim) {
-  return stat_and_mean(self, dim.value_or(IntArrayRef{}), correction_of(correction), keepdim, false);
+  return stat_and_mean(self, dim, correction_of(correction), keepdim, false);
 }
 std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim, bool unbiased, bool keepdim) {
   return stat_and_mean(self, dim, unbiased ? 1 : 0, keepdim, false);
@@ -101,9 +101,9 @@ std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim, bool un
 std::tuple<Tensor, Tensor> var_mean(const Tensor& self, bool unbiased) {
   return stat_and_mean(self, {}, unbiased ? 1 : 0, false, false);
 }
-std::tuple<Tensor, Tensor> std_mean(const Tensor& self, std::optional<IntArrayRef> dim,
+std::tuple<Tensor, Tensor> std_mean(const Tensor& self, IntArrayRef dim,
                                     std::optional<int64_t> correction, bool keepdim) {
-  return stat_and_mean(self, dim.value_or(IntArrayRef{}), correction_of(correction), keepdim, true);
+  return stat_and_mean(self, dim, correction_of(correction), keepdim, true);
 }
 std::tuple<Tensor, Tensor> std_mean(const Tensor& self, IntArrayRef dim, bool unbiased, bool keepdim) {
   return stat_and_mean(self, dim, unbiased ? 1 : 0, keepdim, true);
@@ -183,14 +183,14 @@ Tensor Tensor::var(bool unbiased) const { return ember::var(*this, unbiased); }
 Tensor Tensor::var(IntArrayRef dim, bool unbiased, bool keepdim) const {
   return ember::var(*this, dim, unbiased, keepdim);
 }
-Tensor Tensor::var(std::optional<IntArrayRef> dim, std::optional<int64_t> correction, bool keepdim) const {
+Tensor Tensor::var(IntArrayRef dim, std::optional<int64_t> correction, bool keepdim) const {
   return ember::var(*this, dim, correction, keepdim);
 }
 Tensor Tensor::std(bool unbiased) const { return ember::std(*this, unbiased); }
 Tensor Tensor::std(IntArrayRef dim, bool unbiased, bool keepdim) const {
   return ember::std(*this, dim, unbiased, keepdim);
 }
-Tensor Tensor::std(std::optional<IntArrayRef> dim, std::optional<int64_t> correction, bool keepdim) const {
+Tensor Tensor::std(IntArrayRef dim, std::optional<int64_t> correction, bool keepdim) const {
   return ember::std(*this, dim, correction, keepdim);
 }
 Tensor Tensor::norm(const Scalar& p) const { return ember::norm(*this, p); }
