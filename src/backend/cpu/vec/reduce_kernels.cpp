@@ -88,7 +88,7 @@ inline T finish(A a) {
   else return T(a);
 }
 
-constexpr int64_t kBlock = 512;         // pairwise leaf: summed in independent lanes
+constexpr int64_t kBlock = 4096;        // pairwise leaf: summed in independent lanes
 constexpr int64_t kChunk = 1 << 15;     // a full reduction's unit of work (a multiple of kBlock)
 constexpr int64_t kColumns = 256;       // outputs accumulated together in the columns walk
 constexpr int64_t kGrain = 1 << 15;     // elements below which a reduction stays on one thread
@@ -102,7 +102,7 @@ typename Op::A reduce_row(const T* p, int64_t n, int64_t s) {
     return Op::combine(reduce_row<Op, Contiguous>(p, half, s),
                        reduce_row<Op, Contiguous>(p + half * (Contiguous ? 1 : s), n - half, s));
   }
-  constexpr int kLanes = sizeof(A) >= 8 ? 16 : 32;
+  constexpr int kLanes = sizeof(A) >= 8 ? 32 : 64;
   A lanes[kLanes];
   for (int l = 0; l < kLanes; ++l) lanes[l] = Op::identity();
   int64_t i = 0;
