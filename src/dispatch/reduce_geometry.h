@@ -33,5 +33,9 @@ using ScanIndexKernel = void(const Tensor& in, Tensor& values, Tensor& indices, 
 // cumprod's input gradient, same layout as ScanKernel (inputs that contain zeros included).
 using ScanBackwardKernel = void(const Tensor& grad, const Tensor& in, Tensor& out, int64_t outer, int64_t n,
                                 int64_t inner);
+// Moving values along dim 1 by an int64 index of the same layout: gather reads src[o, index, j] into
+// out[o, i, j]; scatter_add adds src[o, i, j] into out[o, index, j] (out zeroed by the kernel).
+using IndexAlongKernel = void(const Tensor& src, const Tensor& index, Tensor& out, int64_t outer, int64_t n,
+                              int64_t inner);
 
 }  // namespace ember::dispatch

@@ -52,6 +52,10 @@ Tensor keep_where(const Tensor& self, const Tensor& mask);
 Tensor prod_of_others(const Tensor& self, int64_t dim);
 // cumprod's input gradient along `dim` for inputs that may contain zeros.
 Tensor cumprod_backward(const Tensor& grad, const Tensor& self, int64_t dim);
+// Along `dim`, with an int64 `index` of self's shape whose values lie in [0, size(dim)) (as cummax's):
+// gather_along reads self[..., index, ...]; scatter_add_along adds self into a zeroed result at index.
+Tensor gather_along(const Tensor& self, const Tensor& index, int64_t dim);
+Tensor scatter_add_along(const Tensor& self, const Tensor& index, int64_t dim);
 // 0, 1, ..., n-1 as int64, laid along `dim` of a tensor with `ndim` dims (size 1 elsewhere).
 Tensor arange_along(int64_t n, int64_t dim, int64_t ndim);
 

@@ -76,6 +76,27 @@ Tensor cumprod_backward(const Tensor& grad, const Tensor& self, int64_t dim) {
   return out;
 }
 
+namespace {
+Tensor index_along(dispatch::KernelSlot& k, const Tensor& self, const Tensor& index, int64_t dim) {
+  dim = maybe_wrap_dim(dim, self.dim());
+  Tensor in = ops::contiguous(self), idx = ops::contiguous(index);
+  Tensor out = ops::empty(self.sizes(), self.dtype(), self.device());
+  Lines l = lines(in, dim);
+  if (out.numel() != 0)
+    dispatch::kernel<dispatch::IndexAlongKernel>(k, self.device().type())(in, idx, out, l.outer, l.n, l.inner);
+  return out;
+}
+}  // namespace
+
+Tensor gather_along(const Tensor& self, const Tensor& index, int64_t dim) {
+  static auto& k = dispatch::slot("scan_gather_along");
+  return index_along(k, self, index, dim);
+}
+Tensor scatter_add_along(const Tensor& self, const Tensor& index, int64_t dim) {
+  static auto& k = dispatch::slot("scan_scatter_add_along");
+  return index_along(k, self, index, dim);
+}
+
 Tensor keep_where(const Tensor& self, const Tensor& mask) {
   static auto& k = dispatch::slot("reduce_keep_where");
   Tensor out;

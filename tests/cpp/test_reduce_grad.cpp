@@ -42,7 +42,9 @@ void check(const char* what, const Fn& f, bool gradgrad, uint64_t seed = 1) {
     SCOPED_TRACE(std::string(what) + (x.is_contiguous() ? " contiguous" : " strided"));
     auto fn = [&](const tensor_list& in) -> tensor_list { return {f(in[0])}; };
     EXPECT_TRUE(gradcheck(fn, {x}));
-    if (gradgrad) EXPECT_TRUE(gradgradcheck(fn, {x}));
+    if (gradgrad) {
+      EXPECT_TRUE(gradgradcheck(fn, {x}));
+    }
   }
 }
 
@@ -143,8 +145,13 @@ TEST(ReduceGrad, Scans) {
   check("cumsum last", [](const Tensor& x) { return x.cumsum(-1); }, true);
   check("cumprod", [](const Tensor& x) { return x.cumprod(0); }, true);
   check("cumprod last", [](const Tensor& x) { return x.cumprod(2); }, true);
-  check("cummax", [](const Tensor& x) { return std::get<0>(x.cummax(1)); }, false);
+  check("cummax", [](const Tensor& x) { return std::get<0>(x.cummax(1)); }, true);
   check("cummin", [](const Tensor& x) { return std::get<0>(x.cummin(-1)); }, false);
+  check("cummax 0", [](const Tensor& x) { return std::get<0>(x.cummax(0)); }, false);
+  // Ties: a later equal value takes the index, so it takes the gradient (as in PyTorch).
+  Tensor t = leaf(ember::tensor({1.0, 3.0, 3.0, 2.0}, kFloat64));
+  std::get<0>(t.cummax(0)).sum().backward();
+  EXPECT_TRUE(ember::all(t.grad() == ember::tensor({1.0, 1.0, 2.0, 0.0}, kFloat64)).item<bool>());
   // cumprod through zeros (one and several per line).
   Tensor x = leaf(ember::tensor({{2.0, 0.0, 3.0, 1.5}, {0.0, 2.0, 0.0, 4.0}, {1.0, 3.0, 0.5, 0.0}}, kFloat64));
   auto fn = [](const tensor_list& in) -> tensor_list { return {in[0].cumprod(1)}; };

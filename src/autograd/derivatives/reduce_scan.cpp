@@ -9,14 +9,26 @@ namespace {
 // sum_{j >= i} grad_j along `dim`, from public ops so it can be differentiated again.
 Tensor reverse_cumsum(const Tensor& grad, int64_t dim) { return grad.sum(dim, true) - grad.cumsum(dim) + grad; }
 
-// The gradient of cummax/cummin: each grad_i flows to the element indices_i names. Built as a one-hot
-// (n x n per line) comparison so it stays differentiable with public ops.
+Tensor gather_at(const Tensor& self, const Tensor& indices, int64_t dim);
+
+// The gradient of cummax/cummin: each grad_i flows to the element indices_i names (a scatter-add whose
+// derivative is the matching gather, and the other way round, so double backward works).
 Tensor to_selected(const Tensor& grad, const Tensor& indices, int64_t dim) {
-  if (grad.dim() == 0) return grad;
-  int64_t n = grad.size(dim);
-  Tensor hit = ops::eq(ops::arange_along(n, dim, grad.dim() + 1), ops::unsqueeze(indices, dim));
-  DimVector wide(hit.sizes());
-  return keep_where(grad.unsqueeze(dim).expand(wide), hit).sum(dim + 1);
+  Tensor out = ops::scatter_add_along(grad, indices, dim);
+  if (autograd::any_requires_grad({&grad}))
+    record("ScatterAddBackward0", {&out}, {&grad}, [indices, dim](autograd::Node&, const tensor_list& g) -> tensor_list {
+      return {gather_at(g[0], indices, dim)};
+    });
+  return out;
+}
+
+Tensor gather_at(const Tensor& self, const Tensor& indices, int64_t dim) {
+  Tensor out = ops::gather_along(self, indices, dim);
+  if (autograd::any_requires_grad({&self}))
+    record("GatherBackward0", {&out}, {&self}, [indices, dim](autograd::Node&, const tensor_list& g) -> tensor_list {
+      return {to_selected(g[0], indices, dim)};
+    });
+  return out;
 }
 
 std::tuple<Tensor, Tensor> record_selected(const char* name, const Tensor& self, std::tuple<Tensor, Tensor> r,

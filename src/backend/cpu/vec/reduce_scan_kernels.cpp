@@ -163,8 +163,36 @@ void cumprod_backward_kernel(const Tensor& grad, const Tensor& in, Tensor& out, 
   });
 }
 
+// One line per task: scattering within a line never races with another line.
+template <bool Scatter>
+void index_along_kernel(const Tensor& src, const Tensor& index, Tensor& out, int64_t outer, int64_t n, int64_t inner) {
+  visit_dtype(src.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* s = static_cast<const T*>(src.data_ptr());
+    const int64_t* idx = static_cast<const int64_t*>(index.data_ptr());
+    T* d = static_cast<T*>(out.data_ptr());
+    core::parallel_for(0, outer * inner, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(n, 1)),
+                       [&](int64_t b, int64_t e) {
+      for (int64_t line = b; line < e; ++line) {
+        int64_t base = (line / inner) * n * inner + line % inner;
+        if constexpr (Scatter) {
+          for (int64_t i = 0; i < n; ++i) d[base + i * inner] = T(0);
+          for (int64_t i = 0; i < n; ++i) {
+            int64_t at = base + idx[base + i * inner] * inner;
+            d[at] = T(compute_t<T>(d[at]) + compute_t<T>(s[base + i * inner]));
+          }
+        } else {
+          for (int64_t i = 0; i < n; ++i) d[base + i * inner] = s[base + idx[base + i * inner] * inner];
+        }
+      }
+    });
+  });
+}
+
 }  // namespace
 
+EMBER_REGISTER_CPU_KERNEL("scan_gather_along", &index_along_kernel<false>);
+EMBER_REGISTER_CPU_KERNEL("scan_scatter_add_along", &index_along_kernel<true>);
 EMBER_REGISTER_CPU_KERNEL("scan_prod_of_others", &prod_of_others_kernel);
 EMBER_REGISTER_CPU_KERNEL("scan_cumprod_backward", &cumprod_backward_kernel);
 EMBER_REGISTER_CPU_KERNEL("scan_cumsum", &scan_kernel<false>);
