@@ -157,3 +157,38 @@ TEST(ReduceGrad, Scans) {
   auto fn = [](const tensor_list& in) -> tensor_list { return {in[0].cumprod(1)}; };
   EXPECT_TRUE(gradcheck(fn, {x}));
 }
+
+TEST(ReduceGrad, ZeroDimInputs) {
+  Tensor s = leaf(ember::tensor(1.7, kFloat64).view({}));
+  std::vector<std::pair<const char*, Fn>> fns = {
+      {"sum", [](const Tensor& x) { return x.sum(); }},
+      {"mean", [](const Tensor& x) { return x.mean({0}, true); }},
+      {"prod", [](const Tensor& x) { return x.prod(0); }},
+      {"max", [](const Tensor& x) { return std::get<0>(x.max(0)); }},
+      {"amax", [](const Tensor& x) { return x.amax(); }},
+      {"norm", [](const Tensor& x) { return x.norm(3); }},
+      {"logsumexp", [](const Tensor& x) { return x.logsumexp({0}); }},
+      {"cumsum", [](const Tensor& x) { return x.cumsum(0); }},
+      {"cumprod", [](const Tensor& x) { return x.cumprod(-1); }},
+      {"cummax", [](const Tensor& x) { return std::get<0>(x.cummax(0)); }},
+  };
+  for (auto& [what, f] : fns) {
+    SCOPED_TRACE(what);
+    EXPECT_TRUE(gradcheck([&](const tensor_list& in) -> tensor_list { return {f(in[0])}; }, {s}));
+  }
+}
+
+TEST(ReduceGrad, ExpandedInputsReduceLikeTheirCopies) {
+  Tensor base = values({1, 4, 5}, 7);
+  Tensor e = base.expand({3, 4, 5});
+  Tensor c = e.contiguous();
+  std::vector<std::vector<int64_t>> dim_lists = {{}, {0}, {1}, {2}, {0, 2}};
+  for (const auto& dims : dim_lists) {
+    // Summation order differs between the layouts: equal up to rounding.
+    Tensor diff = e.sum(dims) - c.sum(dims);
+    EXPECT_LT(ember::amax(diff.relu() + (-diff).relu()).item<double>(), 1e-12);
+    EXPECT_TRUE(ember::all(e.amax(dims) == c.amax(dims)).item<bool>());
+  }
+  EXPECT_TRUE(ember::all(e.argmax(0) == c.argmax(0)).item<bool>());
+  EXPECT_TRUE(ember::all(e.cumsum(0) == c.cumsum(0)).item<bool>());
+}
