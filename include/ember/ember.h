@@ -13,6 +13,7 @@
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/random.h>
+#include <ember/ops/reduce.h>
 #include <ember/ops/shape.h>
 #include <ember/ops/sort.h>
 #include <ember/tensor.h>

@@ -12,8 +12,5 @@ using BinaryKernel = void(const TensorIterator& it, const char* name);       // 
 using AddKernel = void(const TensorIterator& it, const Scalar& alpha);      // out = a + alpha * b
 using CopyKernel = void(const TensorIterator& it);                          // casts between any dtypes
 using FillKernel = void(const TensorIterator& it, const Scalar& value);     // output only
-// Sums each row of a contiguous (rows, cols) input into `out` (rows values), accumulating in double for
-// float64 and float otherwise (int64 for integers), pairwise so long rows stay accurate.
-using SumRowsKernel = void(const Tensor& in, Tensor& out, int64_t rows, int64_t cols);
 
 }  // namespace ember::dispatch

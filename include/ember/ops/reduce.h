@@ -1,0 +1,66 @@
+#pragma once
+// Reductions and scans as free functions, with libtorch's names and overloads. The Tensor methods are
+// in reduce_methods.inc.
+#include <ember/tensor.h>
+
+namespace ember {
+
+Tensor sum(const Tensor& self, std::optional<DType> dtype = std::nullopt);
+Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim = false, std::optional<DType> dtype = std::nullopt);
+Tensor nansum(const Tensor& self, IntArrayRef dim = {}, bool keepdim = false,
+              std::optional<DType> dtype = std::nullopt);
+Tensor mean(const Tensor& self, std::optional<DType> dtype = std::nullopt);
+Tensor mean(const Tensor& self, IntArrayRef dim, bool keepdim = false, std::optional<DType> dtype = std::nullopt);
+Tensor nanmean(const Tensor& self, IntArrayRef dim = {}, bool keepdim = false,
+               std::optional<DType> dtype = std::nullopt);
+Tensor prod(const Tensor& self, std::optional<DType> dtype = std::nullopt);
+Tensor prod(const Tensor& self, int64_t dim, bool keepdim = false, std::optional<DType> dtype = std::nullopt);
+Tensor max(const Tensor& self);
+Tensor min(const Tensor& self);
+std::tuple<Tensor, Tensor> max(const Tensor& self, int64_t dim, bool keepdim = false);
+std::tuple<Tensor, Tensor> min(const Tensor& self, int64_t dim, bool keepdim = false);
+Tensor amax(const Tensor& self, IntArrayRef dim = {}, bool keepdim = false);
+Tensor amin(const Tensor& self, IntArrayRef dim = {}, bool keepdim = false);
+Tensor argmax(const Tensor& self, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor argmin(const Tensor& self, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+
+Tensor var(const Tensor& self, bool unbiased = true);
+Tensor var(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
+Tensor var(const Tensor& self, IntArrayRef dim, std::optional<int64_t> correction,
+           bool keepdim = false);
+Tensor std(const Tensor& self, bool unbiased = true);
+Tensor std(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
+Tensor std(const Tensor& self, IntArrayRef dim, std::optional<int64_t> correction,
+           bool keepdim = false);
+// (var, mean) and (std, mean), computed together.
+std::tuple<Tensor, Tensor> var_mean(const Tensor& self, bool unbiased = true);
+std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
+std::tuple<Tensor, Tensor> var_mean(const Tensor& self, IntArrayRef dim,
+                                    std::optional<int64_t> correction, bool keepdim = false);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& self, bool unbiased = true);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& self, IntArrayRef dim, bool unbiased = true, bool keepdim = false);
+std::tuple<Tensor, Tensor> std_mean(const Tensor& self, IntArrayRef dim,
+                                    std::optional<int64_t> correction, bool keepdim = false);
+
+Tensor norm(const Tensor& self, const Scalar& p = 2);
+Tensor norm(const Tensor& self, std::optional<Scalar> p, IntArrayRef dim, bool keepdim = false);
+Tensor norm(const Tensor& self, std::optional<Scalar> p, IntArrayRef dim, bool keepdim, DType dtype);
+Tensor norm(const Tensor& self, std::string_view p, IntArrayRef dim = {}, bool keepdim = false);
+Tensor norm(const Tensor& self, const char* p, IntArrayRef dim = {}, bool keepdim = false);
+// log(sum(exp(x))) over `dim`, shifted by the max so it neither overflows nor underflows.
+Tensor logsumexp(const Tensor& self, IntArrayRef dim, bool keepdim = false);
+
+// Bool results (uint8 for uint8 inputs, as PyTorch).
+Tensor all(const Tensor& self);
+Tensor all(const Tensor& self, int64_t dim, bool keepdim = false);
+Tensor any(const Tensor& self);
+Tensor any(const Tensor& self, int64_t dim, bool keepdim = false);
+Tensor count_nonzero(const Tensor& self, IntArrayRef dim = {});
+
+Tensor cumsum(const Tensor& self, int64_t dim, std::optional<DType> dtype = std::nullopt);
+Tensor cumprod(const Tensor& self, int64_t dim, std::optional<DType> dtype = std::nullopt);
+// (values, indices); a later equal value takes the index, as in PyTorch.
+std::tuple<Tensor, Tensor> cummax(const Tensor& self, int64_t dim);
+std::tuple<Tensor, Tensor> cummin(const Tensor& self, int64_t dim);
+
+}  // namespace ember
