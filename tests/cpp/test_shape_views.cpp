@@ -225,9 +225,15 @@ TEST(ShapeViews, ViewsAreDifferentiable) {
     NoGradGuard no_grad;
     EXPECT_EQ(x.as_strided({2, 2}, {1, 1}).storage(), x.storage());
   }
-  // In-place writes through a differentiable view are refused rather than giving a wrong gradient.
-  Tensor y = x * 2;
-  expect_error<NotImplementedError>([&] { y.narrow(0, 0, 1).mul_(2); }, "in-place operation on a view");
+  // An in-place write through a narrowed view reaches the base's gradient (CopySlices), checked by
+  // finite differences.
+  EXPECT_TRUE(autograd::gradcheck(
+      [](const tensor_list& in) {
+        Tensor y = in[0] * 2;
+        y.narrow(0, 0, 1).mul_(in[0].narrow(0, 1, 1));
+        return tensor_list{y};
+      },
+      {x}));
 }
 
 namespace {
