@@ -68,7 +68,7 @@ Tensor share_among_ties(const Tensor& grad, const Tensor& self, const Tensor& re
 Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim, std::optional<DType> dtype) {
   Tensor out = ops::sum(self, dim, keepdim, dtype);
   DType in_dt = self.dtype();
-  record_reduction("SumBackward1", self, out, dim, kNothing,
+  record_reduction(dim.empty() ? "SumBackward0" : "SumBackward1", self, out, dim, kNothing,
                    [in_dt](const Tensor& g, const Tensor&, const Tensor&) { return g.to(in_dt); });
   return out;
 }
