@@ -67,6 +67,21 @@ void BM_sum_16M_f32(benchmark::State& state) {
 }
 BENCHMARK(BM_sum_16M_f32)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Square matmul, the GEMM targets (GFLOP/s = 2 n^3 / time).
+template <int64_t N, DType T>
+void BM_mm(benchmark::State& state) {
+  Tensor a = ones({N, N}, T), b = ones({N, N}, T);
+  for (auto _ : state) benchmark::DoNotOptimize(a.mm(b));
+  state.counters["GFLOPs"] = benchmark::Counter(2.0 * N * N * N, benchmark::Counter::kIsIterationInvariantRate,
+                                                benchmark::Counter::OneK::kIs1000);
+}
+void BM_mm_f32_1024(benchmark::State& s) { BM_mm<1024, kFloat32>(s); }
+void BM_mm_f32_2048(benchmark::State& s) { BM_mm<2048, kFloat32>(s); }
+void BM_mm_f64_1024(benchmark::State& s) { BM_mm<1024, kFloat64>(s); }
+BENCHMARK(BM_mm_f32_1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_mm_f32_2048)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_mm_f64_1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // Memory must stay flat over many training steps: the live bytes after the loop equal those before it
 // (counters alloc_before / alloc_after, in bytes).
 void BM_memory_100k_fwd_bwd(benchmark::State& state) {

@@ -45,6 +45,13 @@ WORKLOADS = [
     Workload("mul 16M float32", "bench_core", "BM_mul_16M_f32", BIG, "a * b"),
     Workload("exp 16M float32", "bench_core", "BM_exp_16M_f32", BIG, "a.exp()"),
     Workload("sum 16M float32", "bench_core", "BM_sum_16M_f32", BIG, "a.sum()"),
+    Workload("mm float32 1024^3", "bench_core", "BM_mm_f32_1024",
+             "a = torch.ones(1024, 1024); b = torch.ones(1024, 1024)", "torch.mm(a, b)"),
+    Workload("mm float32 2048^3", "bench_core", "BM_mm_f32_2048",
+             "a = torch.ones(2048, 2048); b = torch.ones(2048, 2048)", "torch.mm(a, b)"),
+    Workload("mm float64 1024^3", "bench_core", "BM_mm_f64_1024",
+             "a = torch.ones(1024, 1024, dtype=torch.float64); b = torch.ones(1024, 1024, dtype=torch.float64)",
+             "torch.mm(a, b)"),
 ]
 # Rows that report counters rather than a time comparison: (label, binary, benchmark, counters).
 MEMORY_CHECKS = [
