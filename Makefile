@@ -27,8 +27,8 @@ test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 $(ASAN_BUILD)/build.ninja: | deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEMBER_SANITIZE=ON \
-	  -DEMBER_BUILD_BENCH=OFF $(LAUNCHER) $(CMAKE_FLAGS)
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DEMBER_SANITIZE=ON \
+	  -DEMBER_BUILD_BENCH=OFF -DEMBER_CPU_KERNELS=native $(LAUNCHER) $(CMAKE_FLAGS)
 
 # The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps $(ASAN_BUILD)/build.ninja

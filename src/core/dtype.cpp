@@ -44,6 +44,22 @@ std::string_view dtype_title(DType t) {
   }
 }
 
+std::string_view dtype_cpp_name(DType t) {
+  switch (t) {
+    case kUInt8: return "unsigned char";
+    case kInt8: return "signed char";
+    case kInt16: return "short int";
+    case kInt32: return "int";
+    case kInt64: return "long int";
+    case kFloat16: return "c10::Half";
+    case kFloat32: return "float";
+    case kFloat64: return "double";
+    case kBool: return "bool";
+    case kBFloat16: return "c10::BFloat16";
+    default: return "undefined";
+  }
+}
+
 namespace {
 std::atomic<DType> g_default_dtype{kFloat32};
 }

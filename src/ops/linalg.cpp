@@ -13,23 +13,6 @@ namespace {
 using dispatch::GemmProblem;
 using dispatch::MatrixOperand;
 
-// The C++ type names PyTorch prints in its matrix-product dtype errors.
-std::string_view cpp_type_name(DType t) {
-  switch (t) {
-    case kUInt8: return "unsigned char";
-    case kInt8: return "signed char";
-    case kInt16: return "short int";
-    case kInt32: return "int";
-    case kInt64: return "long int";
-    case kFloat16: return "c10::Half";
-    case kFloat32: return "float";
-    case kFloat64: return "double";
-    case kBool: return "bool";
-    case kBFloat16: return "c10::BFloat16";
-    default: return "undefined";
-  }
-}
-
 void check_scalar_type(const Tensor& expected, const Tensor& found) {
   EMBER_CHECK(expected.dtype() == found.dtype(), "expected scalar type ", dtype_title(expected.dtype()),
               " but found ", dtype_title(found.dtype()));
@@ -42,8 +25,8 @@ void check_not_bool(const char* kernel, DType t) {
 void check_mm_shapes(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
               " and ", b.size(0), "x", b.size(1), ")");
-  EMBER_CHECK(a.dtype() == b.dtype(), "expected m1 and m2 to have the same dtype, but got: ", cpp_type_name(a.dtype()),
-              " != ", cpp_type_name(b.dtype()));
+  EMBER_CHECK(a.dtype() == b.dtype(), "expected m1 and m2 to have the same dtype, but got: ", dtype_cpp_name(a.dtype()),
+              " != ", dtype_cpp_name(b.dtype()));
 }
 
 // The matrix dims are the last two of `t`; the ones before are batch dims.

@@ -49,22 +49,6 @@ void check_integer_pow(DType result, const Scalar& exponent) {
               "Integers to negative integer powers are not allowed.");
 }
 
-std::string_view cpp_type_name(DType t) {
-  switch (t) {
-    case kUInt8: return "unsigned char";
-    case kInt8: return "signed char";
-    case kInt16: return "short int";
-    case kInt32: return "int";
-    case kInt64: return "long int";
-    case kFloat16: return "c10::Half";
-    case kFloat32: return "float";
-    case kFloat64: return "double";
-    case kBool: return "bool";
-    case kBFloat16: return "c10::BFloat16";
-    default: return "undefined";
-  }
-}
-
 namespace {
 
 enum class Rule { Same, Float, BoolToInt, Predicate, Arith, Compare, IntDiv, Pow };

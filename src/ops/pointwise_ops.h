@@ -25,8 +25,6 @@ DType result_type(std::initializer_list<const Tensor*> tensors, std::initializer
 void check_inplace_result(const Tensor& self, DType result_dtype, IntArrayRef result_shape);
 // PyTorch's message for an integer pow with a negative number exponent.
 void check_integer_pow(DType result, const Scalar& exponent);
-// The C++ type name PyTorch prints in some dtype errors ("float", "long int", "c10::Half").
-std::string_view cpp_type_name(DType t);
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);

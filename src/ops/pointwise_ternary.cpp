@@ -24,7 +24,7 @@ Tensor run_ternary(const char* name, dispatch::KernelSlot& k, DType dt, const Te
 Tensor bool_mask(const char* op, const Tensor& mask) {
   if (mask.dtype() == kBool) return mask;
   EMBER_CHECK(is_integral(mask.dtype(), false), op, " only supports boolean masks, but got mask with dtype ",
-              cpp_type_name(mask.dtype()));
+              dtype_cpp_name(mask.dtype()));
   Tensor c = contiguous(mask);
   bool binary = kernels::visit_dtype(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -89,10 +89,10 @@ Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
 
 Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
   check_devices("lerp", self, end, weight);
-  EMBER_CHECK(end.dtype() == self.dtype(), "expected dtype ", cpp_type_name(self.dtype()), " for `end` but got dtype ",
-              cpp_type_name(end.dtype()));
-  EMBER_CHECK(weight.dtype() == self.dtype(), "expected dtype ", cpp_type_name(self.dtype()),
-              " for `weight` but got dtype ", cpp_type_name(weight.dtype()));
+  EMBER_CHECK(end.dtype() == self.dtype(), "expected dtype ", dtype_cpp_name(self.dtype()), " for `end` but got dtype ",
+              dtype_cpp_name(end.dtype()));
+  EMBER_CHECK(weight.dtype() == self.dtype(), "expected dtype ", dtype_cpp_name(self.dtype()),
+              " for `weight` but got dtype ", dtype_cpp_name(weight.dtype()));
   static auto& k = dispatch::slot("lerp");
   return run_ternary("lerp", k, self.dtype(), self, end, weight);
 }

@@ -88,5 +88,7 @@ inline std::ostream& operator<<(std::ostream& os, DType t) { return os << "ember
 
 // Python-facing spelling used in error messages, like PyTorch's ("Float", "Long", ...).
 std::string_view dtype_title(DType t);
+// The C++ type name PyTorch prints in some dtype errors ("expected scalar type float but found double").
+std::string_view dtype_cpp_name(DType t);
 
 }  // namespace ember
