@@ -46,6 +46,7 @@ void write_typed(const TensorDataContainer& c, T*& out) {
     *out++ = c.scalar().to<T>();
   } else if (c.is_vector()) {
     Tensor v = ops::cast(c.values(), dtype_of<T>);
+    if (v.numel() == 0) return;  // an empty vector has no buffer: memcpy must not see a null pointer
     std::memcpy(static_cast<void*>(out), v.data_ptr(), size_t(v.numel()) * sizeof(T));
     out += v.numel();
   } else {
