@@ -60,7 +60,12 @@ void store_slice(const T* s0, int64_t st, const std::vector<int64_t>& order, int
   }
 }
 
-void sort_kernel(const Tensor& self, const Tensor& values, const Tensor& indices, int64_t dim, bool descending) {
+// Orders each slice along dim with arrange(order, less) and writes the first `count` positions of the
+// resulting order (values and indices): the shared body of sort, topk and kthvalue. `cost` is the work
+// per element, for the threading grain.
+template <class Arrange>
+void order_slices(const Tensor& self, const Tensor& values, const Tensor& indices, int64_t dim, bool descending,
+                  int64_t count, int64_t cost, const Arrange& arrange) {
   visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using K = sort_key_t<T>;
@@ -70,55 +75,33 @@ void sort_kernel(const Tensor& self, const Tensor& values, const Tensor& indices
     int64_t* idx = static_cast<int64_t*>(indices.data_ptr());
     int64_t st = self.strides()[size_t(dim)], vst = values.strides()[size_t(dim)],
             ist = indices.strides()[size_t(dim)];
-    for_each_slice(self.sizes(), dim, self, values, indices, n * 8, [&](int64_t so, int64_t vo, int64_t io) {
+    for_each_slice(self.sizes(), dim, self, values, indices, n * cost, [&](int64_t so, int64_t vo, int64_t io) {
       thread_local std::vector<K> key;
       thread_local std::vector<int64_t> order;
       load_slice(src + so, st, n, key, order);
-      std::sort(order.begin(), order.end(), SliceOrder<K>{key.data(), descending});
-      store_slice(src + so, st, order, n, vals + vo, vst, idx + io, ist);
+      arrange(order, SliceOrder<K>{key.data(), descending});
+      store_slice(src + so, st, order, count, vals + vo, vst, idx + io, ist);
     });
   });
+}
+
+void sort_kernel(const Tensor& self, const Tensor& values, const Tensor& indices, int64_t dim, bool descending) {
+  order_slices(self, values, indices, dim, descending, self.sizes()[size_t(dim)], 8,
+               [](std::vector<int64_t>& order, const auto& less) { std::sort(order.begin(), order.end(), less); });
 }
 
 void topk_kernel(const Tensor& self, const Tensor& values, const Tensor& indices, int64_t dim, int64_t k,
                  bool largest) {
-  visit_dtype(self.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using K = sort_key_t<T>;
-    int64_t n = self.sizes()[size_t(dim)];
-    const T* src = static_cast<const T*>(self.data_ptr());
-    T* vals = static_cast<T*>(values.data_ptr());
-    int64_t* idx = static_cast<int64_t*>(indices.data_ptr());
-    int64_t st = self.strides()[size_t(dim)], vst = values.strides()[size_t(dim)],
-            ist = indices.strides()[size_t(dim)];
-    for_each_slice(self.sizes(), dim, self, values, indices, n * 4, [&](int64_t so, int64_t vo, int64_t io) {
-      thread_local std::vector<K> key;
-      thread_local std::vector<int64_t> order;
-      load_slice(src + so, st, n, key, order);
-      std::partial_sort(order.begin(), order.begin() + k, order.end(), SliceOrder<K>{key.data(), largest});
-      store_slice(src + so, st, order, k, vals + vo, vst, idx + io, ist);
-    });
+  order_slices(self, values, indices, dim, largest, k, 4, [k](std::vector<int64_t>& order, const auto& less) {
+    std::partial_sort(order.begin(), order.begin() + k, order.end(), less);
   });
 }
 
 void kthvalue_kernel(const Tensor& self, const Tensor& values, const Tensor& indices, int64_t dim, int64_t k) {
-  visit_dtype(self.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using K = sort_key_t<T>;
-    int64_t n = self.sizes()[size_t(dim)];
-    const T* src = static_cast<const T*>(self.data_ptr());
-    T* vals = static_cast<T*>(values.data_ptr());
-    int64_t* idx = static_cast<int64_t*>(indices.data_ptr());
-    int64_t st = self.strides()[size_t(dim)];
-    for_each_slice(self.sizes(), dim, self, values, indices, n * 2, [&](int64_t so, int64_t vo, int64_t io) {
-      thread_local std::vector<K> key;
-      thread_local std::vector<int64_t> order;
-      load_slice(src + so, st, n, key, order);
-      std::nth_element(order.begin(), order.begin() + (k - 1), order.end(), SliceOrder<K>{key.data(), false});
-      int64_t p = order[size_t(k - 1)];
-      vals[vo] = src[so + p * st];
-      idx[io] = p;
-    });
+  // The k-th smallest moves to the front, so the one stored position is it.
+  order_slices(self, values, indices, dim, false, 1, 2, [k](std::vector<int64_t>& order, const auto& less) {
+    std::nth_element(order.begin(), order.begin() + (k - 1), order.end(), less);
+    std::swap(order[0], order[size_t(k - 1)]);
   });
 }
 
