@@ -5,6 +5,7 @@
 #include <ember/ops/index.h>
 #include <ember/ops/indexing.h>
 
+#include "autograd/derivatives/shape_record.h"
 #include "autograd/record.h"
 #include "ops/index.h"
 
@@ -14,16 +15,7 @@ using indexing::TensorIndex;
 
 namespace {
 
-template <class F>
-Tensor record_view(const char* name, const Tensor& self, Tensor out, F backward) {
-  if (autograd::any_requires_grad({&self})) {
-    autograd::record(name, {&out}, {&self}, [backward](autograd::Node&, const tensor_list& g) -> tensor_list {
-      return {backward(g[0])};
-    });
-    out.unsafeGetTensorImpl()->autograd->is_differentiable_view = true;
-  }
-  return out;
-}
+using shape_autograd::record_view;
 
 // Views whose backward puts the gradient back into zeros of the input's shape with index_copy, so the
 // backward is itself differentiable.
