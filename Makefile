@@ -4,15 +4,16 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+VENV_PY := $(CURDIR)/.venv/bin/python
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: deps build demo test test-release test-asan test-install check-layers bench install clean golden
+.PHONY: deps build demo test test-release test-python test-asan test-install check-layers bench install clean golden
 
 deps:
 	@bash scripts/install_deps.sh
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DPython_EXECUTABLE=$(VENV_PY) $(LAUNCHER) $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -36,7 +37,11 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
-test: check-layers test-release test-asan test-install
+# The Python front end, built in place by `build`, against Debian's PyTorch (the venv sees it).
+test-python: build
+	PYTHONPATH=$(CURDIR)/python $(VENV_PY) -m pytest tests/python -q -p no:cacheprovider
+
+test: check-layers test-release test-python test-asan test-install
 
 # An outside CMake project finds the installed package and links against it.
 test-install: build

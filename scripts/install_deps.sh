@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ make ccache libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev libomp-dev
       nlohmann-json3-dev
-      python3-torch)
+      python3-torch python3-dev python3-venv python3-numpy python3-pytest)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,4 +15,15 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Python front end builds and tests in a virtual environment over Debian's python3 (which has
+# python3-torch, the conformance reference); nanobind comes from PyPI.
+VENV="${EMBER_VENV:-.venv}"
+[ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV"
+want=$(grep -E '^[a-z]' python/requirements-build.txt | sort)
+have=$("$VENV/bin/python" -m pip freeze --local 2>/dev/null | grep -iE '^(nanobind|scikit.build.core)==' | tr '_' '-' | sort || true)
+if [ "$want" != "$have" ]; then
+  echo "install_deps: installing $(echo $want) into $VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r python/requirements-build.txt
 fi

@@ -1,0 +1,21 @@
+// The extension module ember._C; python/ember/__init__.py re-exports it as `ember`.
+#include "python/bind.h"
+
+NB_MODULE(_C, m) {
+  using namespace ember::python;
+  bind_errors(m);
+  bind_dtype_device(m);
+  nb::class_<ember::Tensor> cls(m, "Tensor");
+  bind_tensor(m, cls);
+  bind_factories(m);
+  bind_interop(m, cls);
+  bind_random(m, cls);
+  bind_pointwise(m, cls);
+  bind_reduce(m, cls);
+  bind_shape(m, cls);
+  bind_linalg(m, cls);
+  bind_index_ops(m, cls);
+  bind_sort(m, cls);
+  bind_indexing(m, cls);
+  bind_autograd(m, cls);
+}

@@ -1,0 +1,138 @@
+// ember.Tensor: the class, its metadata, conversions and autograd attributes. The op methods are bound
+// per family in ops_*.cpp; indexing in indexing.cpp; NumPy/DLPack in interop.cpp.
+#include <string>
+
+#include "python/bind.h"
+
+namespace ember::python {
+
+namespace {
+
+
+// Python numbers for t's elements, nested by dimension (torch.Tensor.tolist).
+nb::object to_list(const Tensor& t) {
+  if (t.dim() == 0) return nb::cast(t.item());
+  nb::list out;
+  int64_t n = t.size(0);
+  for (int64_t i = 0; i < n; ++i) out.append(to_list(t.select(0, i)));
+  return out;
+}
+
+}  // namespace
+
+TensorOptions make_options(std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+  TensorOptions o;
+  if (dtype) o = o.dtype(*dtype);
+  if (device) o = o.device(*device);
+  return o.requires_grad(requires_grad);
+}
+
+void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
+  cls.def_prop_ro("shape", [](const Tensor& t) { return make_size(t.sizes()); })
+      .def("size", [](const Tensor& t) { return make_size(t.sizes()); })
+      .def("size", [](const Tensor& t, int64_t dim) { return t.size(dim); }, "dim"_a)
+      .def("stride", [](const Tensor& t) { return nb::cast(t.strides()); })
+      .def("stride", [](const Tensor& t, int64_t dim) { return t.stride(dim); }, "dim"_a)
+      .def("dim", &Tensor::dim)
+      .def("ndimension", &Tensor::dim)
+      .def_prop_ro("ndim", &Tensor::dim)
+      .def("numel", &Tensor::numel)
+      .def("nelement", &Tensor::numel)
+      .def("storage_offset", &Tensor::storage_offset)
+      .def("element_size", &Tensor::element_size)
+      .def_prop_ro("itemsize", &Tensor::element_size)
+      .def_prop_ro("nbytes", &Tensor::nbytes)
+      .def_prop_ro("dtype", &Tensor::dtype)
+      .def_prop_ro("device", &Tensor::device)
+      .def_prop_ro("is_cuda", &Tensor::is_cuda)
+      .def_prop_ro("is_cpu", &Tensor::is_cpu)
+      .def("is_contiguous", &Tensor::is_contiguous)
+      .def("is_floating_point", &Tensor::is_floating_point)
+      .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
+      .def("__repr__", &Tensor::toString)
+      .def("__len__",
+           [](const Tensor& t) {
+             EMBER_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
+             return t.size(0);
+           })
+      .def("item", [](const Tensor& t) { return t.item(); })
+      .def("tolist", [](const Tensor& t) { return to_list(t); })
+      .def("__bool__",
+           [](const Tensor& t) {
+             EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");
+             return t.item().toBool();
+           })
+      .def("__float__", [](const Tensor& t) { return t.item().toDouble(); })
+      .def("__int__", [](const Tensor& t) { return t.item().toLong(); })
+      .def("__index__",
+           [](const Tensor& t) {
+             EMBER_CHECK_TYPE(is_integral(t.dtype(), true) && t.numel() == 1,
+                              "only integer tensors of a single element can be converted to an index");
+             return t.item().toLong();
+           })
+      .def("contiguous", [](const Tensor& t) { return t.contiguous(); })
+      .def("clone", [](const Tensor& t) { return t.clone(); })
+      .def("detach", &Tensor::detach)
+      .def("detach_", [](nb::handle_t<Tensor> self) {
+        nb::inst_ptr<Tensor>(self)->detach_();
+        return nb::borrow(self);
+      })
+      .def("cpu", &Tensor::cpu)
+      .def(
+          "to",
+          [](const Tensor& t, DType dtype, bool non_blocking, bool copy) { return t.to(dtype, non_blocking, copy); },
+          "dtype"_a, "non_blocking"_a = false, "copy"_a = false)
+      .def(
+          "to",
+          [](const Tensor& t, const Device& device, std::optional<DType> dtype, bool non_blocking, bool copy) {
+            return dtype ? t.to(device, *dtype, non_blocking, copy) : t.to(device, non_blocking, copy);
+          },
+          "device"_a, "dtype"_a = nb::none(), "non_blocking"_a = false, "copy"_a = false)
+      .def(
+          "to", [](const Tensor& t, const Tensor& other, bool non_blocking, bool copy) {
+            return t.to(other.device(), other.dtype(), non_blocking, copy);
+          },
+          "other"_a, "non_blocking"_a = false, "copy"_a = false)
+      .def("type", [](const Tensor& t, DType dtype) { return t.to(dtype); }, "dtype"_a)
+      .def("float", [](const Tensor& t) { return t.to(kFloat32); })
+      .def("double", [](const Tensor& t) { return t.to(kFloat64); })
+      .def("half", [](const Tensor& t) { return t.to(kFloat16); })
+      .def("bfloat16", [](const Tensor& t) { return t.to(kBFloat16); })
+      .def("long", [](const Tensor& t) { return t.to(kInt64); })
+      .def("int", [](const Tensor& t) { return t.to(kInt32); })
+      .def("short", [](const Tensor& t) { return t.to(kInt16); })
+      .def("char", [](const Tensor& t) { return t.to(kInt8); })
+      .def("byte", [](const Tensor& t) { return t.to(kUInt8); })
+      .def("bool", [](const Tensor& t) { return t.to(kBool); })
+      // autograd attributes
+      .def_prop_rw(
+          "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
+          [](Tensor& t, bool r) { t.requires_grad_(r); })
+      .def(
+          "requires_grad_",
+          [](nb::handle_t<Tensor> self, bool r) {
+            nb::inst_ptr<Tensor>(self)->requires_grad_(r);
+            return nb::borrow(self);
+          },
+          "requires_grad"_a = true)
+      .def_prop_rw(
+          "grad", [](const Tensor& t) { return wrap(t.grad()); },
+          [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g ? *g : Tensor()); }, nb::arg().none())
+      .def_prop_ro("is_leaf", &Tensor::is_leaf)
+      .def_prop_ro("_version", &Tensor::_version)
+      .def_prop_ro("data", &Tensor::variable_data)
+      .def("retain_grad", &Tensor::retain_grad)
+      .def_prop_ro("retains_grad", &Tensor::retains_grad)
+      .def(
+          "backward",
+          [](const Tensor& t, std::optional<Tensor> gradient, std::optional<bool> retain_graph, bool create_graph,
+             std::optional<std::vector<Tensor>> inputs) {
+            nb::gil_scoped_release release;
+            t.backward(gradient ? *gradient : Tensor(), retain_graph, create_graph,
+                       inputs ? *inputs : std::vector<Tensor>{});
+          },
+          "gradient"_a = nb::none(), "retain_graph"_a = nb::none(), "create_graph"_a = false,
+          "inputs"_a = nb::none());
+}
+
+}  // namespace ember::python
