@@ -138,6 +138,8 @@ def random_array(rng, shape, dtype, low=None, high=None, exclude_zero=False):
     info = np.iinfo(_NP_STORAGE[dtype])
     lo = max(-9 if low is None else int(low), info.min)
     hi = min(10 if high is None else int(high), info.max + 1)
+    if hi <= lo:  # a range outside the dtype (negative numbers for uint8): its nearest end
+        lo, hi = (info.min, info.min + 10) if hi <= info.min else (info.max - 9, info.max + 1)
     a = rng.integers(lo, hi, size=shape, dtype=np.int64)
     if exclude_zero:
         a = np.where(a == 0, 1, a)
