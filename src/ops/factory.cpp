@@ -12,7 +12,10 @@ namespace ember {
 namespace ops {
 
 Tensor finish_factory(Tensor t, const TensorOptions& o) {
-  if (o.requires_grad()) t.requires_grad_(true);
+  if (!o.requires_grad()) return t;
+  // PyTorch words this check differently for factories than for requires_grad_().
+  EMBER_CHECK(is_floating_point(t.dtype()), "Only Tensors of floating point and complex dtype can require gradients");
+  t.requires_grad_(true);
   return t;
 }
 

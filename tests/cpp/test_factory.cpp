@@ -188,6 +188,15 @@ TEST(Factory, FullZerosOnesMatchTorch) {
   EXPECT_TRUE(z.requires_grad() && z.is_leaf());
 }
 
+TEST(Factory, RequiresGradOfIntegerDtypesUsesTheFactoryMessage) {
+  const std::string msg = "Only Tensors of floating point and complex dtype can require gradients";
+  EXPECT_EQ(error_of([] { zeros({2}, TensorOptions(kInt64).requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { arange(3, TensorOptions().requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { full({2}, 1, TensorOptions().requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { randint(0, 3, {2}, TensorOptions().requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { randperm(3, TensorOptions().requires_grad(true)); }), msg);
+}
+
 TEST(Factory, NegativeSizes) {
   EXPECT_EQ(error_of([] { zeros({-1}); }), "Trying to create tensor with negative dimension -1: [-1]");
   EXPECT_EQ(error_of([] { empty({2, -3}); }), "Trying to create tensor with negative dimension -3: [2, -3]");
