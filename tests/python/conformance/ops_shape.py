@@ -10,12 +10,18 @@ FM = ("function", "method")
 
 def op(name, overload, samples, *, dtypes=ALL, variants=FM, errors=None, **kw):
     OPS.append(OpInfo(name, overload=overload, dtypes=dtypes, variants=variants, samples=samples, errors=errors,
-                      **kw))
+                      check_strides=name in VIEWS, **kw))
 
 
 def prop(name, samples, **kw):
     OPS.append(OpInfo(name, dtypes=ALL, op=lambda M, x: getattr(x, name), variant="property", samples=samples,
-                      **kw))
+                      check_strides=True, **kw))
+
+
+VIEWS = {"view", "view_as", "reshape", "reshape_as", "as_strided", "expand", "expand_as", "transpose", "swapaxes",
+         "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten", "unflatten", "narrow", "select", "unfold",
+         "diagonal", "movedim", "moveaxis", "split", "split_with_sizes", "chunk", "unbind", "tensor_split",
+         "meshgrid", "atleast_1d", "atleast_2d", "atleast_3d"}
 
 
 def x234(dt, rng, layout="contig"):
@@ -170,7 +176,7 @@ def _meshgrid(dt, rng):
     yield S((a, make(rng, (0,), dt)), indexing="ij")
 
 
-OPS.append(OpInfo("meshgrid", dtypes=ALL, variants=("function",), samples=_meshgrid))
+OPS.append(OpInfo("meshgrid", dtypes=ALL, variants=("function",), samples=_meshgrid, check_strides=True))
 for _name, _n in (("atleast_1d", 1), ("atleast_2d", 2), ("atleast_3d", 3)):
     op(_name, "", lambda dt, rng: (S(make(rng, (), dt)), S(make(rng, (3,), dt)), S(make(rng, (3, 4), dt, "T")),
                                    S(x234(dt, rng)), S(make(rng, (0,), dt))), variants=("function",))
