@@ -330,7 +330,7 @@ def _materialize(M, obj, requires_grad, upcast, leaves):
         leaves.append((leaf, span, grad))
         return t
     if isinstance(obj, DT):
-        return getattr(M, obj.name)
+        return getattr(M, (upcast or {}).get(obj.name, obj.name))
     if isinstance(obj, (list, tuple)):
         return type(obj)(_materialize(M, o, requires_grad, upcast, leaves) for o in obj)
     if isinstance(obj, dict):
