@@ -113,7 +113,8 @@ def _baddbmm(dt, rng):
     yield S(_m(rng, (2, 3, 2), dt), _m(rng, (2, 3, 4), dt), _m(rng, (2, 4, 2), dt))
     yield S(_m(rng, (3, 2), dt), _m(rng, (2, 3, 4), dt, "T"), _m(rng, (2, 4, 2), dt, "step"), beta=0.5 if dt in FLOATING else 2, alpha=2)
     yield S(_m(rng, (), dt), _m(rng, (2, 3, 0), dt), _m(rng, (2, 0, 2), dt))
-    yield S(_m(rng, (2, 3, 2), dt), _m(rng, (2, 3, 4), dt), _m(rng, (2, 4, 2), dt, "T"), beta=0)
+    # No beta=0 sample: PyTorch 1.13's CPU baddbmm then reads uninitialized memory (NaNs at random).
+    yield S(_m(rng, (2, 3, 2), dt), _m(rng, (2, 3, 4), dt), _m(rng, (2, 4, 2), dt, "T"), beta=-1)
 
 
 op("baddbmm", "", _baddbmm, errors=lambda rng: (S(_m(rng, (2, 3, 2), "float32"), _m(rng, (2, 3, 4), "float32"),
