@@ -101,11 +101,19 @@ class TensorSpec:
         self.shape = tuple(logical.shape)
 
     def build(self, M, requires_grad=False, upcast=None):
-        """(tensor the op receives, leaf tensor, (first byte, end byte) of the leaf's memory)."""
+        """(tensor the op receives, leaf tensor, (first byte, end byte) of the memory it views).
+
+        The layout is a NumPy view handed to from_numpy, so building inputs relies on no ember op; dtypes
+        NumPy lacks (bfloat16, or a float32 reference for an ember-only dtype) are converted from the
+        contiguous array and then viewed with the framework's own transpose / slicing / expand."""
         dtype = (upcast or {}).get(self.dtype, self.dtype)
-        t = M.from_numpy(self.base.copy())
-        if dtype_name(t.dtype) != dtype:
-            t = t.to(getattr(M, dtype))
+        arr = self.base.copy()
+        if dtype == self.dtype and self.dtype != "bfloat16":
+            t = M.from_numpy(self._np_view(arr))
+            if requires_grad:
+                t.requires_grad_()
+            return t, t, (arr.ctypes.data, arr.ctypes.data + arr.nbytes)
+        t = M.from_numpy(arr).to(getattr(M, dtype))
         if requires_grad:
             t.requires_grad_()
         leaf = t
@@ -117,6 +125,15 @@ class TensorSpec:
         elif self.layout == "expand":
             t = t.expand(*self.shape)
         return t, leaf, span
+
+    def _np_view(self, arr):
+        if self.layout == "T":
+            return np.swapaxes(arr, -1, -2)
+        if self.layout == "step":
+            return arr[..., 1::2]
+        if self.layout == "expand":
+            return np.lib.stride_tricks.as_strided(arr, self.shape, (0,) + arr.strides[1:])
+        return arr
 
     def __repr__(self):
         short = {"float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64", "uint8": "u8",
@@ -357,6 +374,7 @@ def to_numpy(t):
 
 
 def _mismatch_detail(a, e, bad):
+    a, e, bad = np.atleast_1d(a), np.atleast_1d(e), np.atleast_1d(bad)
     idx = tuple(int(i[0]) for i in np.nonzero(bad))
     return f"{int(bad.sum())} of {bad.size} elements differ, first at {list(idx)}: ember {a[idx]!r}, torch {e[idx]!r}"
 
