@@ -1,0 +1,104 @@
+// Behaviours the Python conformance suite (tests/python/conformance) found differing from PyTorch 1.13,
+// pinned here in C++ with the values PyTorch gives.
+#include <cmath>
+
+#include "golden.h"
+
+using namespace ember;
+
+namespace {
+
+std::vector<double> values(const Tensor& t) {
+  Tensor c = t.to(kFloat64).contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+std::vector<bool> bools(const Tensor& t) {
+  Tensor c = t.contiguous();
+  return std::vector<bool>(c.data_ptr<bool>(), c.data_ptr<bool>() + c.numel());
+}
+
+}  // namespace
+
+// A written-to tensor with several elements at one memory location (an expanded tensor): PyTorch's
+// in-place ops and copy_ refuse it; fill_ and masked_fill_ accept it.
+TEST(ConformanceRegressions, InPlaceOnExpandedTensorRaises) {
+  Tensor x = ember::zeros({3, 1}).expand({3, 4});
+  EXPECT_THROW(x.add_(1), Error);
+  EXPECT_THROW(x.mul_(ember::ones({3, 4})), Error);
+  EXPECT_THROW(x.neg_(), Error);
+  EXPECT_THROW(x.copy_(ember::ones({3, 4})), Error);
+  EXPECT_THROW(x.lt_(0.5), Error);
+  EXPECT_NO_THROW(x.fill_(2));
+  EXPECT_EQ(values(x), std::vector<double>(12, 2.0));
+  EXPECT_NO_THROW(x.masked_fill_(ember::ones({3, 4}, kBool), 1));
+  Tensor one = ember::zeros({1, 4}).expand({1, 4});  // size-1 dims may have any stride
+  EXPECT_NO_THROW(one.add_(1));
+}
+
+// x.lt_(y) on a bool x compares in the promoted dtype, as the out-of-place lt does.
+TEST(ConformanceRegressions, InPlaceComparisonOnBoolComparesInPromotedDtype) {
+  Tensor x = ember::tensor({true, false, true, false});
+  Tensor y = ember::tensor({int64_t(3), int64_t(-2), int64_t(0), int64_t(0)});
+  Tensor expected = ember::lt(x, y);
+  Tensor z = x.clone();
+  z.lt_(y);
+  EXPECT_EQ(bools(z), bools(expected));
+  EXPECT_EQ(bools(z), (std::vector<bool>{true, false, false, false}));
+  Tensor w = x.clone();
+  w.gt_(-1.5);
+  EXPECT_EQ(bools(w), (std::vector<bool>{true, true, true, true}));
+  Tensor e = x.clone();
+  e.eq_(0.5);
+  EXPECT_EQ(bools(e), (std::vector<bool>{false, false, false, false}));
+}
+
+// The gradient of an input has that input's dtype, whatever dtype type promotion gave the op.
+TEST(ConformanceRegressions, GradientTakesTheInputsDtype) {
+  Tensor a = ember::ones({3}, kFloat32).requires_grad_(true);
+  Tensor b = ember::full({3}, 2.0, kFloat64).requires_grad_(true);
+  Tensor h = ember::ones({}, kFloat16).requires_grad_(true);
+  Tensor out = a * b + h;
+  EXPECT_EQ(out.dtype(), kFloat64);
+  out.sum().backward();
+  EXPECT_EQ(a.grad().dtype(), kFloat32);
+  EXPECT_EQ(b.grad().dtype(), kFloat64);
+  EXPECT_EQ(h.grad().dtype(), kFloat16);
+  EXPECT_EQ(values(a.grad()), std::vector<double>(3, 2.0));
+  EXPECT_EQ(values(h.grad()), std::vector<double>{3.0});
+  // Through an intermediate node as well: the float32 result of a float32 op feeding a float64 one.
+  Tensor c = ember::ones({2}, kFloat32).requires_grad_(true);
+  Tensor mid = c.exp();
+  (mid * ember::ones({2}, kFloat64)).sum().backward();
+  EXPECT_EQ(c.grad().dtype(), kFloat32);
+}
+
+// relu passes the gradient through at NaN (PyTorch's threshold_backward: zero only where result <= 0).
+TEST(ConformanceRegressions, ReluGradientAtNaN) {
+  Tensor x = ember::tensor({-1.0, 0.0, 2.0, double(NAN)}).requires_grad_(true);
+  x.relu().backward(ember::tensor({5.0, 5.0, 5.0, 5.0}));
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{0.0, 0.0, 5.0, 5.0}));
+}
+
+// In-place comparisons keep self's history with zero gradients (PyTorch's eq_ ... ge_ derivatives).
+TEST(ConformanceRegressions, InPlaceComparisonHasZeroGradient) {
+  Tensor x = ember::tensor({1.0, 2.0, 3.0}).requires_grad_(true);
+  Tensor y = ember::tensor({2.0, 2.0, 2.0}).requires_grad_(true);
+  Tensor z = x * 2;
+  z.lt_(y);
+  EXPECT_TRUE(z.requires_grad());
+  EXPECT_EQ(values(z), (std::vector<double>{0.0, 0.0, 0.0}));
+  Tensor s = x * 1;
+  s.ge_(2.5);
+  EXPECT_TRUE(s.requires_grad());
+  (z.sum() + s.sum()).backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{0.0, 0.0, 0.0}));
+  EXPECT_EQ(values(y.grad()), (std::vector<double>{0.0, 0.0, 0.0}));
+}
+
+// round(decimals=) has floating kernels only in PyTorch, even for decimals=0.
+TEST(ConformanceRegressions, RoundWithDecimalsRejectsIntegers) {
+  EXPECT_THROW(ember::round(ember::ones({2}, kInt64), 0), Error);
+  EXPECT_THROW(ember::round(ember::ones({2}, kInt32), 1), Error);
+  EXPECT_EQ(values(ember::round(ember::tensor({1.25, 2.5}), 0)), (std::vector<double>{1.0, 2.0}));
+}
