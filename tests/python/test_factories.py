@@ -258,6 +258,14 @@ def test_full_like(value, src_dt):
     assert_same(e, t)
 
 
+def test_size_keyword():
+    for name in ["zeros", "ones", "empty", "rand", "randn"]:
+        e = getattr(ember, name)(size=(2, 3), dtype=ember.float64)
+        t = getattr(torch, name)(size=(2, 3), dtype=torch.float64)
+        assert e.shape == t.shape and dtype_name(e.dtype) == dtype_name(t.dtype)
+        raises_like(lambda m: getattr(m, name)())
+
+
 def test_size_errors():
     raises_like(lambda m: m.zeros(-1))
     raises_like(lambda m: m.zeros(2, "a"))
