@@ -4,6 +4,7 @@
 #include "dispatch/registry.h"
 #include "dispatch/tensor_iterator.h"
 #include "ops/index.h"
+#include "ops/layout.h"
 
 namespace ember::ops {
 
@@ -147,6 +148,21 @@ bool fills_through_mask(const OptionalTensorList& indices, const Tensor& values)
   return masks == 1;
 }
 
+// PyTorch's assert_no_overlap: memory that self shares with another dense tensor is refused, since it would
+// be read while being written; layouts too hard to judge (either not dense) pass.
+void check_no_overlap(const Tensor& self, const Tensor& other) {
+  if (self.storage() != other.storage() || self.numel() == 0 || other.numel() == 0) return;
+  if (!non_overlapping_and_dense(self.sizes(), self.strides()) ||
+      !non_overlapping_and_dense(other.sizes(), other.strides()))
+    return;
+  auto bytes = [](const Tensor& t, int64_t n) { return n * int64_t(t.element_size()); };
+  int64_t a = bytes(self, self.storage_offset()), a_end = a + bytes(self, self.numel());
+  int64_t b = bytes(other, other.storage_offset()), b_end = b + bytes(other, other.numel());
+  EMBER_CHECK(a >= b_end || b >= a_end,
+              "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+              "memory location. Please clone() the tensor before performing the operation.");
+}
+
 }  // namespace
 
 Tensor index(const Tensor& self, const OptionalTensorList& indices) {
@@ -159,6 +175,10 @@ Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor
   if (!accumulate && fills_through_mask(indices, given)) {
     check_convertible(given.item(), self.dtype());
     values = scalar_tensor(given.item(), self.dtype(), self.device());
+  } else {
+    check_no_overlap(self, values);
+    for (const auto& opt : indices)
+      if (opt && opt->defined()) check_no_overlap(self, *opt);
   }
   AdvancedIndex ai = make_advanced_index(self, indices);
   IntArrayRef rs = ai.offsets.sizes();

@@ -140,8 +140,10 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<IndexError>([&] { x.index({1, 5}); }, "index 5 is out of bounds for dimension 1 with size 3");
   expect_error<IndexError>([&] { x[2]; }, "index 2 is out of bounds for dimension 0 with size 2");
   expect_error<IndexError>([&] { scalar_tensor(5.0).index({0}); }, "invalid index of a 0-dim tensor.");
-  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice()}); }, "slice() cannot be applied to a 0-dim tensor.");
-  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice(), None}); }, "too many indices for tensor of dimension 0");
+  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice()}); },
+                           "slice() cannot be applied to a 0-dim tensor.");
+  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice(), None}); },
+                           "too many indices for tensor of dimension 0");
   expect_error<ValueError>([&] { x.index({Slice(None, None, 0)}); }, "slice step cannot be zero");
   expect_error<ValueError>([&] { x.index({Slice(None, None, -1)}); }, "step must be greater than zero");
   expect_error<IndexError>([&] { x.index({Slice(), i64({7})}); }, "index 7 is out of bounds for dimension 0 with size 3");
@@ -168,6 +170,18 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<Error>([&] { x.index_put_({Slice(), 1}, scalar_tensor(1e300, kFloat64)); },
                       "value cannot be converted to type float without overflow");
   EXPECT_TRUE(golden::close(x, before));
+}
+
+TEST(Indexing, IndexPutRefusesAValueThatSharesSelfsMemory) {
+  Tensor x = arange(6.0);
+  expect_error<Error>([&] { x.index_put_({i64({0, 1})}, x.index({Slice(4, 6)})); },
+                      "some elements of the input tensor and the written-to tensor refer to a single memory location");
+  expect_error<Error>([&] { x.index_put_({i64({1})}, x[0]); }, "refer to a single memory location");
+  // Separate memory, a one-element value through a lone mask, or a value that is not dense all pass.
+  x.index({Slice(0, 3)}).index_put_({i64({0, 1})}, x.index({Slice(4, 6)}));
+  x.index_put_({tensor({true, false, false, false, false, false})}, x[5]);
+  x.index_put_({i64({1, 3})}, x.index({Slice(None, None, 4)}));
+  EXPECT_TRUE(golden::close(x, tensor({5.0f, 5.0f, 2.0f, 4.0f, 4.0f, 5.0f}), 0, 0));
 }
 
 TEST(Indexing, OneElementValueThroughASingleMaskIsCastLikeMaskedFill) {

@@ -145,7 +145,8 @@ KEY_ERRORS = [
     5, -5, (0, 0, 0, 0), (1, 2, 3, 0), (0, 7), (slice(None), slice(None), 6), "a", 1.5, {1: 2}, [0, "a"],
     slice(None, None, -1), slice(None, None, 0), slice(0.5, None), torch.tensor(1.0), torch.tensor([1.0]),
     torch.tensor([1], dtype=torch.int32), torch.tensor([True, False]), torch.zeros(4, 4, dtype=torch.bool),
-    [True, False], [5], (slice(None), [7]), (torch.tensor([5]),), ([0, 1], [0, 1, 2]), [[[0, 1], [0]]], (M4, M4), 2 ** 70, [2 ** 70], (0, Ellipsis, 0, Ellipsis, 0, 0),
+    [True, False], [5], (slice(None), [7]), (torch.tensor([5]),), ([0, 1], [0, 1, 2]), [[[0, 1], [0]]], (M4, M4),
+    2 ** 70, [2 ** 70], (0, Ellipsis, 0, Ellipsis, 0, 0),
 ]
 
 
@@ -270,6 +271,23 @@ def test_setitem_value_errors_match_pytorch():
         v = torch.ones(shape)
         raises_like(lambda: x.__setitem__(ekey(key), E(v)), lambda: t.__setitem__(key, v), match_message=False)
     raises_like(lambda: x.__delitem__(0), lambda: t.__delitem__(0))
+
+
+def test_setitem_refuses_values_that_share_memory_like_pytorch():
+    mask = torch.tensor([True, False, False, False, False, False])
+    for key, view in [([0, 1], lambda x: x[4:6]), ([1], lambda x: x[0]), (slice(1, None), lambda x: x[:-1]),
+                      ([1, 3], lambda x: x[::4]), (mask, lambda x: x[5]), (slice(None), lambda x: x)]:
+        t = torch.arange(6.0)
+        x = E(t)
+        try:
+            t[key] = view(t)
+        except RuntimeError as err:
+            with pytest.raises(RuntimeError) as ee:
+                x[ekey(key)] = view(x)
+            assert str(ee.value) == str(err)
+            continue
+        x[ekey(key)] = view(x)
+        check(x, t)
 
 
 def test_setitem_lists_and_tuples():
