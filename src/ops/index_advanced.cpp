@@ -1,6 +1,8 @@
 // Advanced indexing (aten::index / index_put_ with a list of optional index tensors), masks, nonzero,
 // take and one_hot. An advanced index becomes one offsets tensor of the result's shape: the walk over
 // the dims that are not indexed plus, for every index tensor, its values times its dim's stride.
+#include <algorithm>
+
 #include "dispatch/registry.h"
 #include "dispatch/tensor_iterator.h"
 #include "ops/index.h"
@@ -75,13 +77,25 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
     }
   }
 
-  // Bounds: every index value is checked before anything is read or written.
+  // No index value fits a dim of size 0 (PyTorch reports this before looking at the values).
+  bool empty_dim = false;
+  int64_t result_numel = 1;
+  for (int64_t s : bshape) result_numel *= s;
+  for (int64_t d = 0; d < nd; ++d) {
+    if (expanded[size_t(d)].defined()) empty_dim = empty_dim || self.size(d) == 0;
+    else result_numel *= self.size(d);
+  }
+  EMBER_CHECK_INDEX(!empty_dim || std::find(bshape.begin(), bshape.end(), 0) != bshape.end(),
+                    "index is out of bounds for dimension with size 0");
+
+  // Bounds: every index value is checked before anything is read or written, unless nothing is (PyTorch
+  // checks values as its kernel reads them, so an empty result checks none).
   std::vector<int64_t> dims;
   std::vector<Tensor> idx;
   for (int64_t d = 0; d < nd; ++d) {
     if (!expanded[size_t(d)].defined()) continue;
     Tensor w = as_int64(expanded[size_t(d)]);
-    if (auto bad = wrap_indices(w, self.size(d), true))
+    if (auto bad = result_numel > 0 ? wrap_indices(w, self.size(d), true) : std::nullopt)
       throw IndexError(detail::str("index ", *bad, " is out of bounds for dimension ", idx.size(), " with size ",
                                    self.size(d)));
     dims.push_back(d);

@@ -187,8 +187,12 @@ ArrayRef<TensorIndex> key_indices(PyObject* key, std::optional<TensorIndex>& one
     one.emplace(indexing::Ellipsis);  // x[()] is x[...]
     return ArrayRef<TensorIndex>(&*one, 1);
   }
-  many.reserve(size_t(n));
+  many.reserve(size_t(n) + 1);
   for (Py_ssize_t i = 0; i < n; ++i) many.push_back(to_index(PyTuple_GET_ITEM(tup.ptr(), i)));
+  // A one-entry tuple takes PyTorch's general path, not the single-index shortcuts Tensor::index takes for a
+  // one-entry list (x[(0,)] on a 0-dim tensor is "too many indices"; x[(True,)] = v is advanced indexing).
+  // A trailing Ellipsis keeps the list general and changes nothing else.
+  if (n == 1) many.emplace_back(indexing::Ellipsis);
   return many;
 }
 

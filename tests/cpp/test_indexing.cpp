@@ -140,6 +140,11 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<IndexError>([&] { x.index({1, 5}); }, "index 5 is out of bounds for dimension 1 with size 3");
   expect_error<IndexError>([&] { x[2]; }, "index 2 is out of bounds for dimension 0 with size 2");
   expect_error<IndexError>([&] { scalar_tensor(5.0).index({0}); }, "invalid index of a 0-dim tensor.");
+  expect_error<IndexError>([&] { scalar_tensor(5.0)[-1]; }, "index -1 is out of bounds for dimension 0 with size 0");
+  expect_error<IndexError>([&] { x.index({None, Ellipsis, 9}); }, "index 9 is out of bounds for dimension 2 with size 4");
+  expect_error<IndexError>([&] { zeros({2, 0}).index({Slice(), i64({0})}); },
+                           "index is out of bounds for dimension with size 0");
+  EXPECT_EQ(zeros({2, 0, 3}).index({i64({0}), Slice(), i64({5})}).sizes(), IntArrayRef({1, 0}));
   expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice()}); },
                            "slice() cannot be applied to a 0-dim tensor.");
   expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice(), None}); },
