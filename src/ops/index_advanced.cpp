@@ -7,6 +7,7 @@
 #include "dispatch/tensor_iterator.h"
 #include "ops/index.h"
 #include "ops/layout.h"
+#include "ops/pointwise_ops.h"
 
 namespace ember::ops {
 
@@ -27,6 +28,15 @@ struct AdvancedIndex {
   Tensor offsets;   // int64, the result's shape: element offsets from src's data pointer
 };
 
+// A mask indexing self's dims from `start` on must have their sizes.
+void check_mask_shape(const Tensor& self, const Tensor& mask, int64_t start) {
+  EMBER_CHECK_INDEX(start + mask.dim() <= self.dim(), "too many indices for tensor of dimension ", self.dim(), " (got ",
+                    start + mask.dim(), ")");
+  for (int64_t j = 0; j < mask.dim(); ++j)
+    EMBER_CHECK_INDEX(mask.size(j) == self.size(start + j), "The shape of the mask ", mask.sizes(), " at index ", j,
+                      " does not match the shape of the indexed tensor ", self.sizes(), " at index ", start + j);
+}
+
 AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& indices) {
   EMBER_CHECK_INDEX(int64_t(indices.size()) <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
                     " (got ", indices.size(), ")");
@@ -41,12 +51,7 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
     if (t.dtype() == kBool || t.dtype() == kUInt8) {
       // PyTorch asserts internally here; Tensor::index({mask}) handles a 0-dim mask by adding a dim.
       EMBER_CHECK_INDEX(t.dim() > 0, "index(): a 0-dim bool index tensor needs the indexing syntax, t.index({mask})");
-      int64_t start = int64_t(expanded.size());
-      EMBER_CHECK_INDEX(start + t.dim() <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
-                        " (got ", start + t.dim(), ")");
-      for (int64_t j = 0; j < t.dim(); ++j)
-        EMBER_CHECK_INDEX(t.size(j) == self.size(start + j), "The shape of the mask ", t.sizes(), " at index ", j,
-                          " does not match the shape of the indexed tensor ", self.sizes(), " at index ", start + j);
+      check_mask_shape(self, t, int64_t(expanded.size()));
       Tensor coords = ops::nonzero(t);
       for (int64_t j = 0; j < t.dim(); ++j) expanded.push_back(column(coords, j));
     } else {
@@ -148,18 +153,28 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   return {src, offsets};
 }
 
-// PyTorch's index_put_ writes through masked_fill_ when one bool mask is the only index tensor and the value
-// has one element: the value is then read as a number in self's dtype, so it need not match self's dtype
-// (it must fit it) nor be broadcastable by shape.
-bool fills_through_mask(const OptionalTensorList& indices, const Tensor& values) {
-  if (values.numel() != 1) return false;
-  int masks = 0;
+// PyTorch's index_put_ fills through masked_fill_ when one mask (bool or uint8) is the only index tensor and
+// the value has one element: the value is then a number in self's dtype (it must fit, but need not have self's
+// dtype nor a broadcastable shape). Returns that mask laid out to broadcast against self (size-1 dims after
+// it), or an undefined tensor when the path does not apply.
+Tensor fill_mask(const Tensor& self, const OptionalTensorList& indices, const Tensor& values) {
+  if (values.numel() != 1) return {};
+  Tensor mask;
+  int64_t before = 0;
   for (const auto& opt : indices) {
-    if (!opt || !opt->defined()) continue;
-    if (opt->dtype() != kBool && opt->dtype() != kUInt8) return false;
-    ++masks;
+    if (!opt || !opt->defined()) {
+      before += mask.defined() ? 0 : 1;
+      continue;
+    }
+    if (mask.defined() || (opt->dtype() != kBool && opt->dtype() != kUInt8)) return {};
+    mask = *opt;
   }
-  return masks == 1;
+  if (!mask.defined()) return {};
+  check_mask_shape(self, mask, before);
+  DimVector sizes(mask.sizes()), strides(mask.strides());
+  sizes.resize(size_t(self.dim() - before), 1);
+  strides.resize(size_t(self.dim() - before), 0);
+  return make_view(mask, sizes, strides, mask.storage_offset());
 }
 
 // PyTorch's assert_no_overlap: memory that self shares with another dense tensor is refused, since it would
@@ -184,16 +199,16 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
   return gather_offsets(ai.src, ai.offsets);
 }
 
-Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& given, bool accumulate) {
-  Tensor values = given;
-  if (!accumulate && fills_through_mask(indices, given)) {
-    check_convertible(given.item(), self.dtype());
-    values = scalar_tensor(given.item(), self.dtype(), self.device());
-  } else {
-    check_no_overlap(self, values);
-    for (const auto& opt : indices)
-      if (opt && opt->defined()) check_no_overlap(self, *opt);
+Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& values, bool accumulate) {
+  EMBER_CHECK_INDEX(int64_t(indices.size()) <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
+                    " (got ", indices.size(), ")");
+  if (Tensor mask = accumulate ? Tensor() : fill_mask(self, indices, values); mask.defined()) {
+    check_convertible(values.item(), self.dtype());
+    return ops::masked_fill_(self, mask, scalar_tensor(values.item(), self.dtype(), self.device()));
   }
+  check_no_overlap(self, values);
+  for (const auto& opt : indices)
+    if (opt && opt->defined()) check_no_overlap(self, *opt);
   AdvancedIndex ai = make_advanced_index(self, indices);
   IntArrayRef rs = ai.offsets.sizes();
   bool ok = values.dim() <= int64_t(rs.size());

@@ -197,6 +197,18 @@ TEST(Indexing, OneElementValueThroughASingleMaskIsCastLikeMaskedFill) {
   EXPECT_TRUE(golden::close(x, tensor({{7.0f, 0.0f, 7.0f}, {1.0f, 1.0f, 1.0f}}), 0, 0));
   expect_error<Error>([&] { zeros({3}, kUInt8).index_put_({m}, scalar_tensor(300, kInt64)); },
                       "value cannot be converted to type uint8_t without overflow");
+  expect_error<IndexError>([&] { x.index_put_({Slice(), tensor({true, false})}, 1.0); },
+                           "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [2, 3] "
+                           "at index 1");
+  // The mask may cover several dims, with dims before and after it.
+  Tensor y = zeros({2, 2, 3, 2});
+  Tensor m23 = tensor({{true, false, false}, {false, false, true}});
+  y.index_put_({Slice(), m23}, scalar_tensor(5.0, kFloat64));
+  EXPECT_TRUE(golden::close(y.sum(), scalar_tensor(5.0f * 2 * 2 * 2), 0, 0));
+  EXPECT_TRUE(golden::close(y.index({1, 1, 2}), full({2}, 5.0f), 0, 0));
+  EXPECT_TRUE(golden::close(y.index({1, 1, 1}), zeros({2}), 0, 0));
+  y = index_put(y, {std::nullopt, m23.to(kUInt8)}, scalar_tensor(7, kInt64));
+  EXPECT_TRUE(golden::close(y.sum(), scalar_tensor(7.0f * 2 * 2 * 2), 0, 0));
   // With another index tensor, or several elements, the dtypes must match as usual.
   expect_error<Error>([&] { x.index_put_({i64({0}), m}, scalar_tensor(7, kInt64)); },
                       "Index put requires the source and destination dtypes match");
