@@ -7,15 +7,22 @@ namespace ember::python {
 
 namespace {
 
-// A factory over sizes given as varargs or one sequence, with the usual keyword options.
+// A factory over sizes given as varargs, one sequence or the `size=` keyword, with the usual options.
 template <class F>
 void def_sized(nb::module_& m, const char* name, F make) {
   m.def(
       name,
       [make, name](nb::args size, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        EMBER_CHECK_TYPE(size.size() > 0, name, "() missing required argument 'size'");
         return make(sizes_from_args(size, name), make_options(dtype, device, requires_grad));
       },
       "size"_a, "dtype"_a = nb::none(), "device"_a = nb::none(), "requires_grad"_a = false);
+  m.def(
+      name,
+      [make](IntArrayRef size, std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
+        return make(size, make_options(dtype, device, requires_grad));
+      },
+      nb::kw_only(), "size"_a, "dtype"_a = nb::none(), "device"_a = nb::none(), "requires_grad"_a = false);
 }
 
 // input, *, dtype=None, device=None, requires_grad=False: the *_like factories. Without a dtype they

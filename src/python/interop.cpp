@@ -405,12 +405,23 @@ void bind_interop(nb::module_& m, nb::class_<Tensor>& cls) {
   cls.def("numpy", &to_numpy, nb::kw_only(), "force"_a = false)
       .def(
           "__array__",
-          [](const Tensor& t, nb::handle dtype) {
+          [](const Tensor& t, nb::handle dtype, std::optional<bool> copy) {
             nb::object a = to_numpy(t, false);
-            if (dtype.is_none()) return a;
-            return nb::object(a.attr("astype")(dtype, "copy"_a = false));
+            if (!dtype.is_none()) a = a.attr("astype")(dtype, "copy"_a = copy.value_or(false));
+            else if (copy.value_or(false)) a = a.attr("copy")();
+            return a;
           },
-          "dtype"_a = nb::none())
+          // copy= is what NumPy 2 passes; the view itself is never a copy.
+          "dtype"_a = nb::none(), "copy"_a = nb::none())
+      // NumPy ufuncs on tensors give tensors, with PyTorch's quirk of bool results as uint8.
+      .def(
+          "__array_wrap__",
+          [](nb::handle self, nb::handle array, nb::handle context, bool return_scalar) {
+            nb::object a = nb::borrow(array);
+            if (nb::cast<std::string>(a.attr("dtype").attr("kind")) == "b") a = a.attr("astype")("uint8");
+            return tensor_from_numpy(a, true);
+          },
+          "array"_a, "context"_a = nb::none(), "return_scalar"_a = false)
       .def(
           "__dlpack__",
           [](const Tensor& t, nb::handle stream, nb::kwargs kwargs) {
@@ -422,6 +433,9 @@ void bind_interop(nb::module_& m, nb::class_<Tensor>& cls) {
           "stream"_a = nb::none(), "kwargs"_a)
       .def("__dlpack_device__",
            [](const Tensor& t) { return nb::make_tuple(int(nb::device::cpu::value), 0); });
+
+  // Above NumPy's arrays, so `ndarray + tensor` calls the tensor's reflected operator, as in PyTorch.
+  cls.attr("__array_priority__") = 1000;
 
   m.def("from_numpy", [](nb::handle a) { return tensor_from_numpy(a, true); }, "ndarray"_a.none());
   m.def("from_dlpack", &tensor_from_dlpack, "ext_tensor"_a.none());

@@ -27,16 +27,24 @@ uint64_t unpack_seed(nb::handle seed) {
   return uint64_t(s);
 }
 
-// Factories over sizes given as varargs or one sequence, with generator= and the usual options.
+// Factories over sizes given as varargs, one sequence or the `size=` keyword, with generator= and the
+// usual options.
 template <class F>
 void def_sized_random(nb::module_& m, const char* name, F make) {
   m.def(
       name,
       [make, name](nb::args size, OptGen generator, std::optional<DType> dtype, std::optional<Device> device,
                    bool requires_grad) {
+        EMBER_CHECK_TYPE(size.size() > 0, name, "() missing required argument 'size'");
         return make(sizes_from_args(size, name), generator, make_options(dtype, device, requires_grad));
       },
       "size"_a, "generator"_a = nb::none(), "dtype"_a = nb::none(), "device"_a = nb::none(),
+      "requires_grad"_a = false);
+  m.def(
+      name,
+      [make](IntArrayRef size, OptGen generator, std::optional<DType> dtype, std::optional<Device> device,
+             bool requires_grad) { return make(size, generator, make_options(dtype, device, requires_grad)); },
+      nb::kw_only(), "size"_a, "generator"_a = nb::none(), "dtype"_a = nb::none(), "device"_a = nb::none(),
       "requires_grad"_a = false);
 }
 

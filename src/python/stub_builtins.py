@@ -2,12 +2,15 @@
 annotation's names up in the enclosing class first, then the module, then builtins, and ember shadows
 along that chain: `ember.bool`, `ember.float`, `ember.int` are dtypes, `Tensor.bool()`, `Tensor.float()`
 are methods, and `Tensor.device` is a property hiding the class `ember.device`. Each shadowed name in an
-annotation is qualified: `builtins.bool` (as in PyTorch's own stubs) or `ember._C.device`.
+annotation is qualified: `builtins.bool` (as in PyTorch's own stubs) or `ember._C.device`. Parameters
+named like Python keywords get a trailing underscore.
 
     python stub_builtins.py MODULE IN.pyi OUT.pyi
 """
 import ast
 import builtins
+import keyword
+import re
 import sys
 
 BUILTINS = set(dir(builtins))
@@ -53,8 +56,13 @@ def edits(body, module, module_names, class_names):
                     yield n.lineno, n.col_offset, n.end_col_offset, module + "."
 
 
+# A parameter named like a Python keyword (torch's `uniform_(from, to)`) is spelled with a trailing
+# underscore, as PyTorch's own stubs do; it is still passed positionally.
+KEYWORD_PARAM = re.compile(r"([(,]\s*)(" + "|".join(keyword.kwlist) + r")(\s*[:=,)])")
+
+
 def main(module, src_path, out_path):
-    text = open(src_path, encoding="utf-8").read()
+    text = KEYWORD_PARAM.sub(r"\1\2_\3", open(src_path, encoding="utf-8").read())
     tree = ast.parse(text)
     spots = sorted(set(edits(tree.body, module, defined_names(tree.body), set())), reverse=True)
     lines = text.splitlines(keepends=True)

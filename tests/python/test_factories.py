@@ -258,6 +258,14 @@ def test_full_like(value, src_dt):
     assert_same(e, t)
 
 
+def test_size_keyword():
+    for name in ["zeros", "ones", "empty", "rand", "randn"]:
+        e = getattr(ember, name)(size=(2, 3), dtype=ember.float64)
+        t = getattr(torch, name)(size=(2, 3), dtype=torch.float64)
+        assert e.shape == t.shape and dtype_name(e.dtype) == dtype_name(t.dtype)
+        raises_like(lambda m: getattr(m, name)())
+
+
 def test_size_errors():
     raises_like(lambda m: m.zeros(-1))
     raises_like(lambda m: m.zeros(2, "a"))
@@ -286,3 +294,23 @@ def test_device_keyword():
         e, t = both(f)
         assert_same(e, t)
         assert e.device == ember.device("cpu")
+
+
+@pytest.mark.parametrize("value,dt", [(300, "uint8"), (-256, "uint8"), (-255, "uint8"), (1e10, "int32"),
+                                      (float("nan"), "int32"), (1e300, "float32"), (100000, "float16"),
+                                      (65504, "float16"), (1e39, "bfloat16"), (-9.3e18, "int64"), (2, "bool"),
+                                      (float("inf"), "float16"), (1.5, "int8"), (-0.5, "uint8"), (200, "int8")])
+def test_fill_values_that_do_not_fit(value, dt):
+    for make in [lambda m: m.full((2,), value, dtype=getattr(m, dt)),
+                 lambda m: m.full_like(m.zeros(2, dtype=getattr(m, dt)), value),
+                 lambda m: m.scalar_tensor(value, dtype=getattr(m, dt))]:
+        try:
+            t = make(torch)
+        except RuntimeError as te:
+            with pytest.raises(RuntimeError) as ee:
+                make(ember)
+            assert str(ee.value) == str(te)
+            continue
+        e = make(ember)
+        assert dtype_name(e.dtype) == dtype_name(t.dtype)
+        assert [str(v) for v in flat(e.tolist())] == [str(v) for v in flat(t.tolist())]

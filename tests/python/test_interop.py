@@ -140,6 +140,24 @@ def test_array_protocol(dt):
     assert f.dtype == np.float64 and np.array_equal(f, np.asarray(torch.from_numpy(a), dtype=np.float64))
 
 
+def test_array_protocol_copy_keyword():
+    x = ember.arange(4, dtype=ember.float32)
+    assert address(x.__array__()) == x.data_ptr()
+    assert address(x.__array__(copy=False)) == x.data_ptr()
+    c = x.__array__(copy=True)
+    assert address(c) != x.data_ptr() and c.tolist() == x.tolist()
+    assert x.__array__(np.float64, copy=True).dtype == np.float64
+
+
+def test_numpy_ufuncs_return_tensors_like_torch():
+    x, t = ember.arange(3.0), torch.arange(3.0)
+    for f in [np.sin, lambda v: np.add(v, 1), np.negative, lambda v: np.equal(v, v), lambda v: np.multiply(v, v)]:
+        e, r = f(x), f(t)
+        assert isinstance(e, ember.Tensor)
+        assert dtype_name(e.dtype) == dtype_name(r.dtype) and e.tolist() == r.tolist()
+    assert ember.Tensor.__array_priority__ == torch.Tensor.__array_priority__
+
+
 def test_array_protocol_in_numpy_functions():
     x = ember.arange(6, dtype=ember.float64)
     t = torch.arange(6, dtype=torch.float64)
@@ -281,8 +299,10 @@ def test_from_numpy_complex_is_unsupported():
 @pytest.mark.parametrize("dt", ALL_DTYPES)
 def test_torch_from_dlpack_of_ember(dt):
     x = ember.from_numpy(sample("float32")).to(getattr(ember, dt))
-    if dt == "bool":
-        pytest.skip("PyTorch 1.13 cannot import DLPack bool (kDLBool); checked against NumPy instead")
+    if dt == "bool" and torch.__version__ < "2":
+        with pytest.raises(RuntimeError):  # 1.13 predates DLPack's bool (docs/DIFFERENCES.md)
+            torch.from_dlpack(x)
+        return
     t = torch.from_dlpack(x)
     assert dtype_name(t.dtype) == dt and t.tolist() == x.tolist()
     assert t.data_ptr() == x.data_ptr() and t.stride() == x.stride()
