@@ -102,3 +102,48 @@ TEST(ConformanceRegressions, RoundWithDecimalsRejectsIntegers) {
   EXPECT_THROW(ember::round(ember::ones({2}, kInt32), 1), Error);
   EXPECT_EQ(values(ember::round(ember::tensor({1.25, 2.5}), 0)), (std::vector<double>{1.0, 2.0}));
 }
+
+// argmax / argmin have no bool kernel in PyTorch.
+TEST(ConformanceRegressions, ArgmaxRejectsBool) {
+  Tensor b = ember::tensor({true, false, true});
+  EXPECT_THROW(ember::argmax(b), Error);
+  EXPECT_THROW(ember::argmin(b, 0), Error);
+  EXPECT_EQ(ember::argmax(b.to(kInt64)).item<int64_t>(), 0);
+}
+
+// amax/amin along dims and nanmean multiply by the mask as PyTorch's backward does: a line whose result
+// is NaN (no element equals it) or has no non-NaN element gets NaN gradients.
+TEST(ConformanceRegressions, ReductionGradientsOfNaNLines) {
+  const double nan = NAN;
+  Tensor x = ember::tensor({1.0, nan, 3.0, 2.0, 5.0, 4.0}).view({2, 3}).requires_grad_(true);
+  x.amax({1}).sum().backward();
+  std::vector<double> g = values(x.grad());
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(std::isnan(g[size_t(i)]));
+  EXPECT_EQ(std::vector<double>(g.begin() + 3, g.end()), (std::vector<double>{0.0, 1.0, 0.0}));
+
+  Tensor y = ember::tensor({nan, nan, 2.0, 4.0}).view({2, 2}).requires_grad_(true);
+  y.nanmean({1}).sum().backward();
+  g = values(y.grad());
+  EXPECT_TRUE(std::isnan(g[0]) && std::isnan(g[1]));
+  EXPECT_EQ(g[2], 0.5);
+  EXPECT_EQ(g[3], 0.5);
+}
+
+// prod over everything with two zeros or more: every gradient is zero, even next to a NaN.
+TEST(ConformanceRegressions, ProdGradientWithTwoZeros) {
+  Tensor x = ember::tensor({double(NAN), 0.0, -0.0, 2.0}).requires_grad_(true);
+  x.prod().backward();
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{0.0, 0.0, 0.0, 0.0}));
+}
+
+// norm with p = 0 (a count of nonzeros) has no gradient: the input's grad stays undefined.
+TEST(ConformanceRegressions, NormZeroHasNoGradient) {
+  Tensor x = ember::tensor({1.0, 0.0, 3.0}).requires_grad_(true);
+  Tensor n = x.norm(Scalar(0));
+  EXPECT_TRUE(n.requires_grad());
+  n.backward();
+  EXPECT_FALSE(x.grad().defined());
+  Tensor y = ember::tensor({1.0, 0.0, 3.0, 4.0}).view({2, 2}).requires_grad_(true);
+  y.norm(Scalar(0), {1}).sum().backward();
+  EXPECT_FALSE(y.grad().defined());
+}
