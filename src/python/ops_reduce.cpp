@@ -40,11 +40,10 @@ PyTypeObject* g_cummin_type = nullptr;
 
 PyStructSequence_Field g_fields[] = {{"values", nullptr}, {"indices", nullptr}, {nullptr, nullptr}};
 
+// The type keeps pointers to the (static) name and field strings, not to the description itself.
 PyTypeObject* make_return_type(nb::module_& types, const char* full_name, const char* short_name) {
-  static std::vector<PyStructSequence_Desc> descs;
-  descs.reserve(4);
-  descs.push_back({full_name, nullptr, g_fields, 2});
-  PyTypeObject* t = PyStructSequence_NewType(&descs.back());
+  PyStructSequence_Desc desc{full_name, nullptr, g_fields, 2};
+  PyTypeObject* t = PyStructSequence_NewType(&desc);
   if (!t) throw nb::python_error();
   types.attr(short_name) = nb::steal(reinterpret_cast<PyObject*>(t));
   return t;
