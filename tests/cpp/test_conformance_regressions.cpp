@@ -147,3 +147,14 @@ TEST(ConformanceRegressions, NormZeroHasNoGradient) {
   y.norm(Scalar(0), {1}).sum().backward();
   EXPECT_FALSE(y.grad().defined());
 }
+
+// index_fill with a tensor value: its gradient sums the filled positions once each, even when the index
+// repeats one.
+TEST(ConformanceRegressions, IndexFillValueGradientWithRepeatedIndex) {
+  Tensor x = ember::zeros({3, 4}, kFloat64).requires_grad_(true);
+  Tensor v = ember::scalar_tensor(1.0, kFloat64).requires_grad_(true);
+  Tensor g = ember::arange(12, kFloat64).view({3, 4});
+  x.index_fill(0, ember::tensor({int64_t(2), int64_t(0), int64_t(2)}), v).backward(g);
+  EXPECT_EQ(v.grad().item<double>(), 44.0);
+  EXPECT_EQ(values(x.grad()), (std::vector<double>{0, 0, 0, 0, 4, 5, 6, 7, 0, 0, 0, 0}));
+}

@@ -193,7 +193,8 @@ Tensor index_fill(const Tensor& self, int64_t dim, const Tensor& index, const Te
                                                                                const tensor_list& g) -> tensor_list {
       tensor_list r(2);
       if (n.should_compute_output(0)) r[0] = g[0].index_fill(dim, index, 0);
-      if (n.should_compute_output(1)) r[1] = g[0].index_select(dim, index).sum();
+      // Each filled position once, however often the index repeats it (PyTorch sums over unique indices).
+      if (n.should_compute_output(1)) r[1] = (g[0] - g[0].index_fill(dim, index, 0)).sum();
       return r;
     });
   return out;
