@@ -128,20 +128,29 @@ nb::object function_apply(nb::handle cls, nb::args args) {
     for (nb::handle h : result) items.append(h);
   else
     items.append(result);
+  // Non-tensor outputs are undefined outputs of the node: backward gets None for them.
   tensor_list outputs;
-  std::vector<size_t> where;
-  for (size_t i = 0; i < items.size(); ++i)
-    if (nb::isinstance<Tensor>(items[i])) {
-      outputs.push_back(*nb::inst_ptr<Tensor>(items[i]));
-      where.push_back(i);
-    }
+  for (nb::handle h : items) outputs.push_back(nb::isinstance<Tensor>(h) ? *nb::inst_ptr<Tensor>(h) : Tensor());
   tensor_list before = outputs;
   builder.wrap_outputs(outputs);
   // An input returned unchanged comes back as a new alias (a new Python object); every other output keeps
   // its Python object, so a tensor marked dirty is returned as the very object passed in.
-  for (size_t k = 0; k < outputs.size(); ++k)
-    if (!outputs[k].is_same(before[k])) items[where[k]] = nb::cast(std::move(outputs[k]));
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (outputs[i].defined() && !outputs[i].is_same(before[i])) items[i] = nb::cast(std::move(outputs[i]));
   return is_tuple ? nb::object(nb::tuple(items)) : nb::object(items[0]);
+}
+
+// In anomaly mode, the Python stack of the forward call: the C++ frames say nothing to a Python user.
+// Nodes are also made inside a backward that released the GIL (create_graph), hence the acquire.
+std::string python_forward_trace() {
+  nb::gil_scoped_acquire gil;
+  try {
+    std::string out;
+    for (nb::handle line : nb::module_::import_("traceback").attr("format_stack")()) out += nb::cast<std::string>(line);
+    return out;
+  } catch (const nb::python_error&) {
+    return {};
+  }
 }
 
 tensor_list call_for_gradcheck(const nb::callable& fn, const tensor_list& in) {
@@ -174,6 +183,7 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
   m.def("is_anomaly_enabled", &autograd::AnomalyMode::is_enabled);
   m.def("is_anomaly_check_nan_enabled", &autograd::AnomalyMode::should_check_nan);
   m.def("set_anomaly_enabled", &autograd::AnomalyMode::set_enabled, "enabled"_a, "check_nan"_a = true);
+  autograd::AnomalyMode::set_forward_trace_fn(&python_forward_trace);
 
   nb::class_<Tensor::HookHandle>(m, "_HookHandle")
       .def_ro("id", &Tensor::HookHandle::id)

@@ -368,7 +368,9 @@ def _graph(fn):
     """The graph below fn as nested (name, input_nr, children) tuples."""
     if fn is None:
         return None
-    return (fn.name(), [(_graph(f), n) for f, n in fn.next_functions])
+    # PyTorch names its leaf accumulator by its C++ name (docs/DIFFERENCES.md).
+    name = fn.name().replace("torch::autograd::", "")
+    return (name, [(_graph(f), n) for f, n in fn.next_functions])
 
 
 def test_grad_fn_graph_matches_pytorch():
@@ -552,6 +554,77 @@ def test_function_double_backward():
         assert_same(e, t)
 
 
+def test_function_non_tensor_outputs():
+    ex, tx = pair([1.0, 2.0])
+    seen = {ember: [], torch: []}
+    for lib, x in [(ember, ex), (torch, tx)]:
+        class WithExtras(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                return t * 2, 5, t * 3, None
+
+            @staticmethod
+            def backward(ctx, *g):
+                seen[lib].append(tuple(None if v is None else v.tolist() for v in g))
+                return g[0] * 2 + g[2] * 3
+
+        a, five, b, none = WithExtras.apply(x)
+        assert five == 5 and none is None and a.requires_grad and b.requires_grad
+        a.sum().backward()
+    assert seen[ember] == seen[torch]
+    assert_same(ex.grad, tx.grad)
+
+
+def test_function_saved_tensor_modified_in_place():
+    for lib in (ember, torch):
+        x = leaf(lib, [1.0, 2.0])
+        y = x * 1
+        z = cube_function(lib).apply(y)
+        y.mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            z.sum().backward()
+
+
+def test_function_saved_output_double_backward():
+    ex, tx = pair([0.3, -1.2])
+    results = []
+    for lib, x in [(ember, ex), (torch, tx)]:
+        y = exp_function(lib).apply(x * x)  # saves its output
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        results.append((y, g, gg))
+    for e, t in zip(*results):
+        assert_same(e, t)
+
+
+def test_function_whose_backward_uses_functions():
+    # Under create_graph the backward records Python Function nodes that die inside the engine, where the
+    # GIL is released: they take it back to free their ctx.
+    ex, tx = pair([0.7, -0.4])
+    results = []
+    for lib, x in [(ember, ex), (torch, tx)]:
+        Cube = cube_function(lib)
+
+        class CubeOfCube(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                ctx.save_for_backward(t)
+                return t * t * t * t * t * t * t * t * t
+
+            @staticmethod
+            def backward(ctx, g):
+                (t,) = ctx.saved_tensors
+                return g * 9 * Cube.apply(Cube.apply(t)) / t
+
+        (g,) = lib.autograd.grad(CubeOfCube.apply(x).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x, create_graph=True)
+        results.append((g, gg))
+        del g, gg
+        gc.collect()
+    for e, t in zip(*results):
+        assert_same(e, t)
+
+
 @pytest.mark.parametrize("lib", LIBS)
 def test_function_errors(lib):
     x = leaf(lib, [1.0, 2.0])
@@ -643,11 +716,13 @@ def test_function_once_differentiable():
                 (t,) = ctx.saved_tensors
                 return g * 2 * t
 
-        (g,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
-        assert g.requires_grad and g.tolist() == [1.0, 3.0]
+        # An upstream gradient that requires grad makes the result differentiable in form only.
+        v = leaf(lib, [1.0, -1.0])
+        (g,) = lib.autograd.grad(Square.apply(x), x, v, create_graph=True)
+        assert g.requires_grad and g.tolist() == [1.0, -3.0]
         with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
             g.sum().backward()
-        (g,) = lib.autograd.grad(Square.apply(x).sum(), x)
+        (g,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
         assert g.tolist() == [1.0, 3.0] and not g.requires_grad
 
 
