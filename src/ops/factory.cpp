@@ -12,7 +12,10 @@ namespace ember {
 namespace ops {
 
 Tensor finish_factory(Tensor t, const TensorOptions& o) {
-  if (o.requires_grad()) t.requires_grad_(true);
+  if (!o.requires_grad()) return t;
+  // PyTorch words this check differently for factories than for requires_grad_().
+  EMBER_CHECK(is_floating_point(t.dtype()), "Only Tensors of floating point and complex dtype can require gradients");
+  t.requires_grad_(true);
   return t;
 }
 
@@ -94,6 +97,7 @@ Tensor empty_strided(IntArrayRef size, IntArrayRef stride, const TensorOptions& 
 }
 Tensor full(IntArrayRef size, const Scalar& value, const TensorOptions& o) {
   DType dt = o.has_dtype() ? o.dtype() : value.type();
+  ops::check_fill_value(value, dt);
   Tensor t = ops::empty(size, dt, o.device());
   ops::fill_(t, value);
   return ops::finish_factory(t, o);
@@ -105,6 +109,7 @@ Tensor scalar_tensor(const Scalar& value, const TensorOptions& o) { return full(
 Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty_in_layout_of(t, like(t, o)); }
 Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
   TensorOptions lo = like(t, o);
+  ops::check_fill_value(v, lo.dtype());
   Tensor r = empty_in_layout_of(t, lo.requires_grad(false));
   ops::fill_(r, v);
   return ops::finish_factory(r, lo);

@@ -61,5 +61,8 @@ std::pair<int64_t, int64_t> slice_bounds(int64_t size, int64_t start, int64_t st
 Tensor slice(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step);
 // `real_dim` is the dim of the originally indexed tensor, for the error message.
 Tensor select(const Tensor& self, int64_t dim, int64_t index, int64_t real_dim);
+// PyTorch's checked conversion of a number written into a tensor of `dtype` (x[i] = 300 on uint8): throws
+// "value cannot be converted to type ... without overflow" when it does not fit.
+void check_convertible(const Scalar& value, DType dtype);
 
 }  // namespace ember::ops

@@ -133,6 +133,20 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   return {src, offsets};
 }
 
+// PyTorch's index_put_ writes through masked_fill_ when one bool mask is the only index tensor and the value
+// has one element: the value is then read as a number in self's dtype, so it need not match self's dtype
+// (it must fit it) nor be broadcastable by shape.
+bool fills_through_mask(const OptionalTensorList& indices, const Tensor& values) {
+  if (values.numel() != 1) return false;
+  int masks = 0;
+  for (const auto& opt : indices) {
+    if (!opt || !opt->defined()) continue;
+    if (opt->dtype() != kBool && opt->dtype() != kUInt8) return false;
+    ++masks;
+  }
+  return masks == 1;
+}
+
 }  // namespace
 
 Tensor index(const Tensor& self, const OptionalTensorList& indices) {
@@ -140,9 +154,12 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
   return gather_offsets(ai.src, ai.offsets);
 }
 
-Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& values, bool accumulate) {
-  EMBER_CHECK(values.dtype() == self.dtype(), "Index put requires the source and destination dtypes match, got ",
-              dtype_title(self.dtype()), " for the destination and ", dtype_title(values.dtype()), " for the source.");
+Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& given, bool accumulate) {
+  Tensor values = given;
+  if (!accumulate && fills_through_mask(indices, given)) {
+    check_convertible(given.item(), self.dtype());
+    values = scalar_tensor(given.item(), self.dtype(), self.device());
+  }
   AdvancedIndex ai = make_advanced_index(self, indices);
   IntArrayRef rs = ai.offsets.sizes();
   bool ok = values.dim() <= int64_t(rs.size());
@@ -152,6 +169,8 @@ Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor
   }
   EMBER_CHECK(ok, "shape mismatch: value tensor of shape ", values.sizes(),
               " cannot be broadcast to indexing result of shape ", rs);
+  EMBER_CHECK(values.dtype() == self.dtype(), "Index put requires the source and destination dtypes match, got ",
+              dtype_title(self.dtype()), " for the destination and ", dtype_title(values.dtype()), " for the source.");
   scatter_offsets(ai.src, ai.offsets, values, accumulate ? ScatterMode::Add : ScatterMode::Copy);
   return self;
 }

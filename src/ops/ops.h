@@ -20,6 +20,9 @@ Tensor cast(const Tensor& t, DType dtype);  // `t` itself when it already has th
 // ---- tensor basics ----
 Tensor& copy_(Tensor& self, const Tensor& src);
 Tensor& fill_(Tensor& self, const Scalar& value);
+// PyTorch's checked conversion of a fill value (full, fill_): an error when the number does not fit the
+// dtype. Integers may wrap into unsigned types down to -max, and anything fills bool, as in c10.
+void check_fill_value(const Scalar& value, DType dtype);
 Tensor contiguous(const Tensor& t);
 Tensor clone(const Tensor& t);
 
