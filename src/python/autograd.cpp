@@ -226,7 +226,8 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
       });
   m.def("_function_apply", &function_apply);
 
-  cls.def_prop_ro("grad_fn", [](const Tensor& t) { return node_object(t.grad_fn()); })
+  cls.def_prop_ro("grad_fn", [](const Tensor& t) { return node_object(t.grad_fn()); },
+                  nb::for_getter(nb::sig("def grad_fn(self, /) -> _Node | None")))
       .def_prop_ro("output_nr", &Tensor::output_nr)
       .def(
           "register_hook",
