@@ -135,9 +135,12 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   }
   Tensor offsets = strided_offsets(base_sizes, base_strides);
   if (!dims.empty()) {
-    Tensor along = scalar_tensor(0, kInt64, Device(kCPU));
-    for (size_t i = 0; i < idx.size(); ++i)
-      along = ops::add(along, ops::mul(idx[i], scalar_tensor(src.stride(dims[i]), kInt64, Device(kCPU))), 1);
+    Tensor along;
+    for (size_t i = 0; i < idx.size(); ++i) {
+      int64_t stride = src.stride(dims[i]);
+      Tensor term = stride == 1 ? idx[i] : ops::mul(idx[i], Scalar(stride));
+      along = along.defined() ? ops::add(along, term, 1) : term;
+    }
     along = expand(along, bshape);
     DimVector vs(size_t(lo), 1), vst(size_t(lo), 0);
     for (size_t i = 0; i < bshape.size(); ++i) {

@@ -1,5 +1,5 @@
-// Reductions and scans as ember.<op> and Tensor methods. (values, indices) results are struct sequences
-// like torch.return_types.max: tuples that also have .values and .indices.
+// Reductions and scans as ember.<op> and Tensor methods. (values, indices) results are the named tuples
+// of ember.return_types, like torch.return_types.max: tuples that also have .values and .indices.
 #include "python/bind.h"
 
 namespace ember::python {
@@ -32,42 +32,22 @@ namespace ember::python {
 
 namespace {
 
-// The struct-sequence types, created once at import and owned by ember.return_types.
-PyTypeObject* g_max_type = nullptr;
-PyTypeObject* g_min_type = nullptr;
-PyTypeObject* g_cummax_type = nullptr;
-PyTypeObject* g_cummin_type = nullptr;
+// ember.return_types.<name>: the named tuples PyTorch returns (values, indices). Borrowed: the module
+// stays in sys.modules for the interpreter's life.
+nb::handle g_max_type, g_min_type, g_cummax_type, g_cummin_type;
 
-PyStructSequence_Field g_fields[] = {{"values", nullptr}, {"indices", nullptr}, {nullptr, nullptr}};
-
-PyTypeObject* make_return_type(nb::module_& types, const char* full_name, const char* short_name) {
-  static std::vector<PyStructSequence_Desc> descs;
-  descs.reserve(4);
-  descs.push_back({full_name, nullptr, g_fields, 2});
-  PyTypeObject* t = PyStructSequence_NewType(&descs.back());
-  if (!t) throw nb::python_error();
-  types.attr(short_name) = nb::steal(reinterpret_cast<PyObject*>(t));
-  return t;
-}
-
-nb::object values_indices(PyTypeObject* type, std::tuple<Tensor, Tensor> r) {
-  nb::object values = nb::cast(std::move(std::get<0>(r)));
-  nb::object indices = nb::cast(std::move(std::get<1>(r)));
-  PyObject* o = PyStructSequence_New(type);
-  if (!o) throw nb::python_error();
-  PyStructSequence_SetItem(o, 0, values.release().ptr());
-  PyStructSequence_SetItem(o, 1, indices.release().ptr());
-  return nb::steal(o);
+nb::object values_indices(nb::handle type, std::tuple<Tensor, Tensor> r) {
+  return type(std::move(std::get<0>(r)), std::move(std::get<1>(r)));
 }
 
 }  // namespace
 
 void bind_reduce(nb::module_& m, nb::class_<Tensor>& cls) {
-  nb::module_ types = m.def_submodule("return_types", "(values, indices) results with named fields");
-  g_max_type = make_return_type(types, "ember.return_types.max", "max");
-  g_min_type = make_return_type(types, "ember.return_types.min", "min");
-  g_cummax_type = make_return_type(types, "ember.return_types.cummax", "cummax");
-  g_cummin_type = make_return_type(types, "ember.return_types.cummin", "cummin");
+  nb::module_ types = nb::module_::import_("ember.return_types");
+  g_max_type = types.attr("max");
+  g_min_type = types.attr("min");
+  g_cummax_type = types.attr("cummax");
+  g_cummin_type = types.attr("cummin");
 
   // ---- sum / mean / prod and their NaN-skipping forms: the whole tensor first, then over dims ----
 #define EMBER_PY_DIMS_REDUCTION(name)                                                                         \

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import ember
+import ember.return_types
 from _spot_check import check, to_ember
 
 
@@ -92,6 +93,7 @@ def test_max_min_forms(name):
     check(values, getattr(t, name)(dim=-1, keepdim=True).values)
     check(indices, getattr(t, name)(dim=-1, keepdim=True).indices)
     assert r[0] is r.values and repr(r).startswith("ember.return_types." + name + "(values=")
+    assert type(r) is getattr(ember.return_types, name)
     other = sample(seed=2, shape=(4, 5))
     check(getattr(ember, name)(e, to_ember(other)), getattr(torch, name)(t, other))
     check(getattr(e, name)(other=to_ember(other)), getattr(t, name)(other=other))
