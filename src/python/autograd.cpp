@@ -74,6 +74,7 @@ nb::object node_object(const std::shared_ptr<Node>& n) {
   return nb::cast(n);
 }
 
+// The tensors (None: undefined) given to a ctx method; `what` opens the error for anything else.
 tensor_list tensors_of(const nb::args& args, const char* what) {
   tensor_list r;
   r.reserve(args.size());
@@ -83,9 +84,8 @@ tensor_list tensors_of(const nb::args& args, const char* what) {
       continue;
     }
     if (!nb::isinstance<Tensor>(a))
-      throw nb::type_error(detail::str(what, " can only take tensors, but argument ", r.size(), " is of type ",
-                                       py_type_name(a))
-                               .c_str());
+      throw nb::type_error(
+          detail::str(what, ", but argument ", r.size(), " is of type ", py_type_name(a)).c_str());
     r.push_back(*nb::inst_ptr<Tensor>(a));
   }
   return r;
@@ -212,11 +212,11 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
   nb::class_<PyNode, Node>(m, "_FunctionBase", nb::dynamic_attr())
       .def(nb::init<>())
       .def("save_for_backward",
-           [](PyNode& n, nb::args tensors) { n.ctx.save_for_backward(tensors_of(tensors, "save_for_backward")); })
-      .def("mark_dirty", [](PyNode& n, nb::args tensors) { n.ctx.mark_dirty(tensors_of(tensors, "mark_dirty")); })
+           [](PyNode& n, nb::args tensors) { n.ctx.save_for_backward(tensors_of(tensors, "save_for_backward can only save variables")); })
+      .def("mark_dirty", [](PyNode& n, nb::args tensors) { n.ctx.mark_dirty(tensors_of(tensors, "mark_dirty can only accept variables")); })
       .def("mark_non_differentiable",
            [](PyNode& n, nb::args tensors) {
-             n.ctx.mark_non_differentiable(tensors_of(tensors, "mark_non_differentiable"));
+             n.ctx.mark_non_differentiable(tensors_of(tensors, "mark_non_differentiable can only accept variables"));
            })
       .def("set_materialize_grads", [](PyNode& n, bool value) { n.ctx.set_materialize_grads(value); }, "value"_a)
       .def_prop_ro("saved_tensors", [](const PyNode& n) {

@@ -691,7 +691,7 @@ def test_function_errors(lib):
             ctx.save_for_backward(1)
             return t
 
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="save_for_backward can only save variables, but argument 0 is of type int"):
         SaveNumber.apply(x)
 
     y = exp_function(lib).apply(x)
