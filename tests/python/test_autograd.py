@@ -625,6 +625,30 @@ def test_function_whose_backward_uses_functions():
         assert_same(e, t)
 
 
+def test_function_backward_runs_the_engine_again():
+    # Checkpointing: backward recomputes its forward with grad enabled and differentiates it (a backward
+    # inside a backward, from Python that holds the GIL inside an engine that released it).
+    ex, tx = pair([0.2, -0.9, 1.4])
+    for lib, x in [(ember, ex), (torch, tx)]:
+        class Checkpointed(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                ctx.save_for_backward(t)
+                return (t.sin() * t).exp()
+
+            @staticmethod
+            def backward(ctx, g):
+                (t,) = ctx.saved_tensors
+                with lib.enable_grad():
+                    t = t.detach().requires_grad_()
+                    out = (t.sin() * t).exp()
+                    out.backward(g)
+                return t.grad
+
+        (Checkpointed.apply(x) * x).sum().backward()
+    assert_same(ex.grad, tx.grad)
+
+
 @pytest.mark.parametrize("lib", LIBS)
 def test_function_errors(lib):
     x = leaf(lib, [1.0, 2.0])
