@@ -141,9 +141,11 @@ nb::object function_apply(nb::handle cls, nb::args args) {
 }
 
 // In anomaly mode, the Python stack of the forward call: the C++ frames say nothing to a Python user.
-// Nodes are also made inside a backward that released the GIL (create_graph), hence the acquire.
+// Nodes are also made inside a backward that released the GIL (create_graph) and, in principle, after
+// the interpreter is gone: the guard takes the GIL where it can.
 std::string python_forward_trace() {
-  nb::gil_scoped_acquire gil;
+  nb::detail::cleanup_guard gil;
+  if (!gil) return {};
   try {
     std::string out;
     for (nb::handle line : nb::module_::import_("traceback").attr("format_stack")()) out += nb::cast<std::string>(line);

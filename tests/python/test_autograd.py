@@ -872,6 +872,23 @@ def test_detect_anomaly(lib):
     assert lib.is_anomaly_check_nan_enabled()
 
 
+def test_anomaly_error_names_the_python_forward_call():
+    # PyTorch prints the Python stack of the forward call as a warning; ember puts it in the error.
+    def forward_that_divides(q):
+        return q / q
+
+    q = leaf(ember, [0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with ember.autograd.detect_anomaly():
+            out = forward_that_divides(q).sum()
+            with pytest.raises(RuntimeError) as err:
+                out.backward()
+    msg = str(err.value)
+    assert "The forward call that created DivBackward0 (anomaly mode):" in msg
+    assert "test_autograd.py" in msg and "in forward_that_divides" in msg and "return q / q" in msg
+
+
 @pytest.mark.parametrize("lib", LIBS)
 def test_set_detect_anomaly(lib):
     try:
