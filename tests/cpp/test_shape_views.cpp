@@ -112,11 +112,25 @@ TEST(ShapeViews, MatchTorch) {
   check_view(g, "meshgrid_ij_1", 'v', [](const Inputs& x) { return meshgrid({x.v.slice(0, 0, 3), x.v.slice(0, 3, 5)})[1]; }, 2);
   check_view(g, "meshgrid_xy_0", 'v', [](const Inputs& x) { return meshgrid({x.v.slice(0, 0, 3), x.v.slice(0, 3, 5)}, "xy")[0]; }, 3);
   check_view(g, "meshgrid_xy_1", 'v', [](const Inputs& x) { return meshgrid({x.v.slice(0, 0, 3), x.v.slice(0, 3, 5)}, "xy")[1]; }, 2);
+  check_view(g, "T_a", 'a', [](const Inputs& x) { return x.a.numpy_T(); });
+  check_view(g, "T_m", 'm', [](const Inputs& x) { return x.m.numpy_T(); });
+  check_view(g, "T_v", 'v', [](const Inputs& x) { return x.v.numpy_T(); });
+  check_view(g, "H_ms", 'm', [](const Inputs& x) { return x.ms.matrix_H(); });
+  check_view(g, "mH_a", 'a', [](const Inputs& x) { return x.a.mH(); });
+  check_view(g, "adjoint_at", 'a', [](const Inputs& x) { return adjoint(x.at); });
+  check_view(g, "mT_s", 's', [](const Inputs& x) { return x.s.mT(); });
+  check_view(g, "ravel_a", 'a', [](const Inputs& x) { return ravel(x.a); });
+  check_views(g, "hsplit_a", 'a', [](const Inputs& x) { return x.a.hsplit(2); });
+  check_views(g, "hsplit_v", 'v', [](const Inputs& x) { return hsplit(x.v, {2, 5}); });
+  check_views(g, "vsplit_m", 'm', [](const Inputs& x) { return vsplit(x.m, 2); });
+  check_views(g, "dsplit_at", 'a', [](const Inputs& x) { return x.at.dsplit(IntArrayRef{1}); });
 }
 
 TEST(ShapeViews, ReshapeCopiesOnlyWhenItMust) {
   golden::File g("shape");
   Inputs x = shape_test::load(g);
+  EXPECT_TRUE(golden::close(x.at.ravel(), g["ravel_at_copy"], 0, 0));
+  EXPECT_NE(x.at.ravel().storage(), x.a.storage());
   Tensor copy = x.at.reshape({60});
   EXPECT_NE(copy.storage(), x.a.storage());
   EXPECT_TRUE(copy.is_contiguous());
@@ -176,6 +190,15 @@ TEST(ShapeViews, Errors) {
   expect_error<Error>([&] { x.tensor_split(tensor({1.0})); }, "tensor_split expected tensor_indices_or_sections to have dtype of long, but got Float");
   expect_error<Error>([&] { x.tensor_split(ones({1, 1}, kInt64)); }, "but got a tensor with 2 dims");
   expect_error<Error>([&] { v.mT(); }, "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  expect_error<Error>([&] { v.mH(); }, "tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  expect_error<Error>([&] { v.adjoint(); }, "tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  expect_error<Error>([&] { v.matrix_H(); }, "tensor.H is only supported on matrices (2-D tensors). Got 1-D tensor.");
+  expect_error<Error>([&] { zeros({2, 2, 2}).matrix_H(); }, "Got 3-D tensor. For batches of matrices, consider using tensor.mH");
+  expect_error<Error>([&] { s.hsplit(1); }, "torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with 0 dimensions!");
+  expect_error<Error>([&] { v.vsplit({1}); }, "torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with 1 dimensions!");
+  expect_error<Error>([&] { x.dsplit(1); }, "torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with 2 dimensions!");
+  expect_error<Error>([&] { x.hsplit(2); }, "torch.hsplit attempted to split along dimension 1, but the size of the dimension 3 is not divisible by the split_size 2!");
+  expect_error<Error>([&] { x.vsplit(0); }, "torch.vsplit attempted to split along dimension 0, but the size of the dimension 2 is not divisible by the split_size 0!");
   expect_error<Error>([&] { x.view({-1, -1}); }, "only one dimension can be inferred");
   expect_error<Error>([&] { x.view({-2, 3}); }, "invalid shape dimension -2");
   expect_error<Error>([&] { x.view({4, 2}); }, "shape '[4, 2]' is invalid for input of size 6");
@@ -269,6 +292,9 @@ TEST(ShapeViews, Gradcheck) {
       {"expand_reshape", [](const tensor_list& in) { return tensor_list{base(in).select(0, 1).expand({3, 4}).reshape({2, 6})}; }},
       {"meshgrid", [](const tensor_list& in) { auto gr = meshgrid({base(in).select(1, 0), base(in).select(0, 2)}, "xy"); return tensor_list{gr[0] * gr[1]}; }},
       {"atleast_3d", [](const tensor_list& in) { return tensor_list{atleast_3d(base(in).select(0, 1))}; }},
+      {"T_H_mH", [](const tensor_list& in) { return tensor_list{base(in).numpy_T(), base(in).matrix_H() * 2, base(in).unsqueeze(0).mH()}; }},
+      {"ravel", [](const tensor_list& in) { return tensor_list{base(in).ravel()}; }},
+      {"hsplit_vsplit", [](const tensor_list& in) { return tensor_list{base(in).hsplit(IntArrayRef{1})[1], base(in).vsplit(5)[3]}; }},
   };
   for (auto& [name, fn] : fns) {
     SCOPED_TRACE(name);

@@ -23,6 +23,8 @@ Tensor Tensor::reshape(IntArrayRef size) const {
   return ops::view_strides(*this, shape) ? view(shape) : contiguous().view(shape);
 }
 Tensor Tensor::reshape_as(const Tensor& other) const { return reshape(other.sizes()); }
+Tensor Tensor::ravel() const { return contiguous().view({-1}); }
+Tensor ravel(const Tensor& self) { return self.ravel(); }
 
 namespace {
 // True when no two indices of the geometry address the same element (PyTorch's overlap test: with dims
@@ -94,9 +96,33 @@ Tensor Tensor::t() const {
                                  [](const Tensor& g) { return g; })
                    : transpose(0, 1);
 }
+// A 0-D tensor is its own (batched) transpose, as in PyTorch.
 Tensor Tensor::mT() const {
-  EMBER_CHECK(dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got ", dim(), "-D tensor.");
-  return transpose(-2, -1);
+  EMBER_CHECK(dim() >= 2 || dim() == 0, "tensor.mT is only supported on matrices or batches of matrices. Got ", dim(),
+              "-D tensor.");
+  return dim() == 0 ? transpose(0, 0) : transpose(-2, -1);
+}
+Tensor Tensor::mH() const {
+  EMBER_CHECK(dim() >= 2 || dim() == 0, "tensor.mH is only supported on matrices or batches of matrices. Got ", dim(),
+              "-D tensor.");
+  return mT();
+}
+Tensor Tensor::adjoint() const {
+  EMBER_CHECK(dim() >= 2 || dim() == 0, "tensor.adjoint() is only supported on matrices or batches of matrices. Got ",
+              dim(), "-D tensor.");
+  return mT();
+}
+Tensor adjoint(const Tensor& self) { return self.adjoint(); }
+
+Tensor Tensor::numpy_T() const {
+  DimVector reversed;
+  for (int64_t d = dim() - 1; d >= 0; --d) reversed.push_back(d);
+  return permute(reversed);
+}
+Tensor Tensor::matrix_H() const {
+  EMBER_CHECK(dim() == 2 || dim() == 0, "tensor.H is only supported on matrices (2-D tensors). Got ", dim(),
+              "-D tensor.", dim() > 2 ? " For batches of matrices, consider using tensor.mH" : "");
+  return numpy_T();
 }
 
 Tensor Tensor::permute(IntArrayRef dims) const {
