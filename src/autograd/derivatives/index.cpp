@@ -289,6 +289,17 @@ Tensor take(const Tensor& self, const Tensor& index) {
   return out;
 }
 
+// index_put on the flattened tensor, so the gradients are index_put's.
+Tensor put(const Tensor& self, const Tensor& index, const Tensor& source, bool accumulate) {
+  EMBER_CHECK(index.dtype() == kInt64, "put_(): Expected a long tensor for index, but got ",
+              dtype_title(index.dtype()));
+  EMBER_CHECK(self.dtype() == source.dtype(), "put_(): self and source expected to have the same dtype, but got "
+              "self.dtype = ", dtype_title(self.dtype()), " and source.dtype = ", dtype_title(source.dtype()));
+  EMBER_CHECK_INDEX(source.numel() == index.numel(), "put_(): Expected source and index to have the same number of "
+                    "elements, but got source.numel() = ", source.numel(), ", index.numel() = ", index.numel());
+  return index_put(self.reshape({-1}), {index.reshape({-1})}, source.reshape({-1}), accumulate).view(self.sizes());
+}
+
 Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<int64_t> dim) {
   EMBER_CHECK(indices.dtype() == kInt64, "torch.take_along_dim(): dtype of indices should be Long but got ",
               dtype_title(indices.dtype()));
@@ -393,6 +404,14 @@ Tensor& Tensor::masked_scatter_(const Tensor& mask, const Tensor& source) {
 Tensor Tensor::nonzero() const { return ember::nonzero(*this); }
 Tensor Tensor::argwhere() const { return ember::argwhere(*this); }
 Tensor Tensor::take(const Tensor& index) const { return ember::take(*this, index); }
+Tensor Tensor::put(const Tensor& index, const Tensor& source, bool accumulate) const {
+  return ember::put(*this, index, source, accumulate);
+}
+Tensor& Tensor::put_(const Tensor& index, const Tensor& source, bool accumulate) {
+  return autograd::inplace(
+      *this, grad_enabled_for(source), [&](const Tensor& s) { return ember::put(s, index, source, accumulate); },
+      [&](Tensor& s) { ops::copy_(s, ember::put(s, index, source, accumulate)); });
+}
 Tensor Tensor::take_along_dim(const Tensor& indices, std::optional<int64_t> dim) const {
   return ember::take_along_dim(*this, indices, dim);
 }
