@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ make ccache libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev libomp-dev
       nlohmann-json3-dev
-      python3-torch python3-dev python3-venv python3-numpy python3-pytest)
+      python3-torch python3-dev python3-venv python3-numpy python3-pytest python3-mypy)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

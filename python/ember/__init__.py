@@ -4,9 +4,10 @@
 ember.Tensor). Everything computes in the C++ library; this package only re-exports the extension
 module ember._C and adds the few pieces that are Python by nature (context managers, ember.Size).
 """
-from ember._size import Size  # noqa: F401  (imported first: _C looks it up at import)
+from ember._size import Size as Size  # imported first: _C looks it up at import
 from ember._C import *  # noqa: F401,F403
 from ember._C import Tensor, dtype, device  # noqa: F401
 from ember import return_types  # noqa: F401
+from ember.autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 
 __version__ = "0.1.0"

@@ -257,7 +257,7 @@ class GraphTask {
         ops::fill_(grads[i], 0);
       }
     tensor_list out = n->apply(std::move(grads));
-    if (AnomalyMode::is_enabled()) check_nan(*n, out);
+    if (AnomalyMode::is_enabled() && AnomalyMode::should_check_nan()) check_nan(*n, out);
     if (!keep_graph_) n->release_variables();
     for (size_t i = 0; i < n->next_edges.size(); ++i) {
       const Edge& e = n->next_edges[i];

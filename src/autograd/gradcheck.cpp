@@ -118,6 +118,11 @@ bool gradgradcheck(const GradcheckFn& fn, const tensor_list& inputs, const Gradc
     }
     grad_outs.push_back(g.requires_grad_(true));
   }
+  return gradgradcheck(fn, inputs, grad_outs, opts);
+}
+
+bool gradgradcheck(const GradcheckFn& fn, const tensor_list& inputs, const tensor_list& grad_outs,
+                   const GradcheckOptions& opts) {
   const size_t n_in = inputs.size();
   GradcheckFn first_order = [&](const tensor_list& all) {
     tensor_list in(all.begin(), all.begin() + long(n_in));

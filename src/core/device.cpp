@@ -19,7 +19,11 @@ Device::Device(const std::string& spec) {
 
 std::string Device::str() const {
   std::string s = type_ == kCPU ? "cpu" : "cuda";
-  if (index_ >= 0) s += ":" + std::to_string(index_);
+  if (index_ >= 0) {
+    // Appended in two steps: `":" + std::to_string(...)` trips GCC 12's false -Wrestrict warning.
+    s += ':';
+    s += std::to_string(index_);
+  }
   return s;
 }
 

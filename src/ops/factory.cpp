@@ -5,6 +5,7 @@
 #include <ember/ops/factory.h>
 
 #include "ops/factory_util.h"
+#include "ops/layout.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -12,33 +13,16 @@ namespace ember {
 namespace ops {
 
 Tensor finish_factory(Tensor t, const TensorOptions& o) {
-  if (o.requires_grad()) t.requires_grad_(true);
+  if (!o.requires_grad()) return t;
+  // PyTorch words this check differently for factories than for requires_grad_().
+  EMBER_CHECK(is_floating_point(t.dtype()), "Only Tensors of floating point and complex dtype can require gradients");
+  t.requires_grad_(true);
   return t;
 }
 
 }  // namespace ops
 
 namespace {
-
-// PyTorch's is_non_overlapping_and_dense: the elements fill their span exactly once in some dim order.
-bool non_overlapping_and_dense(IntArrayRef sizes, IntArrayRef strides) {
-  size_t n = sizes.size();
-  if (n == 1) return sizes[0] < 2 || strides[0] == 1;
-  std::vector<size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::sort(perm.begin(), perm.end(), [&](size_t a, size_t b) {
-    if (sizes[a] < 2) return false;
-    if (sizes[b] < 2) return true;
-    return strides[a] < strides[b];
-  });
-  int64_t required = 1;
-  for (size_t d : perm) {
-    if (sizes[d] < 2) return true;
-    if (strides[d] != required) return false;
-    required *= sizes[d];
-  }
-  return true;
-}
 
 // PyTorch's infer_dense_strides: dense strides that keep the input's dimension order (a stable insertion
 // sort by stride, zero strides staying in place).
@@ -79,7 +63,7 @@ TensorOptions like(const Tensor& t, const TensorOptions& o) {
 }
 
 Tensor empty_in_layout_of(const Tensor& t, const TensorOptions& o) {
-  if (non_overlapping_and_dense(t.sizes(), t.strides())) return empty_strided(t.sizes(), t.strides(), o);
+  if (ops::non_overlapping_and_dense(t.sizes(), t.strides())) return empty_strided(t.sizes(), t.strides(), o);
   return empty_strided(t.sizes(), dense_strides_like(t.sizes(), t.strides()), o);
 }
 
@@ -94,6 +78,7 @@ Tensor empty_strided(IntArrayRef size, IntArrayRef stride, const TensorOptions& 
 }
 Tensor full(IntArrayRef size, const Scalar& value, const TensorOptions& o) {
   DType dt = o.has_dtype() ? o.dtype() : value.type();
+  ops::check_fill_value(value, dt);
   Tensor t = ops::empty(size, dt, o.device());
   ops::fill_(t, value);
   return ops::finish_factory(t, o);
@@ -105,6 +90,7 @@ Tensor scalar_tensor(const Scalar& value, const TensorOptions& o) { return full(
 Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty_in_layout_of(t, like(t, o)); }
 Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
   TensorOptions lo = like(t, o);
+  ops::check_fill_value(v, lo.dtype());
   Tensor r = empty_in_layout_of(t, lo.requires_grad(false));
   ops::fill_(r, v);
   return ops::finish_factory(r, lo);

@@ -10,6 +10,7 @@
 #include "dispatch/random_kernels.h"
 #include "dispatch/tensor_iterator.h"
 #include "dispatch/registry.h"
+#include "ops/factory_util.h"
 #include "ops/ops.h"
 #include "ops/random.h"
 
@@ -181,10 +182,7 @@ TensorOptions long_options(const TensorOptions& o) { return o.has_dtype() ? o : 
 TensorOptions like(const Tensor& t, const TensorOptions& o) {
   return (o.has_dtype() ? o : o.dtype(t.dtype())).device(t.device());
 }
-Tensor finish(Tensor t, const TensorOptions& o) {
-  if (o.requires_grad()) t.requires_grad_(true);
-  return t;
-}
+Tensor finish(Tensor t, const TensorOptions& o) { return ops::finish_factory(std::move(t), o); }
 }  // namespace
 
 Tensor rand(IntArrayRef size, std::optional<Generator> gen, const TensorOptions& o) {

@@ -74,7 +74,11 @@ void bind_dtype_device(nb::module_& m) {
         if (!d.has_index()) return std::nullopt;
         return d.index();
       })
-      .def("__eq__", [](const Device& a, const Device& b) { return a == b; })
+      // Any object compares (unequal unless a device), as in PyTorch: `device("cpu") == "cpu"` is False.
+      .def(
+          "__eq__",
+          [](const Device& a, nb::handle b) { return nb::isinstance<Device>(b) && a == nb::cast<Device>(b); },
+          "other"_a)
       .def("__hash__", [](const Device& d) { return std::hash<std::string>()(d.str()); })
       .def("__str__", &Device::str)
       .def("__repr__", [](const Device& d) {

@@ -440,6 +440,23 @@ TEST(AutogradAnomaly, NamesTheNodeAndTheForwardOp) {
   EXPECT_NO_THROW(r.backward());  // off: no check
 }
 
+TEST(AutogradAnomaly, CheckNanOffSkipsTheNanCheck) {
+  Tensor q = leaf({0.0});
+  {
+    autograd::DetectAnomalyGuard guard(/*check_nan=*/false);
+    EXPECT_TRUE(autograd::AnomalyMode::is_enabled());
+    EXPECT_FALSE(autograd::AnomalyMode::should_check_nan());
+    EXPECT_NO_THROW((q / q).sum().backward());
+    {
+      autograd::DetectAnomalyGuard inner;
+      EXPECT_TRUE(autograd::AnomalyMode::should_check_nan());
+    }
+    EXPECT_FALSE(autograd::AnomalyMode::should_check_nan());
+  }
+  EXPECT_FALSE(autograd::AnomalyMode::is_enabled());
+  EXPECT_TRUE(autograd::AnomalyMode::should_check_nan());
+}
+
 TEST(AutogradAnomaly, VersionErrorHintChanges) {
   autograd::DetectAnomalyGuard guard;
   Tensor a = leaf({1.0});

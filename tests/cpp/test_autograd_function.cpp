@@ -119,6 +119,32 @@ TEST(AutogradFunction, DoubleBackwardAndGradcheck) {
   EXPECT_TRUE(autograd::gradgradcheck(fn, {a, b}));
 }
 
+// Cube whose backward is right but not differentiable in x: its second derivative is missing.
+struct CubeFirstOrderOnly : autograd::Function<CubeFirstOrderOnly> {
+  static Tensor forward(AutogradContext* ctx, Tensor x) {
+    ctx->save_for_backward({x});
+    return x * x * x;
+  }
+  static tensor_list backward(AutogradContext* ctx, tensor_list g) {
+    Tensor x = ctx->get_saved_variables()[0].detach();
+    return {g[0] * 3 * x * x};
+  }
+};
+
+TEST(AutogradFunction, GradgradcheckWithGivenGradOutputs) {
+  auto good = [](const tensor_list& in) { return tensor_list{Cube::apply(in[0])}; };
+  auto bad = [](const tensor_list& in) { return tensor_list{CubeFirstOrderOnly::apply(in[0])}; };
+  autograd::GradcheckOptions opts;
+  Tensor x = leaf({0.3, -0.8});
+  // Given upstream gradients that do not require grad are used as they are, not perturbed.
+  EXPECT_TRUE(autograd::gradgradcheck(good, {x}, {ember::tensor({1.0, -2.0}, kFloat64)}, opts));
+  EXPECT_TRUE(autograd::gradgradcheck(good, {x}, {leaf({0.5, 0.25})}, opts));
+  EXPECT_TRUE(autograd::gradcheck(bad, {x}));
+  opts.raise_exception = false;
+  EXPECT_FALSE(autograd::gradgradcheck(bad, {x}, {ember::tensor({1.0, -2.0}, kFloat64)}, opts));
+  EXPECT_FALSE(autograd::gradgradcheck(bad, {x}, opts));
+}
+
 TEST(AutogradFunction, NonTensorArgumentsAndSavedData) {
   Tensor x = leaf({1.0, 2.0}), y = leaf({5.0, 6.0});
   Tensor z = ScaledSum::apply(x, 2.5, y);

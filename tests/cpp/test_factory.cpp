@@ -1,4 +1,5 @@
 // Factories against PyTorch (tests/golden/gen_factory.py): values bit for bit, dtypes, layouts, errors.
+#include <cmath>
 #include <string>
 
 #include "golden.h"
@@ -186,6 +187,40 @@ TEST(Factory, FullZerosOnesMatchTorch) {
   EXPECT_EQ(zeros({2}, TensorOptions(kBFloat16)).dtype(), kBFloat16);
   Tensor z = zeros({2, 2}, TensorOptions().requires_grad(true));
   EXPECT_TRUE(z.requires_grad() && z.is_leaf());
+}
+
+// c10's checked_convert: values that do not fit the dtype raise; integers wrap into uint8 down to -255;
+// anything fills bool; infinities and NaN fill floating dtypes.
+TEST(Factory, FillValuesMustFitTheDtype) {
+  EXPECT_EQ(error_of([] { full({2}, 300, kUInt8); }), "value cannot be converted to type uint8_t without overflow");
+  EXPECT_EQ(error_of([] { full({2}, -256, kUInt8); }), "value cannot be converted to type uint8_t without overflow");
+  EXPECT_EQ(error_of([] { full({2}, 1e10, kInt32); }), "value cannot be converted to type int without overflow");
+  EXPECT_EQ(error_of([] { full({2}, std::nan(""), kInt32); }), "value cannot be converted to type int without overflow");
+  EXPECT_EQ(error_of([] { full({2}, 1e300, kFloat32); }), "value cannot be converted to type float without overflow");
+  EXPECT_EQ(error_of([] { full({2}, 100000, kFloat16); }), "value cannot be converted to type at::Half without overflow");
+  EXPECT_EQ(error_of([] { full({2}, 1e39, kBFloat16); }),
+            "value cannot be converted to type at::BFloat16 without overflow");
+  EXPECT_EQ(error_of([] { full({2}, -9.3e18, kInt64); }), "value cannot be converted to type int64_t without overflow");
+  EXPECT_EQ(error_of([] { full_like(zeros({2}, kInt8), 200); }),
+            "value cannot be converted to type int8_t without overflow");
+  EXPECT_EQ(error_of([] { scalar_tensor(40000, kInt16); }), "value cannot be converted to type int16_t without overflow");
+  EXPECT_EQ(error_of([] { zeros({2}, kInt8).fill_(1000); }), "value cannot be converted to type int8_t without overflow");
+  EXPECT_EQ(full({1}, -255, kUInt8).item<uint8_t>(), 1);
+  EXPECT_EQ(full({1}, 1.5, kInt8).item<int8_t>(), 1);
+  EXPECT_TRUE(full({1}, 2, kBool).item<bool>());
+  EXPECT_TRUE(std::isinf(full({1}, INFINITY, kFloat16).item<float>()));
+  EXPECT_TRUE(std::isnan(full({1}, NAN, kFloat32).item<float>()));
+  EXPECT_EQ(full({1}, int64_t(9223372036854775807), kInt64).item<int64_t>(), int64_t(9223372036854775807));
+  EXPECT_EQ(full({1}, 65504, kFloat16).item<float>(), 65504.0f);
+}
+
+TEST(Factory, RequiresGradOfIntegerDtypesUsesTheFactoryMessage) {
+  const std::string msg = "Only Tensors of floating point and complex dtype can require gradients";
+  EXPECT_EQ(error_of([] { zeros({2}, TensorOptions(kInt64).requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { arange(3, TensorOptions().requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { full({2}, 1, TensorOptions().requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { randint(0, 3, {2}, TensorOptions().requires_grad(true)); }), msg);
+  EXPECT_EQ(error_of([] { randperm(3, TensorOptions().requires_grad(true)); }), msg);
 }
 
 TEST(Factory, NegativeSizes) {

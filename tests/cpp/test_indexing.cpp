@@ -100,6 +100,22 @@ TEST(Indexing, SubscriptAndViewsWriteThrough) {
   // Values of another dtype are cast when the target is a view (copy_), as PyTorch's copy_to.
   x.index_put_({1, Slice(0, 2)}, tensor({7, 8}));
   EXPECT_TRUE(golden::close(x[1], tensor({7.0, 8.0, 6.0})));
+  // A lone bool is a view for index_put_ (a cast, no dtype check); false writes nothing and checks nothing.
+  x.index_put_({true}, scalar_tensor(2, kInt64));
+  x.index_put_({false}, ones({5}));
+  EXPECT_TRUE(golden::close(x, full({2, 3}, 2.0)));
+  Tensor u = zeros({2}, kUInt8);
+  u.index_put_({0}, -1);
+  EXPECT_EQ(u[0].item<int64_t>(), 255);
+  x.index_put_({0, 0}, INFINITY);
+  EXPECT_TRUE(std::isinf(x[0][0].item<double>()));
+}
+
+TEST(Indexing, EmptySlicesKeepPyTorchsStorageOffset) {
+  Tensor x = zeros({4, 6});
+  EXPECT_EQ(x.index({Slice(5, 1)}).storage_offset(), 24);
+  EXPECT_EQ(x.index({Slice(), Slice(6, None)}).storage_offset(), 6);
+  EXPECT_EQ(x.index({Slice(1, None), Slice(None, None, 2)}).index({Slice(), Slice(3, None)}).storage_offset(), 12);
 }
 
 namespace {
@@ -124,6 +140,15 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<IndexError>([&] { x.index({1, 5}); }, "index 5 is out of bounds for dimension 1 with size 3");
   expect_error<IndexError>([&] { x[2]; }, "index 2 is out of bounds for dimension 0 with size 2");
   expect_error<IndexError>([&] { scalar_tensor(5.0).index({0}); }, "invalid index of a 0-dim tensor.");
+  expect_error<IndexError>([&] { scalar_tensor(5.0)[-1]; }, "index -1 is out of bounds for dimension 0 with size 0");
+  expect_error<IndexError>([&] { x.index({None, Ellipsis, 9}); }, "index 9 is out of bounds for dimension 2 with size 4");
+  expect_error<IndexError>([&] { zeros({2, 0}).index({Slice(), i64({0})}); },
+                           "index is out of bounds for dimension with size 0");
+  EXPECT_EQ(zeros({2, 0, 3}).index({i64({0}), Slice(), i64({5})}).sizes(), IntArrayRef({1, 0}));
+  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice()}); },
+                           "slice() cannot be applied to a 0-dim tensor.");
+  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice(), None}); },
+                           "too many indices for tensor of dimension 0");
   expect_error<ValueError>([&] { x.index({Slice(None, None, 0)}); }, "slice step cannot be zero");
   expect_error<ValueError>([&] { x.index({Slice(None, None, -1)}); }, "step must be greater than zero");
   expect_error<IndexError>([&] { x.index({Slice(), i64({7})}); }, "index 7 is out of bounds for dimension 0 with size 3");
@@ -141,7 +166,54 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<Error>([&] { x.index_put_({0, Slice()}, ones({2})); }, "must match the existing size (2)");
   expect_error<Error>([&] { x.index_put_({i64({0})}, ones({4}, kFloat64)); },
                       "Index put requires the source and destination dtypes match");
+  // A number must fit the dtype, as PyTorch's checked conversion (negative ints wrap into uint8).
+  Tensor u = zeros({3}, kUInt8);
+  expect_error<Error>([&] { u.index_put_({0}, 256); }, "value cannot be converted to type uint8_t without overflow");
+  expect_error<Error>([&] { u.index_put_({i64({0})}, -1.0); }, "value cannot be converted to type uint8_t");
+  expect_error<Error>([&] { zeros({2}, kInt64).index_put_({0}, NAN); }, "to type int64_t without overflow");
+  expect_error<Error>([&] { x.index_put_({0}, 1e300); }, "value cannot be converted to type float without overflow");
+  expect_error<Error>([&] { x.index_put_({Slice(), 1}, scalar_tensor(1e300, kFloat64)); },
+                      "value cannot be converted to type float without overflow");
   EXPECT_TRUE(golden::close(x, before));
+}
+
+TEST(Indexing, IndexPutRefusesAValueThatSharesSelfsMemory) {
+  Tensor x = arange(6.0);
+  expect_error<Error>([&] { x.index_put_({i64({0, 1})}, x.index({Slice(4, 6)})); },
+                      "some elements of the input tensor and the written-to tensor refer to a single memory location");
+  expect_error<Error>([&] { x.index_put_({i64({1})}, x[0]); }, "refer to a single memory location");
+  // Separate memory, a one-element value through a lone mask, or a value that is not dense all pass.
+  x.index({Slice(0, 3)}).index_put_({i64({0, 1})}, x.index({Slice(4, 6)}));
+  x.index_put_({tensor({true, false, false, false, false, false})}, x[5]);
+  x.index_put_({i64({1, 3})}, x.index({Slice(None, None, 4)}));
+  EXPECT_TRUE(golden::close(x, tensor({5.0f, 5.0f, 2.0f, 4.0f, 4.0f, 5.0f}), 0, 0));
+}
+
+TEST(Indexing, OneElementValueThroughASingleMaskIsCastLikeMaskedFill) {
+  Tensor x = zeros({2, 3});
+  Tensor m = tensor({true, false, true});
+  x.index_put_({Slice(), m}, scalar_tensor(7, kInt64));
+  x.index_put_({tensor({false, true})}, ones({1, 1, 1}, kFloat64));
+  EXPECT_TRUE(golden::close(x, tensor({{7.0f, 0.0f, 7.0f}, {1.0f, 1.0f, 1.0f}}), 0, 0));
+  expect_error<Error>([&] { zeros({3}, kUInt8).index_put_({m}, scalar_tensor(300, kInt64)); },
+                      "value cannot be converted to type uint8_t without overflow");
+  expect_error<IndexError>([&] { x.index_put_({Slice(), tensor({true, false})}, 1.0); },
+                           "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [2, 3] "
+                           "at index 1");
+  // The mask may cover several dims, with dims before and after it.
+  Tensor y = zeros({2, 2, 3, 2});
+  Tensor m23 = tensor({{true, false, false}, {false, false, true}});
+  y.index_put_({Slice(), m23}, scalar_tensor(5.0, kFloat64));
+  EXPECT_TRUE(golden::close(y.sum(), scalar_tensor(5.0f * 2 * 2 * 2), 0, 0));
+  EXPECT_TRUE(golden::close(y.index({1, 1, 2}), full({2}, 5.0f), 0, 0));
+  EXPECT_TRUE(golden::close(y.index({1, 1, 1}), zeros({2}), 0, 0));
+  y = index_put(y, {std::nullopt, m23.to(kUInt8)}, scalar_tensor(7, kInt64));
+  EXPECT_TRUE(golden::close(y.sum(), scalar_tensor(7.0f * 2 * 2 * 2), 0, 0));
+  // With another index tensor, or several elements, the dtypes must match as usual.
+  expect_error<Error>([&] { x.index_put_({i64({0}), m}, scalar_tensor(7, kInt64)); },
+                      "Index put requires the source and destination dtypes match");
+  expect_error<Error>([&] { x.index_put_({Slice(), m}, tensor({1, 2})); },
+                      "Index put requires the source and destination dtypes match");
 }
 
 namespace {

@@ -52,19 +52,25 @@ struct InferenceMode {
 };
 
 namespace autograd {
-// Anomaly mode: the engine checks every backward output for NaN and names the op that produced it.
+// Anomaly mode: nodes record the forward call that made them, and (unless check_nan is off, as
+// torch.autograd.detect_anomaly(check_nan=False)) the engine checks every backward output for NaN and
+// names the op that produced it.
 struct AnomalyMode {
   static bool is_enabled();
-  static void set_enabled(bool enabled);
+  static void set_enabled(bool enabled, bool check_nan = true);
+  static bool should_check_nan();
 };
 struct DetectAnomalyGuard {
-  DetectAnomalyGuard() : prev_(AnomalyMode::is_enabled()) { AnomalyMode::set_enabled(true); }
-  ~DetectAnomalyGuard() { AnomalyMode::set_enabled(prev_); }
+  explicit DetectAnomalyGuard(bool check_nan = true)
+      : prev_(AnomalyMode::is_enabled()), prev_check_nan_(AnomalyMode::should_check_nan()) {
+    AnomalyMode::set_enabled(true, check_nan);
+  }
+  ~DetectAnomalyGuard() { AnomalyMode::set_enabled(prev_, prev_check_nan_); }
   DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
   DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
 
  private:
-  bool prev_;
+  bool prev_, prev_check_nan_;
 };
 }  // namespace autograd
 

@@ -21,5 +21,8 @@ bool gradcheck(const GradcheckFn& fn, const tensor_list& inputs, const Gradcheck
 // Checks the gradients of the gradients: gradcheck of (inputs, grad_outputs) -> autograd::grad(...,
 // create_graph=true), with random float64 grad_outputs.
 bool gradgradcheck(const GradcheckFn& fn, const tensor_list& inputs, const GradcheckOptions& opts = {});
+// The same with the given grad_outputs, one per output of fn (those that require grad are checked too).
+bool gradgradcheck(const GradcheckFn& fn, const tensor_list& inputs, const tensor_list& grad_outputs,
+                   const GradcheckOptions& opts);
 
 }  // namespace ember::autograd

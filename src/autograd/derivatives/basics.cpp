@@ -70,6 +70,7 @@ Tensor& Tensor::copy_(const Tensor& src, bool) {
 
 Tensor& Tensor::fill_(const Scalar& v) {
   if (GradMode::is_enabled() && requires_grad()) autograd::check_inplace(*this);
+  ops::check_fill_value(v, dtype());
   ops::fill_(*this, v);
   bump_version();
   if (GradMode::is_enabled() && requires_grad()) {

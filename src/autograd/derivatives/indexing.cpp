@@ -58,32 +58,34 @@ Sliced apply_slicing(const Tensor& self, ArrayRef<TensorIndex> indices) {
       specified += is_mask(t) ? t.dim() : 1;
     }
   }
-  // PyTorch's single-integer fast path reports this before counting indices.
+  // PyTorch's single-integer and single-slice fast paths report these before counting indices.
   if (self.dim() == 0 && indices.size() == 1 && indices[0].is_integer()) ops::select(self, 0, indices[0].integer(), 0);
+  EMBER_CHECK_INDEX(self.dim() > 0 || indices.size() != 1 || !indices[0].is_slice(),
+                    "slice() cannot be applied to a 0-dim tensor.");
   EMBER_CHECK_INDEX(specified <= self.dim(), "too many indices for tensor of dimension ", self.dim());
   Sliced s{self, {}};
-  int64_t dim = 0, real_dim = 0;
+  // Errors name the dim by the index's position in the list, as PyTorch's applySlicing does.
+  int64_t dim = 0, position = -1;
   auto record_index = [&](const Tensor& t) {
     s.tensor_indices.resize(size_t(dim + 1));
     s.tensor_indices[size_t(dim)] = t;
     ++dim;
   };
   for (const TensorIndex& i : indices) {
+    ++position;
     switch (i.kind()) {
       case TensorIndex::Kind::None:
         s.result = s.result.unsqueeze(dim++);
         break;
       case TensorIndex::Kind::Ellipsis:
         dim += self.dim() - specified;
-        real_dim += self.dim() - specified;
         break;
       case TensorIndex::Kind::Integer:
-        s.result = select_view(s.result, dim, i.integer(), real_dim++);
+        s.result = select_view(s.result, dim, i.integer(), position);
         break;
       case TensorIndex::Kind::Slice: {
         auto [start, len] = ops::slice_bounds(s.result.size(dim), i.slice().start(), i.slice().stop(), i.slice().step());
         s.result = slice_view(s.result, dim++, start, len, i.slice().step());
-        ++real_dim;
         break;
       }
       case TensorIndex::Kind::Boolean:
@@ -95,12 +97,11 @@ Sliced apply_slicing(const Tensor& self, ArrayRef<TensorIndex> indices) {
         if (!t.defined()) {
           s.result = s.result.unsqueeze(dim++);
         } else if (t.dim() == 0 && is_integral(t.dtype(), true) && !is_mask(t)) {
-          s.result = select_view(s.result, dim, t.item<int64_t>(), real_dim++);
+          s.result = select_view(s.result, dim, t.item<int64_t>(), position);
         } else if (t.dim() == 0 && is_mask(t)) {
           s.result = s.result.unsqueeze(dim);
           record_index(bool_index(t.item<bool>()));
         } else {
-          real_dim += is_mask(t) ? t.dim() : 1;
           record_index(t);
         }
         break;
@@ -124,17 +125,29 @@ Tensor strip_leading_ones(const Tensor& v) {
   return ops::make_view(v, sizes, strides, v.storage_offset());
 }
 
-// index_put_ without autograd: writes `value` into `self` at `indices`, checking everything first.
+// PyTorch's copy_to: the value is broadcast into a view, except that a 0-dim value of another shape fills it
+// through the checked conversion of its number.
+void copy_to(Tensor region, const Tensor& value) {
+  if (region.sizes().equals(value.sizes())) ops::copy_(region, value);
+  else if (value.dim() == 0 && value.is_cpu()) {
+    ops::check_convertible(value.item(), region.dtype());
+    ops::fill_(region, value.item());
+  }
+  else ops::copy_(region, ops::expand(strip_leading_ones(value), region.sizes()));
+}
+
+// index_put_ without autograd: writes `value` into `self` at `indices`, checking everything first. As in
+// PyTorch's set_item, a lone bool is basic indexing too: true writes into self.unsqueeze(0), false writes
+// nothing.
 void put_values(Tensor& self, ArrayRef<TensorIndex> indices, const Tensor& value) {
   NoGradGuard ng;
-  Sliced s = apply_slicing(self, indices);
-  Tensor v = strip_leading_ones(value);
-  if (s.tensor_indices.empty()) {
-    Tensor region = s.result;
-    ops::copy_(region, ops::expand(v, region.sizes()));
+  if (indices.size() == 1 && indices[0].is_boolean()) {
+    if (indices[0].boolean()) copy_to(self.unsqueeze(0), value);
     return;
   }
-  ops::index_put_(s.result, s.tensor_indices, v, false);
+  Sliced s = apply_slicing(self, indices);
+  if (s.tensor_indices.empty()) copy_to(s.result, value);
+  else ops::index_put_(s.result, s.tensor_indices, strip_leading_ones(value), false);
 }
 
 // The out-of-place form of index_put_ with the indexing syntax, as the op autograd records.
@@ -178,6 +191,7 @@ Tensor& Tensor::index_put_(ArrayRef<TensorIndex> indices, const Tensor& v) {
 }
 
 Tensor& Tensor::index_put_(ArrayRef<TensorIndex> indices, const Scalar& v) {
+  ops::check_convertible(v, dtype());
   return index_put_(indices, ops::scalar_tensor(v, dtype(), device()));
 }
 Tensor& Tensor::index_put_(std::initializer_list<TensorIndex> indices, const Tensor& v) {
