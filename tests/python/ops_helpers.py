@@ -1,47 +1,25 @@
-"""Helpers for the per-family spot checks (test_shape, test_linalg, test_index_ops, test_sort): build ember
-tensors from torch ones and compare results with PyTorch's (values, dtype, shape, strides, memory sharing)."""
+"""Helpers for the spot checks of the shape, linalg, index and sort families: ember copies of torch tensors
+of any shape (empty ones included), results that must be tuples, and views that must share memory as
+PyTorch's do. Values are compared by _spot_check.check."""
 import torch
 
 import ember
+from _spot_check import check, ember_dtype
 
-NAMES = ["float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool"]
-TO_EMBER = {getattr(torch, n): getattr(ember, n) for n in NAMES}
-TO_TORCH = {getattr(ember, n): getattr(torch, n) for n in NAMES}
-
-# (rtol, atol) per dtype, as the conformance suite.
-TOLERANCE = {torch.float64: (1e-10, 1e-12), torch.float32: (1e-5, 1e-5), torch.float16: (1e-3, 1e-5),
-             torch.bfloat16: (1.6e-2, 1e-5)}
+assert_same = check
 
 
 def E(t):
-    """An ember copy of torch tensor t (contiguous, same dtype and values)."""
-    return ember.tensor(t.tolist(), dtype=TO_EMBER[t.dtype]).reshape(tuple(t.shape))
-
-
-def to_torch(e):
-    return torch.tensor(e.tolist(), dtype=TO_TORCH[e.dtype]).reshape(tuple(e.shape))
-
-
-def assert_same(e, t):
-    """ember result e equals torch result t: type, dtype, shape and values (exact for integers and bools,
-    equal NaNs)."""
-    assert isinstance(e, ember.Tensor), type(e)
-    assert TO_TORCH[e.dtype] == t.dtype, (e.dtype, t.dtype)
-    assert tuple(e.shape) == tuple(t.shape), (e.shape, t.shape)
-    got = to_torch(e)
-    if t.dtype in TOLERANCE:
-        rtol, atol = TOLERANCE[t.dtype]
-        torch.testing.assert_close(got, t, rtol=rtol, atol=atol, equal_nan=True)
-    else:
-        assert torch.equal(got, t), (got, t)
+    """An ember copy of torch tensor t (contiguous, same dtype and values, any shape)."""
+    return ember.tensor(t.tolist(), dtype=ember_dtype(t.dtype)).reshape(tuple(t.shape))
 
 
 def assert_same_all(es, ts):
-    """Sequences of results (split pieces, (values, indices) pairs): same length, each the same."""
+    """A tuple of results (split pieces, (values, indices)), each the same as PyTorch's."""
     assert isinstance(es, tuple), type(es)
     assert len(es) == len(ts)
     for e, t in zip(es, ts):
-        assert_same(e, t)
+        check(e, t)
 
 
 def zero_(e):
@@ -61,14 +39,14 @@ def overlaps(t):
 def assert_view(e_out, e_base, t_out, t_base):
     """e_out is a view of e_base exactly as t_out is of t_base: same strides and the same offset into the
     base's memory; and a write through the view (unless its elements overlap) shows in the base."""
-    assert_same(e_out, t_out.detach())
+    check(e_out, t_out)
     assert e_out.stride() == t_out.stride()
     esize = e_base.element_size()
     assert (e_out.data_ptr() - e_base.data_ptr()) // esize == (t_out.data_ptr() - t_base.data_ptr()) // esize
     if e_out.numel() and not overlaps(t_out):
         zero_(e_out)
         t_out.detach().zero_()
-        assert_same(e_base, t_base.detach())
+        check(e_base, t_base)
 
 
 def assert_copy(e_out, e_base):
