@@ -139,7 +139,9 @@ TEST(ShapeJoin, Errors) {
   expect_error<Error>([&] { repeat_interleave(tensor({{1}})); }, "repeat_interleave only accept 1D vector as repeat");
   expect_error<Error>([&] { x.repeat_interleave(-1); }, "repeats can not be negative");
   expect_error<Error>([&] { x.repeat_interleave(tensor({1, -1}), 0); }, "repeats can not be negative");
-  expect_error<TypeError>([&] { repeat_interleave(tensor({1.0})); }, "repeats has to be Long or Int tensor");
+  expect_error<Error>([&] { repeat_interleave(tensor({1.0})); }, "\"repeat_interleave_cpu\" not implemented for 'Float'");
+  expect_error<Error>([&] { ones({2}).repeat_interleave(tensor({true, false}), 0); },
+                      "\"repeat_interleave_cpu\" not implemented for 'Bool'");
   expect_error<Error>([&] { cartesian_prod({x}); }, "Expect a 1D vector, but got shape [2, 3]");
   expect_error<Error>([&] { s.diff(); }, "diff expects input to be at least one-dimensional");
   expect_error<IndexError>([&] { s.repeat_interleave(2, 0); }, "Dimension specified as 0 but tensor has no dimensions");
