@@ -305,6 +305,8 @@ TEST(Index, Gradcheck) {
   check([&](const tensor_list& a) { return tensor_list{a[0].index_fill(1, i64({1, -1}), 3.0)}; }, {x});
   Tensor v0 = scalar_tensor(0.7, kFloat64).requires_grad_(true);
   check([&](const tensor_list& a) { return tensor_list{a[0].index_fill(1, i64({1, -1}), a[1])}; }, {x, v0});
+  // A repeated index fills its elements once: the value's gradient counts them once.
+  check([&](const tensor_list& a) { return tensor_list{a[0].index_fill(1, i64({1, -3, 1}), a[1])}; }, {x, v0});
   Tensor pv = noncontig({3}, 1.0);
   check([&](const tensor_list& a) { return tensor_list{index_put(a[0], {I.put0, I.put1}, a[1], true)}; }, {x, pv});
   check([&](const tensor_list& a) { return tensor_list{index_put(a[0], {i64({0, -1, 1}), I.put1}, a[1], false)}; },
@@ -315,6 +317,9 @@ TEST(Index, Gradcheck) {
   check([&](const tensor_list& a) { return tensor_list{a[0].masked_select(I.mask)}; }, {row});
   Tensor msrc = noncontig({9}, 3.0);
   check([&](const tensor_list& a) { return tensor_list{a[0].masked_scatter(I.mask, a[1])}; }, {x, msrc});
+  Tensor s0 = scalar_tensor(0.5, kFloat64).requires_grad_(true);
+  check([&](const tensor_list& a) { return tensor_list{a[0].masked_scatter(scalar_tensor(true, kBool), a[1])}; },
+        {s0, msrc});
   check([&](const tensor_list& a) { return tensor_list{a[0].take(I.take)}; }, {x});
   check([&](const tensor_list& a) { return tensor_list{a[0].take_along_dim(tensor({{0}, {2}, {1}}), 1)}; }, {x});
   check([&](const tensor_list& a) { return tensor_list{a[0].take_along_dim(tensor({{0, 11}, {5, 5}}))}; }, {x});

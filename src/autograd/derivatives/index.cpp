@@ -193,7 +193,8 @@ Tensor index_fill(const Tensor& self, int64_t dim, const Tensor& index, const Te
                                                                                const tensor_list& g) -> tensor_list {
       tensor_list r(2);
       if (n.should_compute_output(0)) r[0] = g[0].index_fill(dim, index, 0);
-      if (n.should_compute_output(1)) r[1] = g[0].index_select(dim, index).sum();
+      // Each filled element once, however often the index names it.
+      if (n.should_compute_output(1)) r[1] = (g[0] - g[0].index_fill(dim, index, 0)).sum();
       return r;
     });
   return out;
@@ -251,7 +252,7 @@ Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& sour
                autograd::Node& n, const tensor_list& g) -> tensor_list {
              Tensor m = mask.expand(shape);
              tensor_list r(2);
-             if (n.should_compute_output(0)) r[0] = sum_to(index_put(g[0], {m}, zeros_of({}, g[0]), false), sizes);
+             if (n.should_compute_output(0)) r[0] = sum_to(g[0].masked_fill(m, 0), sizes);
              if (n.should_compute_output(1)) {
                // The first n source elements were used; the rest get zero gradient.
                Tensor used = masked_select(g[0], m);
