@@ -12,11 +12,8 @@ DTYPES = {getattr(torch, n): getattr(ember, n)
 
 
 def E(t):
-    """An ember copy of torch tensor t, filled through __setitem__ with a nested list."""
-    e = ember.zeros(*t.shape, dtype=DTYPES[t.dtype])
-    if t.numel():
-        e[...] = t.tolist()
-    return e
+    """An ember copy of torch tensor t (through Python lists, so no memory is shared)."""
+    return ember.tensor(t.tolist(), dtype=DTYPES[t.dtype]).reshape(tuple(t.shape))
 
 
 def ekey(k):
