@@ -122,6 +122,8 @@ def _torch_rejects(op, variant, dtype):
     return False
 
 
+# PyTorch warns about the deprecated forms and performance corners the samples exercise on purpose.
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("op,variant,dtype,kind", CASES)
 def test_conformance(op, variant, dtype, kind):
     group_reason = op.xfail_for(variant, dtype, kind)
