@@ -81,7 +81,7 @@ Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
   check_same_device("masked_fill_", self, mask);
   check_inplace_result(self, self.dtype(), dispatch::TensorIterator::broadcast_shapes(self.sizes(), m.sizes()));
   Tensor out = self;
-  dispatch::TensorIterator it(out, self.dtype(), {&m, &v, &self});
+  dispatch::TensorIterator it(out, self.dtype(), {&m, &v, &self}, true, false);
   static auto& k = dispatch::slot("where");
   dispatch::kernel<dispatch::TernaryKernel>(k, self.device().type())(it, "masked_fill", 0);
   return self;
