@@ -85,8 +85,8 @@ tensor_list CustomNodeBase::prepare_grads(tensor_list&& grads) const {
   grads.resize(outputs_meta.size());
   if (ctx.materialize_grads_)
     for (size_t i = 0; i < grads.size(); ++i)
-      if (!grads[i].defined()) {
-        const OutputMeta& m = outputs_meta[i];
+      if (!grads[i].defined() && outputs_meta[i]) {
+        const OutputMeta& m = *outputs_meta[i];
         grads[i] = ops::empty(m.sizes, m.dtype, m.device);
         ops::fill_(grads[i], 0);
       }
@@ -178,10 +178,10 @@ void CustomFunctionBuilder::wrap_outputs(tensor_list& outputs) {
   for (uint32_t i = 0; i < outputs.size(); ++i) {
     Tensor& out = outputs[i];
     if (!out.defined()) {
-      node.outputs_meta.push_back({});
+      node.outputs_meta.emplace_back();
       continue;
     }
-    node.outputs_meta.push_back({DimVector(out.sizes()), out.dtype(), out.device()});
+    node.outputs_meta.push_back(Node::OutputMeta{DimVector(out.sizes()), out.dtype(), out.device()});
     const TensorImpl* impl = out.unsafeGetTensorImpl();
     const bool dirty = ctx.dirty_.count(impl) > 0;
     const bool differentiable = !ctx.non_differentiable_.count(impl) && out.is_floating_point();

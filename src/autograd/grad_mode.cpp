@@ -10,6 +10,7 @@ thread_local bool t_inference = false;
 // Process-wide, as torch.autograd.set_detect_anomaly.
 std::atomic<bool> g_anomaly{false};
 std::atomic<bool> g_anomaly_check_nan{true};
+std::atomic<autograd::AnomalyMode::ForwardTraceFn> g_forward_trace_fn{nullptr};
 }  // namespace
 
 bool GradMode::is_enabled() { return t_grad_enabled; }
@@ -22,5 +23,7 @@ void autograd::AnomalyMode::set_enabled(bool enabled, bool check_nan) {
   g_anomaly_check_nan = check_nan;
 }
 bool autograd::AnomalyMode::should_check_nan() { return g_anomaly_check_nan; }
+void autograd::AnomalyMode::set_forward_trace_fn(ForwardTraceFn fn) { g_forward_trace_fn = fn; }
+autograd::AnomalyMode::ForwardTraceFn autograd::AnomalyMode::forward_trace_fn() { return g_forward_trace_fn; }
 
 }  // namespace ember

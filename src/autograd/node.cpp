@@ -40,7 +40,10 @@ std::string forward_call_stack() {
 }  // namespace
 
 Node::Node() : sequence_nr_(g_next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {
-  if (AnomalyMode::is_enabled()) forward_trace = forward_call_stack();
+  if (AnomalyMode::is_enabled()) {
+    AnomalyMode::ForwardTraceFn fn = AnomalyMode::forward_trace_fn();
+    forward_trace = fn ? fn() : forward_call_stack();
+  }
 }
 
 AccumulateGrad::AccumulateGrad(Tensor v) : variable(std::move(v)) { is_accumulate_grad_ = true; }

@@ -5,6 +5,7 @@
 #include <ember/ops/factory.h>
 
 #include "ops/factory_util.h"
+#include "ops/layout.h"
 #include "ops/ops.h"
 
 namespace ember {
@@ -22,26 +23,6 @@ Tensor finish_factory(Tensor t, const TensorOptions& o) {
 }  // namespace ops
 
 namespace {
-
-// PyTorch's is_non_overlapping_and_dense: the elements fill their span exactly once in some dim order.
-bool non_overlapping_and_dense(IntArrayRef sizes, IntArrayRef strides) {
-  size_t n = sizes.size();
-  if (n == 1) return sizes[0] < 2 || strides[0] == 1;
-  std::vector<size_t> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::sort(perm.begin(), perm.end(), [&](size_t a, size_t b) {
-    if (sizes[a] < 2) return false;
-    if (sizes[b] < 2) return true;
-    return strides[a] < strides[b];
-  });
-  int64_t required = 1;
-  for (size_t d : perm) {
-    if (sizes[d] < 2) return true;
-    if (strides[d] != required) return false;
-    required *= sizes[d];
-  }
-  return true;
-}
 
 // PyTorch's infer_dense_strides: dense strides that keep the input's dimension order (a stable insertion
 // sort by stride, zero strides staying in place).
@@ -82,7 +63,7 @@ TensorOptions like(const Tensor& t, const TensorOptions& o) {
 }
 
 Tensor empty_in_layout_of(const Tensor& t, const TensorOptions& o) {
-  if (non_overlapping_and_dense(t.sizes(), t.strides())) return empty_strided(t.sizes(), t.strides(), o);
+  if (ops::non_overlapping_and_dense(t.sizes(), t.strides())) return empty_strided(t.sizes(), t.strides(), o);
   return empty_strided(t.sizes(), dense_strides_like(t.sizes(), t.strides()), o);
 }
 

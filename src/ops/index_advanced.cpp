@@ -1,9 +1,13 @@
 // Advanced indexing (aten::index / index_put_ with a list of optional index tensors), masks, nonzero,
 // take and one_hot. An advanced index becomes one offsets tensor of the result's shape: the walk over
 // the dims that are not indexed plus, for every index tensor, its values times its dim's stride.
+#include <algorithm>
+
 #include "dispatch/registry.h"
 #include "dispatch/tensor_iterator.h"
 #include "ops/index.h"
+#include "ops/layout.h"
+#include "ops/pointwise_ops.h"
 
 namespace ember::ops {
 
@@ -24,6 +28,15 @@ struct AdvancedIndex {
   Tensor offsets;   // int64, the result's shape: element offsets from src's data pointer
 };
 
+// A mask indexing self's dims from `start` on must have their sizes.
+void check_mask_shape(const Tensor& self, const Tensor& mask, int64_t start) {
+  EMBER_CHECK_INDEX(start + mask.dim() <= self.dim(), "too many indices for tensor of dimension ", self.dim(), " (got ",
+                    start + mask.dim(), ")");
+  for (int64_t j = 0; j < mask.dim(); ++j)
+    EMBER_CHECK_INDEX(mask.size(j) == self.size(start + j), "The shape of the mask ", mask.sizes(), " at index ", j,
+                      " does not match the shape of the indexed tensor ", self.sizes(), " at index ", start + j);
+}
+
 AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& indices) {
   EMBER_CHECK_INDEX(int64_t(indices.size()) <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
                     " (got ", indices.size(), ")");
@@ -38,12 +51,7 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
     if (t.dtype() == kBool || t.dtype() == kUInt8) {
       // PyTorch asserts internally here; Tensor::index({mask}) handles a 0-dim mask by adding a dim.
       EMBER_CHECK_INDEX(t.dim() > 0, "index(): a 0-dim bool index tensor needs the indexing syntax, t.index({mask})");
-      int64_t start = int64_t(expanded.size());
-      EMBER_CHECK_INDEX(start + t.dim() <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
-                        " (got ", start + t.dim(), ")");
-      for (int64_t j = 0; j < t.dim(); ++j)
-        EMBER_CHECK_INDEX(t.size(j) == self.size(start + j), "The shape of the mask ", t.sizes(), " at index ", j,
-                          " does not match the shape of the indexed tensor ", self.sizes(), " at index ", start + j);
+      check_mask_shape(self, t, int64_t(expanded.size()));
       Tensor coords = ops::nonzero(t);
       for (int64_t j = 0; j < t.dim(); ++j) expanded.push_back(column(coords, j));
     } else {
@@ -74,13 +82,25 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
     }
   }
 
-  // Bounds: every index value is checked before anything is read or written.
+  // No index value fits a dim of size 0 (PyTorch reports this before looking at the values).
+  bool empty_dim = false;
+  int64_t result_numel = 1;
+  for (int64_t s : bshape) result_numel *= s;
+  for (int64_t d = 0; d < nd; ++d) {
+    if (expanded[size_t(d)].defined()) empty_dim = empty_dim || self.size(d) == 0;
+    else result_numel *= self.size(d);
+  }
+  EMBER_CHECK_INDEX(!empty_dim || std::find(bshape.begin(), bshape.end(), 0) != bshape.end(),
+                    "index is out of bounds for dimension with size 0");
+
+  // Bounds: every index value is checked before anything is read or written, unless nothing is (PyTorch
+  // checks values as its kernel reads them, so an empty result checks none).
   std::vector<int64_t> dims;
   std::vector<Tensor> idx;
   for (int64_t d = 0; d < nd; ++d) {
     if (!expanded[size_t(d)].defined()) continue;
     Tensor w = as_int64(expanded[size_t(d)]);
-    if (auto bad = wrap_indices(w, self.size(d), true))
+    if (auto bad = result_numel > 0 ? wrap_indices(w, self.size(d), true) : std::nullopt)
       throw IndexError(detail::str("index ", *bad, " is out of bounds for dimension ", idx.size(), " with size ",
                                    self.size(d)));
     dims.push_back(d);
@@ -115,9 +135,12 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   }
   Tensor offsets = strided_offsets(base_sizes, base_strides);
   if (!dims.empty()) {
-    Tensor along = scalar_tensor(0, kInt64, Device(kCPU));
-    for (size_t i = 0; i < idx.size(); ++i)
-      along = ops::add(along, ops::mul(idx[i], scalar_tensor(src.stride(dims[i]), kInt64, Device(kCPU))), 1);
+    Tensor along;
+    for (size_t i = 0; i < idx.size(); ++i) {
+      int64_t stride = src.stride(dims[i]);
+      Tensor term = stride == 1 ? idx[i] : ops::mul(idx[i], Scalar(stride));
+      along = along.defined() ? ops::add(along, term, 1) : term;
+    }
     along = expand(along, bshape);
     DimVector vs(size_t(lo), 1), vst(size_t(lo), 0);
     for (size_t i = 0; i < bshape.size(); ++i) {
@@ -133,18 +156,43 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   return {src, offsets};
 }
 
-// PyTorch's index_put_ writes through masked_fill_ when one bool mask is the only index tensor and the value
-// has one element: the value is then read as a number in self's dtype, so it need not match self's dtype
-// (it must fit it) nor be broadcastable by shape.
-bool fills_through_mask(const OptionalTensorList& indices, const Tensor& values) {
-  if (values.numel() != 1) return false;
-  int masks = 0;
+// PyTorch's index_put_ fills through masked_fill_ when one mask (bool or uint8) is the only index tensor and
+// the value has one element: the value is then a number in self's dtype (it must fit, but need not have self's
+// dtype nor a broadcastable shape). Returns that mask laid out to broadcast against self (size-1 dims after
+// it), or an undefined tensor when the path does not apply.
+Tensor fill_mask(const Tensor& self, const OptionalTensorList& indices, const Tensor& values) {
+  if (values.numel() != 1) return {};
+  Tensor mask;
+  int64_t before = 0;
   for (const auto& opt : indices) {
-    if (!opt || !opt->defined()) continue;
-    if (opt->dtype() != kBool && opt->dtype() != kUInt8) return false;
-    ++masks;
+    if (!opt || !opt->defined()) {
+      before += mask.defined() ? 0 : 1;
+      continue;
+    }
+    if (mask.defined() || (opt->dtype() != kBool && opt->dtype() != kUInt8)) return {};
+    mask = *opt;
   }
-  return masks == 1;
+  if (!mask.defined()) return {};
+  check_mask_shape(self, mask, before);
+  DimVector sizes(mask.sizes()), strides(mask.strides());
+  sizes.resize(size_t(self.dim() - before), 1);
+  strides.resize(size_t(self.dim() - before), 0);
+  return make_view(mask, sizes, strides, mask.storage_offset());
+}
+
+// PyTorch's assert_no_overlap: memory that self shares with another dense tensor is refused, since it would
+// be read while being written; layouts too hard to judge (either not dense) pass.
+void check_no_overlap(const Tensor& self, const Tensor& other) {
+  if (self.storage() != other.storage() || self.numel() == 0 || other.numel() == 0) return;
+  if (!non_overlapping_and_dense(self.sizes(), self.strides()) ||
+      !non_overlapping_and_dense(other.sizes(), other.strides()))
+    return;
+  auto bytes = [](const Tensor& t, int64_t n) { return n * int64_t(t.element_size()); };
+  int64_t a = bytes(self, self.storage_offset()), a_end = a + bytes(self, self.numel());
+  int64_t b = bytes(other, other.storage_offset()), b_end = b + bytes(other, other.numel());
+  EMBER_CHECK(a >= b_end || b >= a_end,
+              "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+              "memory location. Please clone() the tensor before performing the operation.");
 }
 
 }  // namespace
@@ -154,12 +202,16 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
   return gather_offsets(ai.src, ai.offsets);
 }
 
-Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& given, bool accumulate) {
-  Tensor values = given;
-  if (!accumulate && fills_through_mask(indices, given)) {
-    check_convertible(given.item(), self.dtype());
-    values = scalar_tensor(given.item(), self.dtype(), self.device());
+Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor& values, bool accumulate) {
+  EMBER_CHECK_INDEX(int64_t(indices.size()) <= self.dim(), "too many indices for tensor of dimension ", self.dim(),
+                    " (got ", indices.size(), ")");
+  if (Tensor mask = accumulate ? Tensor() : fill_mask(self, indices, values); mask.defined()) {
+    check_convertible(values.item(), self.dtype());
+    return ops::masked_fill_(self, mask, scalar_tensor(values.item(), self.dtype(), self.device()));
   }
+  check_no_overlap(self, values);
+  for (const auto& opt : indices)
+    if (opt && opt->defined()) check_no_overlap(self, *opt);
   AdvancedIndex ai = make_advanced_index(self, indices);
   IntArrayRef rs = ai.offsets.sizes();
   bool ok = values.dim() <= int64_t(rs.size());

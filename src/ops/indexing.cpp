@@ -100,9 +100,10 @@ Tensor slice(const Tensor& self, int64_t dim, int64_t start, int64_t length, int
 }
 
 Tensor select(const Tensor& self, int64_t dim, int64_t index, int64_t real_dim) {
-  EMBER_CHECK_INDEX(self.dim() > 0, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+  // As PyTorch's applySelect: index 0 of a 0-dim tensor has its own message, other indices see a size of 0.
+  EMBER_CHECK_INDEX(self.dim() > 0 || index != 0, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
-  int64_t size = self.size(dim);
+  int64_t size = self.dim() > 0 ? self.size(dim) : 0;
   EMBER_CHECK_INDEX(index >= -size && index < size, "index ", index, " is out of bounds for dimension ", real_dim,
                     " with size ", size);
   if (index < 0) index += size;

@@ -10,8 +10,7 @@ namespace ember::ops {
 // ---- helpers shared by the op families ----
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, bool wrap_scalar = true);
 void check_same_device(const char* op, const Tensor& a, const Tensor& b);
-// PyTorch's can_cast: no float -> integer, no non-bool -> bool.
-bool can_cast(DType from, DType to);
+using ember::can_cast;  // public in ember/ops/pointwise.h
 Tensor empty_strided(IntArrayRef sizes, IntArrayRef strides, DType dtype, Device device);
 Tensor empty(IntArrayRef sizes, DType dtype, Device device);
 Tensor scalar_tensor(const Scalar& s, DType dtype, Device device);

@@ -22,6 +22,7 @@ DType promote_into(DType slot, DType t) { return slot == DType::Undefined ? t : 
 
 DType result_type(const Tensor& a, const Tensor& b) { return ops::result_type({&a, &b}); }
 DType result_type(const Tensor& a, const Scalar& b) { return ops::result_type({&a}, {&b}); }
+DType result_type(const Scalar& a, const Scalar& b) { return ops::result_type({}, {&a, &b}); }
 
 namespace ops {
 

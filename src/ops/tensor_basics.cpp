@@ -21,11 +21,15 @@ void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
                             a.device(), " and ", b.device(), "! (when checking arguments for ", op, ")"));
 }
 
-bool can_cast(DType from, DType to) {
+}  // namespace ember::ops
+
+bool ember::can_cast(DType from, DType to) {
   if (is_floating_point(from) && is_integral(to, true)) return false;
   if (from != kBool && to == kBool) return false;
   return true;
 }
+
+namespace ember::ops {
 
 Tensor empty_strided(IntArrayRef sizes, IntArrayRef strides, DType dtype, Device device) {
   int64_t extent = 1;

@@ -74,6 +74,7 @@ nb::object node_object(const std::shared_ptr<Node>& n) {
   return nb::cast(n);
 }
 
+// The tensors (None: undefined) given to a ctx method; `what` opens the error for anything else.
 tensor_list tensors_of(const nb::args& args, const char* what) {
   tensor_list r;
   r.reserve(args.size());
@@ -83,9 +84,8 @@ tensor_list tensors_of(const nb::args& args, const char* what) {
       continue;
     }
     if (!nb::isinstance<Tensor>(a))
-      throw nb::type_error(detail::str(what, " can only take tensors, but argument ", r.size(), " is of type ",
-                                       py_type_name(a))
-                               .c_str());
+      throw nb::type_error(
+          detail::str(what, ", but argument ", r.size(), " is of type ", py_type_name(a)).c_str());
     r.push_back(*nb::inst_ptr<Tensor>(a));
   }
   return r;
@@ -128,20 +128,31 @@ nb::object function_apply(nb::handle cls, nb::args args) {
     for (nb::handle h : result) items.append(h);
   else
     items.append(result);
+  // Non-tensor outputs are undefined outputs of the node: backward gets None for them.
   tensor_list outputs;
-  std::vector<size_t> where;
-  for (size_t i = 0; i < items.size(); ++i)
-    if (nb::isinstance<Tensor>(items[i])) {
-      outputs.push_back(*nb::inst_ptr<Tensor>(items[i]));
-      where.push_back(i);
-    }
+  for (nb::handle h : items) outputs.push_back(nb::isinstance<Tensor>(h) ? *nb::inst_ptr<Tensor>(h) : Tensor());
   tensor_list before = outputs;
   builder.wrap_outputs(outputs);
   // An input returned unchanged comes back as a new alias (a new Python object); every other output keeps
   // its Python object, so a tensor marked dirty is returned as the very object passed in.
-  for (size_t k = 0; k < outputs.size(); ++k)
-    if (!outputs[k].is_same(before[k])) items[where[k]] = nb::cast(std::move(outputs[k]));
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (outputs[i].defined() && !outputs[i].is_same(before[i])) items[i] = nb::cast(std::move(outputs[i]));
   return is_tuple ? nb::object(nb::tuple(items)) : nb::object(items[0]);
+}
+
+// In anomaly mode, the Python stack of the forward call: the C++ frames say nothing to a Python user.
+// Nodes are also made inside a backward that released the GIL (create_graph) and, in principle, after
+// the interpreter is gone: the guard takes the GIL where it can.
+std::string python_forward_trace() {
+  nb::detail::cleanup_guard gil;
+  if (!gil) return {};
+  try {
+    std::string out;
+    for (nb::handle line : nb::module_::import_("traceback").attr("format_stack")()) out += nb::cast<std::string>(line);
+    return out;
+  } catch (const nb::python_error&) {
+    return {};
+  }
 }
 
 tensor_list call_for_gradcheck(const nb::callable& fn, const tensor_list& in) {
@@ -174,6 +185,7 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
   m.def("is_anomaly_enabled", &autograd::AnomalyMode::is_enabled);
   m.def("is_anomaly_check_nan_enabled", &autograd::AnomalyMode::should_check_nan);
   m.def("set_anomaly_enabled", &autograd::AnomalyMode::set_enabled, "enabled"_a, "check_nan"_a = true);
+  autograd::AnomalyMode::set_forward_trace_fn(&python_forward_trace);
 
   nb::class_<Tensor::HookHandle>(m, "_HookHandle")
       .def_ro("id", &Tensor::HookHandle::id)
@@ -202,11 +214,11 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
   nb::class_<PyNode, Node>(m, "_FunctionBase", nb::dynamic_attr())
       .def(nb::init<>())
       .def("save_for_backward",
-           [](PyNode& n, nb::args tensors) { n.ctx.save_for_backward(tensors_of(tensors, "save_for_backward")); })
-      .def("mark_dirty", [](PyNode& n, nb::args tensors) { n.ctx.mark_dirty(tensors_of(tensors, "mark_dirty")); })
+           [](PyNode& n, nb::args tensors) { n.ctx.save_for_backward(tensors_of(tensors, "save_for_backward can only save variables")); })
+      .def("mark_dirty", [](PyNode& n, nb::args tensors) { n.ctx.mark_dirty(tensors_of(tensors, "mark_dirty can only accept variables")); })
       .def("mark_non_differentiable",
            [](PyNode& n, nb::args tensors) {
-             n.ctx.mark_non_differentiable(tensors_of(tensors, "mark_non_differentiable"));
+             n.ctx.mark_non_differentiable(tensors_of(tensors, "mark_non_differentiable can only accept variables"));
            })
       .def("set_materialize_grads", [](PyNode& n, bool value) { n.ctx.set_materialize_grads(value); }, "value"_a)
       .def_prop_ro("saved_tensors", [](const PyNode& n) {
@@ -216,7 +228,8 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
       });
   m.def("_function_apply", &function_apply);
 
-  cls.def_prop_ro("grad_fn", [](const Tensor& t) { return node_object(t.grad_fn()); })
+  cls.def_prop_ro("grad_fn", [](const Tensor& t) { return node_object(t.grad_fn()); },
+                  nb::for_getter(nb::sig("def grad_fn(self, /) -> _Node | None")))
       .def_prop_ro("output_nr", &Tensor::output_nr)
       .def(
           "register_hook",

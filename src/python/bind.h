@@ -31,6 +31,8 @@ inline nb::object wrap(Tensor t) {
 }
 // Sizes given either as varargs (t.view(2, 3)) or as one sequence (t.view((2, 3))), as PyTorch takes them.
 std::vector<int64_t> sizes_from_args(const nb::args& args, const char* op);
+// Tensors given either as varargs (ember.atleast_1d(a, b)) or as one list or tuple (ember.meshgrid([a, b])).
+std::vector<Tensor> tensors_from_args(const nb::args& args, const char* op);
 
 // Factory options from the keyword arguments every PyTorch factory takes.
 TensorOptions make_options(std::optional<DType> dtype, std::optional<Device> device, bool requires_grad);
@@ -177,6 +179,39 @@ struct type_caster<ember::DType> {
   }
   static handle from_cpp(ember::DType t, rv_policy, cleanup_list*) noexcept {
     return ember::python::dtype_object(t).inc_ref();
+  }
+};
+
+// A list or tuple of Tensors (torch.cat's `tensors`). A Tensor is itself a sequence of its rows but never
+// converts to a tensor list, as in PyTorch: ember.cat(t) is a TypeError, not a cat of t's rows.
+template <>
+struct type_caster<std::vector<ember::Tensor>> {
+  NB_TYPE_CASTER(std::vector<ember::Tensor>, const_name("Sequence[Tensor]"))
+  bool from_python(handle src, uint32_t flags, cleanup_list* cleanup) noexcept {
+    PyObject* o = src.ptr();
+    if (!PyTuple_Check(o) && !PyList_Check(o)) return false;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+    PyObject** items = PySequence_Fast_ITEMS(o);
+    value.clear();
+    value.reserve(size_t(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      make_caster<ember::Tensor> c;
+      if (!c.from_python(items[i], flags_for_local_caster<ember::Tensor>(flags), cleanup)) return false;
+      value.push_back(c.operator cast_t<ember::Tensor>());
+    }
+    return true;
+  }
+  static handle from_cpp(const std::vector<ember::Tensor>& v, rv_policy policy, cleanup_list* cleanup) noexcept {
+    PyObject* list = PyList_New(Py_ssize_t(v.size()));
+    for (size_t i = 0; i < v.size(); ++i) {
+      handle h = make_caster<ember::Tensor>::from_cpp(v[i], rv_policy::copy, cleanup);
+      if (!h.is_valid()) {
+        Py_DECREF(list);
+        return handle();
+      }
+      PyList_SET_ITEM(list, Py_ssize_t(i), h.ptr());
+    }
+    return list;
   }
 };
 

@@ -2,6 +2,7 @@
 // is read as PyTorch's python_variable_indexing.cpp reads it (the same order of checks, the same
 // sequence-as-tuple heuristic) into a list of TensorIndex for Tensor::index / Tensor::index_put_, which
 // implement the indexing rules themselves.
+#include <algorithm>
 #include <cstring>
 
 #include "python/bind.h"
@@ -125,9 +126,15 @@ Tensor sequence_to_tensor(PyObject* o) {
   SequenceData d;
   d.shape = sequence_shape(o);
   read_sequence(d, o, 0);
-  Tensor t = d.floats.empty() ? tensor(d.ints, TensorOptions(kInt64)) : tensor(d.floats, TensorOptions(kFloat64));
-  if (d.all_bool && !d.ints.empty()) t = t.to(kBool);
-  return t.reshape(d.shape);
+  if (!d.floats.empty()) {
+    Tensor t = empty(d.shape, TensorOptions(kFloat64));
+    std::copy(d.floats.begin(), d.floats.end(), static_cast<double*>(t.data_ptr()));
+    return t;
+  }
+  Tensor t = empty(d.shape, TensorOptions(d.all_bool && !d.ints.empty() ? kBool : kInt64));
+  if (t.dtype() == kBool) std::copy(d.ints.begin(), d.ints.end(), static_cast<bool*>(t.data_ptr()));
+  else std::copy(d.ints.begin(), d.ints.end(), static_cast<int64_t*>(t.data_ptr()));
+  return t;
 }
 
 // ---- keys ----
@@ -187,8 +194,12 @@ ArrayRef<TensorIndex> key_indices(PyObject* key, std::optional<TensorIndex>& one
     one.emplace(indexing::Ellipsis);  // x[()] is x[...]
     return ArrayRef<TensorIndex>(&*one, 1);
   }
-  many.reserve(size_t(n));
+  many.reserve(size_t(n) + 1);
   for (Py_ssize_t i = 0; i < n; ++i) many.push_back(to_index(PyTuple_GET_ITEM(tup.ptr(), i)));
+  // A one-entry tuple takes PyTorch's general path, not the single-index shortcuts Tensor::index takes for a
+  // one-entry list (x[(0,)] on a 0-dim tensor is "too many indices"; x[(True,)] = v is advanced indexing).
+  // A trailing Ellipsis keeps the list general and changes nothing else.
+  if (n == 1) many.emplace_back(indexing::Ellipsis);
   return many;
 }
 

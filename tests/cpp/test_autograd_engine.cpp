@@ -457,6 +457,26 @@ TEST(AutogradAnomaly, CheckNanOffSkipsTheNanCheck) {
   EXPECT_TRUE(autograd::AnomalyMode::should_check_nan());
 }
 
+TEST(AutogradAnomaly, FrontEndRecordsItsOwnForwardTrace) {
+  autograd::AnomalyMode::set_forward_trace_fn([] { return std::string("  File \"train.py\", line 7\n"); });
+  Tensor q = leaf({0.0});
+  std::string msg;
+  {
+    autograd::DetectAnomalyGuard guard;
+    Tensor r = (q / q).sum();
+    try {
+      r.backward();
+    } catch (const Error& e) {
+      msg = e.what();
+    }
+  }
+  autograd::AnomalyMode::set_forward_trace_fn(nullptr);
+  EXPECT_NE(msg.find("The forward call that created DivBackward0 (anomaly mode):\n  File \"train.py\", line 7\n"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(msg.find("ember::div("), std::string::npos) << msg;
+}
+
 TEST(AutogradAnomaly, VersionErrorHintChanges) {
   autograd::DetectAnomalyGuard guard;
   Tensor a = leaf({1.0});

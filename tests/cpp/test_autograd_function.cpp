@@ -131,6 +131,27 @@ struct CubeFirstOrderOnly : autograd::Function<CubeFirstOrderOnly> {
   }
 };
 
+// An undefined output between two defined ones: its gradient stays undefined, even materialized.
+struct WithHole : autograd::Function<WithHole> {
+  static tensor_list forward(AutogradContext*, Tensor x) { return {x * 2, Tensor(), x * 3}; }
+  static tensor_list backward(AutogradContext*, tensor_list g) {
+    EXPECT_EQ(g.size(), 3u);
+    EXPECT_TRUE(g[0].defined());
+    EXPECT_FALSE(g[1].defined());
+    EXPECT_TRUE(g[2].defined());  // no gradient flowed: zeros
+    return {g[0] * 2 + g[2] * 3};
+  }
+};
+
+TEST(AutogradFunction, UndefinedOutputGetsUndefinedGradient) {
+  Tensor x = leaf({1.0, 2.0});
+  tensor_list o = WithHole::apply(x);
+  ASSERT_EQ(o.size(), 3u);
+  EXPECT_FALSE(o[1].defined());
+  o[0].sum().backward();
+  EXPECT_TRUE(near(x.grad(), {2, 2}));
+}
+
 TEST(AutogradFunction, GradgradcheckWithGivenGradOutputs) {
   auto good = [](const tensor_list& in) { return tensor_list{Cube::apply(in[0])}; };
   auto bad = [](const tensor_list& in) { return tensor_list{CubeFirstOrderOnly::apply(in[0])}; };

@@ -66,6 +66,23 @@ TEST(Index, EveryDtypeMatchesTorch) {
   }
 }
 
+TEST(Index, PutMatchesTorch) {
+  golden::File g("index");
+  Tensor flat = tensor({{1, -1}, {5, 0}}), dup = i64({3, -1, 3, 0});
+  for (DType dt : kAll) {
+    SCOPED_TRACE(std::string(dtype_name(dt)));
+    Tensor xt = g[nm("xt", dt)].t().contiguous().t(), source = g[nm("put_source", dt)];
+    EXPECT_TRUE(golden::close(xt.put(flat, source), g[nm("put", dt)]));
+    Tensor target = xt.clone().t().contiguous().t();
+    EXPECT_TRUE(golden::close(target.put_(flat, source), g[nm("put", dt)]));
+    EXPECT_TRUE(golden::close(target, g[nm("put", dt)]));
+    if (dt == kBool) continue;
+    EXPECT_TRUE(golden::close(put(xt, dup, source.flatten(), true), g[nm("put_acc", dt)]));
+  }
+  Tensor s = scalar_tensor(1.0);
+  EXPECT_TRUE(golden::close(s.put(i64({0}), tensor({5.0f})), scalar_tensor(5.0)));
+}
+
 TEST(Index, FloatDetailsMatchTorch) {
   golden::File g("index");
   Tensor xf = g["x_float32"];
@@ -190,6 +207,14 @@ TEST(Index, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<IndexError>([&] { t.take(i64({10})); }, "out of range: tried to access index 10 on a tensor of 6 elements.");
   expect_error<IndexError>([&] { t.take(i64({-7})); }, "out of range: tried to access index -7 on a tensor of 6 elements.");
   expect_error<Error>([&] { t.take(i64({0}).to(kInt32)); }, "take(): Expected a long tensor for index, but got Int");
+  expect_error<Error>([&] { t.put(tensor({1.0f}), tensor({1.0f})); }, "put_(): Expected a long tensor for index, but got Float");
+  expect_error<Error>([&] { t.put(i64({0}), ones({1}, kFloat64)); },
+                      "put_(): self and source expected to have the same dtype, but got self.dtype = Float and "
+                      "source.dtype = Double");
+  expect_error<IndexError>([&] { t.put(i64({1, 2}), tensor({1.0f})); },
+                           "put_(): Expected source and index to have the same number of elements, but got "
+                           "source.numel() = 1, index.numel() = 2");
+  expect_error<IndexError>([&] { t.put_(i64({6}), tensor({1.0f})); }, "out of bounds");
   expect_error<Error>([&] { t.masked_scatter_(ones({2, 3}, kBool), ones({2}, kFloat32)); },
                       "Number of elements of source < number of ones in mask");
   expect_error<Error>([&] { t.masked_select(tensor({true, false})); },
@@ -280,6 +305,8 @@ TEST(Index, Gradcheck) {
   check([&](const tensor_list& a) { return tensor_list{a[0].index_fill(1, i64({1, -1}), 3.0)}; }, {x});
   Tensor v0 = scalar_tensor(0.7, kFloat64).requires_grad_(true);
   check([&](const tensor_list& a) { return tensor_list{a[0].index_fill(1, i64({1, -1}), a[1])}; }, {x, v0});
+  // A repeated index fills its elements once: the value's gradient counts them once.
+  check([&](const tensor_list& a) { return tensor_list{a[0].index_fill(1, i64({1, -3, 1}), a[1])}; }, {x, v0});
   Tensor pv = noncontig({3}, 1.0);
   check([&](const tensor_list& a) { return tensor_list{index_put(a[0], {I.put0, I.put1}, a[1], true)}; }, {x, pv});
   check([&](const tensor_list& a) { return tensor_list{index_put(a[0], {i64({0, -1, 1}), I.put1}, a[1], false)}; },
@@ -290,11 +317,17 @@ TEST(Index, Gradcheck) {
   check([&](const tensor_list& a) { return tensor_list{a[0].masked_select(I.mask)}; }, {row});
   Tensor msrc = noncontig({9}, 3.0);
   check([&](const tensor_list& a) { return tensor_list{a[0].masked_scatter(I.mask, a[1])}; }, {x, msrc});
+  Tensor s0 = scalar_tensor(0.5, kFloat64).requires_grad_(true);
+  check([&](const tensor_list& a) { return tensor_list{a[0].masked_scatter(scalar_tensor(true, kBool), a[1])}; },
+        {s0, msrc});
   check([&](const tensor_list& a) { return tensor_list{a[0].take(I.take)}; }, {x});
   check([&](const tensor_list& a) { return tensor_list{a[0].take_along_dim(tensor({{0}, {2}, {1}}), 1)}; }, {x});
   check([&](const tensor_list& a) { return tensor_list{a[0].take_along_dim(tensor({{0, 11}, {5, 5}}))}; }, {x});
   Tensor xe = noncontig({1, 4});
   check([&](const tensor_list& a) { return tensor_list{a[0].expand({3, 4}).gather(0, I.gather)}; }, {xe});
+  Tensor ps = noncontig({2, 2});
+  check([&](const tensor_list& a) { return tensor_list{a[0].put(tensor({{1, -1}, {5, 0}}), a[1])}; }, {x, ps});
+  check([&](const tensor_list& a) { return tensor_list{put(a[0], tensor({{3, -1}, {3, 0}}), a[1], true)}; }, {x, ps});
 }
 
 TEST(Index, InPlaceFormsMatchOutOfPlace) {
@@ -331,6 +364,7 @@ TEST(Index, InPlaceGradcheck) {
     Tensor y = a[0] * 1.0;
     y.index_add_(0, I.sel, a[1], 2.0);
     y.scatter_add_(0, I.scatter, a[2]);
+    y.t().put_(i64({0, 7}), a[2].select(0, 1).narrow(0, 1, 2), true);
     return tensor_list{y};
   };
   EXPECT_TRUE(autograd::gradcheck(fn, {x, s3, src}));

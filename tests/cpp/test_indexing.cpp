@@ -140,8 +140,15 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   expect_error<IndexError>([&] { x.index({1, 5}); }, "index 5 is out of bounds for dimension 1 with size 3");
   expect_error<IndexError>([&] { x[2]; }, "index 2 is out of bounds for dimension 0 with size 2");
   expect_error<IndexError>([&] { scalar_tensor(5.0).index({0}); }, "invalid index of a 0-dim tensor.");
-  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice()}); }, "slice() cannot be applied to a 0-dim tensor.");
-  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice(), None}); }, "too many indices for tensor of dimension 0");
+  expect_error<IndexError>([&] { scalar_tensor(5.0)[-1]; }, "index -1 is out of bounds for dimension 0 with size 0");
+  expect_error<IndexError>([&] { x.index({None, Ellipsis, 9}); }, "index 9 is out of bounds for dimension 2 with size 4");
+  expect_error<IndexError>([&] { zeros({2, 0}).index({Slice(), i64({0})}); },
+                           "index is out of bounds for dimension with size 0");
+  EXPECT_EQ(zeros({2, 0, 3}).index({i64({0}), Slice(), i64({5})}).sizes(), IntArrayRef({1, 0}));
+  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice()}); },
+                           "slice() cannot be applied to a 0-dim tensor.");
+  expect_error<IndexError>([&] { scalar_tensor(5.0).index({Slice(), None}); },
+                           "too many indices for tensor of dimension 0");
   expect_error<ValueError>([&] { x.index({Slice(None, None, 0)}); }, "slice step cannot be zero");
   expect_error<ValueError>([&] { x.index({Slice(None, None, -1)}); }, "step must be greater than zero");
   expect_error<IndexError>([&] { x.index({Slice(), i64({7})}); }, "index 7 is out of bounds for dimension 0 with size 3");
@@ -170,6 +177,18 @@ TEST(Indexing, ErrorsMatchTorchAndLeaveInputsUnchanged) {
   EXPECT_TRUE(golden::close(x, before));
 }
 
+TEST(Indexing, IndexPutRefusesAValueThatSharesSelfsMemory) {
+  Tensor x = arange(6.0);
+  expect_error<Error>([&] { x.index_put_({i64({0, 1})}, x.index({Slice(4, 6)})); },
+                      "some elements of the input tensor and the written-to tensor refer to a single memory location");
+  expect_error<Error>([&] { x.index_put_({i64({1})}, x[0]); }, "refer to a single memory location");
+  // Separate memory, a one-element value through a lone mask, or a value that is not dense all pass.
+  x.index({Slice(0, 3)}).index_put_({i64({0, 1})}, x.index({Slice(4, 6)}));
+  x.index_put_({tensor({true, false, false, false, false, false})}, x[5]);
+  x.index_put_({i64({1, 3})}, x.index({Slice(None, None, 4)}));
+  EXPECT_TRUE(golden::close(x, tensor({5.0f, 5.0f, 2.0f, 4.0f, 4.0f, 5.0f}), 0, 0));
+}
+
 TEST(Indexing, OneElementValueThroughASingleMaskIsCastLikeMaskedFill) {
   Tensor x = zeros({2, 3});
   Tensor m = tensor({true, false, true});
@@ -178,6 +197,18 @@ TEST(Indexing, OneElementValueThroughASingleMaskIsCastLikeMaskedFill) {
   EXPECT_TRUE(golden::close(x, tensor({{7.0f, 0.0f, 7.0f}, {1.0f, 1.0f, 1.0f}}), 0, 0));
   expect_error<Error>([&] { zeros({3}, kUInt8).index_put_({m}, scalar_tensor(300, kInt64)); },
                       "value cannot be converted to type uint8_t without overflow");
+  expect_error<IndexError>([&] { x.index_put_({Slice(), tensor({true, false})}, 1.0); },
+                           "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [2, 3] "
+                           "at index 1");
+  // The mask may cover several dims, with dims before and after it.
+  Tensor y = zeros({2, 2, 3, 2});
+  Tensor m23 = tensor({{true, false, false}, {false, false, true}});
+  y.index_put_({Slice(), m23}, scalar_tensor(5.0, kFloat64));
+  EXPECT_TRUE(golden::close(y.sum(), scalar_tensor(5.0f * 2 * 2 * 2), 0, 0));
+  EXPECT_TRUE(golden::close(y.index({1, 1, 2}), full({2}, 5.0f), 0, 0));
+  EXPECT_TRUE(golden::close(y.index({1, 1, 1}), zeros({2}), 0, 0));
+  y = index_put(y, {std::nullopt, m23.to(kUInt8)}, scalar_tensor(7, kInt64));
+  EXPECT_TRUE(golden::close(y.sum(), scalar_tensor(7.0f * 2 * 2 * 2), 0, 0));
   // With another index tensor, or several elements, the dtypes must match as usual.
   expect_error<Error>([&] { x.index_put_({i64({0}), m}, scalar_tensor(7, kInt64)); },
                       "Index put requires the source and destination dtypes match");

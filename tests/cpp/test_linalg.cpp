@@ -158,6 +158,30 @@ TEST(Linalg, TensordotKron) {
   check_case("kron_int_float", 2, [](const tensor_list& x) { return kron(x[0], x[1]); });
 }
 
+TEST(Linalg, Compositions) {
+  check_case("addbmm", 3, [](const tensor_list& x) { return addbmm(x[0], x[1], x[2], 0.5, 2); });
+  check_case("addbmm_bcast", 3, [](const tensor_list& x) { return x[0].addbmm(x[1], x[2]); });
+  check_case("addbmm_empty_batch", 3, [](const tensor_list& x) { return addbmm(x[0], x[1], x[2]); });
+  check_case("addbmm_int64", 3, [](const tensor_list& x) { return addbmm(x[0], x[1], x[2], 2, 3); });
+  check_case("addr", 3, [](const tensor_list& x) { return addr(x[0], x[1], x[2], 2, -1.5); });
+  check_case("addr_bcast", 3, [](const tensor_list& x) { return x[0].addr(x[1], x[2]); });
+  check_case("addr_beta0_nan", 3, [](const tensor_list& x) { return addr(x[0], x[1], x[2], 0); });
+  check_case("addr_promote", 3, [](const tensor_list& x) { return addr(x[0], x[1], x[2]); });
+  check_case("addr_bool", 3, [](const tensor_list& x) { return addr(x[0], x[1], x[2]); });
+  check_case("inner", 2, [](const tensor_list& x) { return inner(x[0], x[1]); });
+  check_case("inner_1d", 2, [](const tensor_list& x) { return x[0].inner(x[1]); });
+  check_case("inner_scalar", 2, [](const tensor_list& x) { return inner(x[0], x[1]); });
+  check_case("inner_int32", 2, [](const tensor_list& x) { return inner(x[0], x[1]); });
+  check_case("cross_dim", 2, [](const tensor_list& x) { return cross(x[0], x[1], 1); });
+  check_case("cross_default", 2, [](const tensor_list& x) { return x[0].cross(x[1]); });
+  check_case("cross_bcast", 2, [](const tensor_list& x) { return cross(x[0], x[1]); });
+  check_case("cross_neg_dim", 2, [](const tensor_list& x) { return cross(x[0], x[1], -1); });
+  check_case("cross_int64", 2, [](const tensor_list& x) { return cross(x[0], x[1]); });
+  check_case("trace", 1, [](const tensor_list& x) { return trace(x[0]); });
+  check_case("trace_int32", 1, [](const tensor_list& x) { return x[0].trace(); });
+  check_case("trace_empty", 1, [](const tensor_list& x) { return trace(x[0]); });
+}
+
 TEST(Linalg, TrilTriu) {
   Tensor x = in("tri", 0);
   for (int64_t k : {-2, -1, 0, 1, 3, 7, -7}) {
@@ -245,6 +269,26 @@ TEST(Linalg, OtherErrors) {
   expect_error<IndexError>([&] { tril(ones({3})); },
                            "Dimension out of range (expected to be in range of [-1, 0], but got -2)");
   expect_error<IndexError>([&] { triu(ones({3})); }, "Dimension out of range");
+  expect_error<Error>([&] { addbmm(ones({2, 2}), a23, ones({2, 3, 2})); }, "batch1 must be a 3D tensor");
+  expect_error<Error>([&] { addbmm(ones({2, 2}), ones({3, 2, 4}), ones({2, 4, 2})); },
+                      "batch1 and batch2 must have same number of batches, got 3 and 2");
+  expect_error<Error>([&] { addbmm(ones({2, 2}), ones({3, 2, 4}), ones({3, 5, 2})); },
+                      "Incompatible matrix sizes for bmm (2x4 and 5x2)");
+  expect_error<Error>([&] { addbmm(ones({3}), ones({3, 2, 4}), ones({3, 4, 2})); },
+                      "The expanded size of the tensor (2) must match the existing size (3)");
+  expect_error<Error>([&] { addr(ones({2, 2}), ones({2, 1}), ones({2})); }, "addr: Expected 1-D argument vec1, but got 2-D");
+  expect_error<Error>([&] { addr(ones({2, 2}), ones({2}), a23); }, "addr: Expected 1-D argument vec2, but got 2-D");
+  expect_error<Error>([&] { inner(a23, ones({2, 4})); },
+                      "inner() the last dimension must match on both input tensors but got shapes [2, 3] and [2, 4]");
+  expect_error<Error>([&] { cross(ones({2, 2}), ones({2, 2})); }, "no dimension of size 3 in input");
+  expect_error<Error>([&] { cross(ones({3, 2}), ones({1, 3, 2})); },
+                      "linalg.cross: inputs must have the same number of dimensions.");
+  expect_error<Error>([&] { cross(ones({4, 3}), ones({4, 3}), 0); },
+                      "linalg.cross: inputs dimension 0 must have length 3. Got 4 and 4");
+  expect_error<Error>([&] { cross(ones({3}), ones({3}, kFloat64)); }, "expected scalar type Float but found Double");
+  expect_error<Error>([&] { trace(ones({3})); }, "trace: expected a matrix, but got tensor with dim 1");
+  expect_error<Error>([&] { trace(ones({2, 2}, kBool)); }, "\"trace\" not implemented for 'Bool'");
+  expect_error<Error>([&] { trace(ones({2, 2}, kFloat16)); }, "\"trace\" not implemented for 'Half'");
 }
 
 TEST(Linalg, EinsumErrors) {

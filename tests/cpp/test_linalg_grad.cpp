@@ -155,6 +155,21 @@ TEST(LinalgGrad, TensordotKronTriangles) {
   EXPECT_TRUE(gradgradcheck(in_place, {leaf({4, 3}, 12)}));
 }
 
+TEST(LinalgGrad, Compositions) {
+  auto addbmm_fn = wrap([](const tensor_list& x) { return addbmm(x[0], x[1].transpose(1, 2), x[2], 0.5, -2); });
+  EXPECT_TRUE(gradcheck(addbmm_fn, {leaf({3}, 1), leaf({2, 4, 3}, 2), leaf({2, 4, 3}, 3)}));
+  EXPECT_TRUE(gradgradcheck(addbmm_fn, {leaf({3}, 1), leaf({2, 4, 3}, 2), leaf({2, 4, 3}, 3)}));
+  auto addr_fn = wrap([](const tensor_list& x) { return x[0].addr(x[1], x[2].diagonal(), 2, 3); });
+  EXPECT_TRUE(gradcheck(addr_fn, {leaf({2, 3}, 4), leaf({2}, 5), leaf({3, 3}, 6)}));
+  EXPECT_TRUE(gradgradcheck(addr_fn, {leaf({2, 3}, 4), leaf({2}, 5), leaf({3, 3}, 6)}));
+  auto inner_fn = wrap([](const tensor_list& x) { return inner(x[0].t(), x[1]); });
+  EXPECT_TRUE(gradcheck(inner_fn, {leaf({3, 2}, 7), leaf({4, 3}, 8)}));
+  auto cross_fn = wrap([](const tensor_list& x) { return cross(x[0], x[1].expand({4, 3}), 1); });
+  EXPECT_TRUE(gradcheck(cross_fn, {leaf({4, 3}, 9), leaf({1, 3}, 10)}));
+  EXPECT_TRUE(gradgradcheck(cross_fn, {leaf({4, 3}, 9), leaf({1, 3}, 10)}));
+  EXPECT_TRUE(gradcheck(wrap([](const tensor_list& x) { return x[0].t().trace(); }), {leaf({3, 4}, 11)}));
+}
+
 TEST(LinalgGrad, ZeroSize) {
   auto f = wrap([](const tensor_list& x) { return matmul(x[0], x[1]); });
   EXPECT_TRUE(gradcheck(f, {leaf({2, 0}, 1), leaf({0, 3}, 2)}));

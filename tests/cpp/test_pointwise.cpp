@@ -19,8 +19,8 @@ std::string name_of(DType t) { return std::string(dtype_name(t)); }
 Tensor row0(const Tensor& t) { return t.as_strided({t.size(1)}, {1}, 0); }
 double first(const Tensor& t) { return t.as_strided({}, {}, 0).item<double>(); }
 
-// PyTorch's can_cast: no floating -> integral, no non-bool -> bool.
-bool can_cast(DType from, DType to) {
+// PyTorch's can_cast (the test's own oracle for ember::can_cast): no floating -> integral, no non-bool -> bool.
+bool castable(DType from, DType to) {
   if (is_floating_point(from) && !is_floating_point(to)) return false;
   return !(from != kBool && to == kBool);
 }
@@ -95,7 +95,7 @@ TEST(PointwiseGolden, UnaryEveryDtypeAndLayout) {
       }
       for (const View& v : kViews) EXPECT_TRUE(near(op.fn(v.apply(x)), v.apply(expected))) << v.name;
       Tensor y = x.clone();
-      if (can_cast(expected.dtype(), dt)) {
+      if (castable(expected.dtype(), dt)) {
         op.fn_(y);
         EXPECT_TRUE(near(y, expected.to(dt))) << "in place";
       } else {
@@ -150,7 +150,7 @@ TEST(PointwiseGolden, BinaryEveryDtypeAndLayout) {
       EXPECT_EQ(empty.sizes(), IntArrayRef({0, 4}));
       EXPECT_EQ(empty.dtype(), expected.dtype());
       Tensor y = a.clone();
-      if (can_cast(expected.dtype(), dt)) {
+      if (castable(expected.dtype(), dt)) {
         op.fn_(y, b);
         EXPECT_TRUE(near(y, expected.to(dt))) << "in place";
       } else {
@@ -445,6 +445,67 @@ TEST(PointwiseErrors, DtypeRules) {
                "torch.clamp: At least one of 'min' or 'max' must not be None");
   expect_error([&] { ember::div(i, i, "bad"); },
                "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'bad'");
+}
+
+// The number-first forms PyTorch's Python API accepts, float_power, positive and the dtype queries;
+// expected values are PyTorch 1.13's.
+TEST(PointwiseNumbers, NumberFirstOperands) {
+  Tensor i = ember::tensor({2, -3, 4});
+  Tensor f = ember::tensor({0.5, -1.5, 2.0}).to(kFloat32);
+  Tensor r = ember::sub(10, i, 2);  // 10 - 2 * i
+  EXPECT_EQ(r.dtype(), kInt64);
+  EXPECT_TRUE(golden::close(r, ember::tensor({6, 16, 2}), 0, 0));
+  r = ember::add(1.5, i, 2);  // an int tensor with a float number: the default float dtype
+  EXPECT_EQ(r.dtype(), kFloat32);
+  EXPECT_TRUE(golden::close(r, ember::tensor({5.5, -4.5, 9.5}).to(kFloat32), 0, 0));
+  EXPECT_TRUE(golden::close(ember::sub(1, f), ember::tensor({0.5, 2.5, -1.0}).to(kFloat32), 0, 0));
+  r = ember::floor_divide(7, i);
+  EXPECT_EQ(r.dtype(), kInt64);
+  EXPECT_TRUE(golden::close(r, ember::tensor({3, -3, 1}), 0, 0));
+  EXPECT_TRUE(golden::close(ember::floor_divide(7.0, f), ember::tensor({14.0, -5.0, 3.0}).to(kFloat32), 0, 0));
+  Tensor sh = ember::tensor({0, 1, 3}).to(kInt32);
+  r = ember::bitwise_left_shift(1, sh);
+  EXPECT_EQ(r.dtype(), kInt32);
+  EXPECT_TRUE(golden::close(r, ember::tensor({1, 2, 8}).to(kInt32), 0, 0));
+  EXPECT_TRUE(golden::close(ember::bitwise_right_shift(16, sh), ember::tensor({16, 8, 2}).to(kInt32), 0, 0));
+  expect_error([&] { ember::sub(true, ember::tensor({true, false})); },
+               "Subtraction, the `-` operator, with two bool tensors is not supported.");
+  expect_error([&] { ember::floor_divide(1, ember::tensor({1, 0})); }, "ZeroDivisionError");
+}
+
+TEST(PointwiseNumbers, FloatPowerPositiveAndDtypeQueries) {
+  Tensor i = ember::tensor({2, -3, 4});
+  Tensor r = ember::float_power(i, 2);
+  EXPECT_EQ(r.dtype(), kFloat64);
+  EXPECT_TRUE(golden::close(r, ember::tensor({4.0, 9.0, 16.0}, kFloat64), 0, 0));
+  r = ember::float_power(i, -1);  // no integer-power error: computed in float64
+  EXPECT_TRUE(golden::close(r, ember::tensor({0.5, -1.0 / 3.0, 0.25}, kFloat64), 1e-15, 0));
+  r = ember::float_power(2, i.to(kInt32));
+  EXPECT_EQ(r.dtype(), kFloat64);
+  EXPECT_TRUE(golden::close(r, ember::tensor({4.0, 0.125, 16.0}, kFloat64), 0, 0));
+  r = ember::float_power(i.to(kFloat32), ember::tensor({2.0, 0.5, 0.5}).to(kFloat32));
+  EXPECT_EQ(r.dtype(), kFloat64);
+  EXPECT_EQ(r.as_strided({}, {}, 0).item<double>(), 4.0);
+  EXPECT_TRUE(std::isnan(r.as_strided({}, {}, 1).item<double>()));  // (-3) ** 0.5
+  Tensor d = ember::tensor({4.0, 9.0}, kFloat64);
+  Tensor& same = ember::float_power_(d, 0.5);
+  EXPECT_TRUE(same.is_same(d));
+  EXPECT_TRUE(golden::close(d, ember::tensor({2.0, 3.0}, kFloat64), 0, 0));
+  Tensor l = ember::tensor({1, 2});
+  expect_error([&] { ember::float_power_(l, 2); },
+               "the base given to float_power_ has dtype Long but the operation's result requires dtype Double");
+  Tensor x = ember::tensor({1.0, 2.0}, kFloat64).requires_grad_();
+  ember::float_power(x.to(kFloat32), 3).sum().backward();
+  EXPECT_TRUE(golden::close(x.grad(), ember::tensor({3.0, 12.0}, kFloat64), 1e-12, 0));
+
+  EXPECT_TRUE(ember::positive(i).is_same(i));
+  expect_error([&] { ember::positive(ember::tensor({true})); }, "The `+` operator, on a bool tensor is not supported.");
+
+  EXPECT_EQ(ember::result_type(Scalar(2), Scalar(3.0)), kFloat32);
+  EXPECT_EQ(ember::result_type(Scalar(true), Scalar(3)), kInt64);
+  EXPECT_EQ(ember::result_type(Scalar(true), Scalar(false)), kBool);
+  for (DType from : kAllDtypes)
+    for (DType to : kAllDtypes) EXPECT_EQ(ember::can_cast(from, to), castable(from, to)) << from << " -> " << to;
 }
 
 TEST(PointwiseErrors, IntegerDivisionByZero) {

@@ -35,6 +35,9 @@ TEST(ShapeJoin, MatchTorch) {
   check("vstack", vstack({x.v.slice(0, 0, 3), x.ms, x.me}));
   check("dstack", dstack({x.ms, x.me, x.ms.t().t()}));
   check("dstack_1d", dstack({x.v.slice(0, 0, 3), x.v.slice(0, 3, 6)}));
+  check("column_stack", column_stack({x.v.slice(0, 0, 4), x.s.expand({4}), x.ms, x.me}));
+  check("column_stack_s", column_stack({x.s, x.v.slice(0, 0, 1)}));
+  check("row_stack", row_stack({x.v.slice(0, 0, 3), x.ms, x.me}));
   check("flip_a", x.a.flip({0, 2}));
   check("flip_at", flip(x.at, {1}));
   check("flip_ms", x.ms.flip(-1));
@@ -115,6 +118,8 @@ TEST(ShapeJoin, Errors) {
   expect_error<Error>([&] { hstack(none); }, "hstack expects a non-empty TensorList");
   expect_error<Error>([&] { vstack(none); }, "vstack expects a non-empty TensorList");
   expect_error<Error>([&] { dstack(none); }, "dstack expects a non-empty TensorList");
+  expect_error<Error>([&] { column_stack(none); }, "column_stack expects a non-empty TensorList");
+  expect_error<Error>([&] { column_stack({v, x}); }, "Sizes of tensors must match except in dimension 1");
   expect_error<Error>([&] { x.flip({0, 0}); }, "dim 0 appears multiple times in the list of dims");
   expect_error<IndexError>([&] { x.flip(2); }, "Dimension out of range (expected to be in range of [-2, 1], but got 2)");
   expect_error<Error>([&] { v.fliplr(); }, "Input must be >= 2-d.");
@@ -134,7 +139,9 @@ TEST(ShapeJoin, Errors) {
   expect_error<Error>([&] { repeat_interleave(tensor({{1}})); }, "repeat_interleave only accept 1D vector as repeat");
   expect_error<Error>([&] { x.repeat_interleave(-1); }, "repeats can not be negative");
   expect_error<Error>([&] { x.repeat_interleave(tensor({1, -1}), 0); }, "repeats can not be negative");
-  expect_error<TypeError>([&] { repeat_interleave(tensor({1.0})); }, "repeats has to be Long or Int tensor");
+  expect_error<Error>([&] { repeat_interleave(tensor({1.0})); }, "\"repeat_interleave_cpu\" not implemented for 'Float'");
+  expect_error<Error>([&] { ones({2}).repeat_interleave(tensor({true, false}), 0); },
+                      "\"repeat_interleave_cpu\" not implemented for 'Bool'");
   expect_error<Error>([&] { cartesian_prod({x}); }, "Expect a 1D vector, but got shape [2, 3]");
   expect_error<Error>([&] { s.diff(); }, "diff expects input to be at least one-dimensional");
   expect_error<IndexError>([&] { s.repeat_interleave(2, 0); }, "Dimension specified as 0 but tensor has no dimensions");
@@ -169,6 +176,7 @@ TEST(ShapeJoin, Gradcheck) {
       {"cat_legacy", [](const tensor_list& in) { return tensor_list{cat({in[2].slice(0, 0, 0), stepped(in[1]), in[0]}, 1)}; }},
       {"stack", [](const tensor_list& in) { return tensor_list{stack({stepped(in[1]), in[2].unsqueeze(1).expand({4, 3})}, 1)}; }},
       {"hvdstack", [](const tensor_list& in) { return tensor_list{hstack({in[0], stepped(in[1])}), vstack({in[2], in[0].select(1, 2)}), dstack({in[2], in[2]})}; }},
+      {"column_row_stack", [](const tensor_list& in) { return tensor_list{column_stack({in[2], stepped(in[1])}), row_stack({in[2], in[0].select(1, 2)})}; }},
       {"flip", [](const tensor_list& in) { return tensor_list{tr(in[0]).flip({0, 1}), stepped(in[1]).fliplr().flipud()}; }},
       {"roll", [](const tensor_list& in) { return tensor_list{tr(in[0]).roll({2, -1}, {0, 1}), stepped(in[1]).roll(4)}; }},
       {"rot90", [](const tensor_list& in) { return tensor_list{tr(in[0]).rot90(1), stepped(in[1]).rot90(2), tr(in[0]).rot90(-1)}; }},

@@ -112,11 +112,25 @@ TEST(ShapeViews, MatchTorch) {
   check_view(g, "meshgrid_ij_1", 'v', [](const Inputs& x) { return meshgrid({x.v.slice(0, 0, 3), x.v.slice(0, 3, 5)})[1]; }, 2);
   check_view(g, "meshgrid_xy_0", 'v', [](const Inputs& x) { return meshgrid({x.v.slice(0, 0, 3), x.v.slice(0, 3, 5)}, "xy")[0]; }, 3);
   check_view(g, "meshgrid_xy_1", 'v', [](const Inputs& x) { return meshgrid({x.v.slice(0, 0, 3), x.v.slice(0, 3, 5)}, "xy")[1]; }, 2);
+  check_view(g, "T_a", 'a', [](const Inputs& x) { return x.a.numpy_T(); });
+  check_view(g, "T_m", 'm', [](const Inputs& x) { return x.m.numpy_T(); });
+  check_view(g, "T_v", 'v', [](const Inputs& x) { return x.v.numpy_T(); });
+  check_view(g, "H_ms", 'm', [](const Inputs& x) { return x.ms.matrix_H(); });
+  check_view(g, "mH_a", 'a', [](const Inputs& x) { return x.a.mH(); });
+  check_view(g, "adjoint_at", 'a', [](const Inputs& x) { return adjoint(x.at); });
+  check_view(g, "mT_s", 's', [](const Inputs& x) { return x.s.mT(); });
+  check_view(g, "ravel_a", 'a', [](const Inputs& x) { return ravel(x.a); });
+  check_views(g, "hsplit_a", 'a', [](const Inputs& x) { return x.a.hsplit(2); });
+  check_views(g, "hsplit_v", 'v', [](const Inputs& x) { return hsplit(x.v, {2, 5}); });
+  check_views(g, "vsplit_m", 'm', [](const Inputs& x) { return vsplit(x.m, 2); });
+  check_views(g, "dsplit_at", 'a', [](const Inputs& x) { return x.at.dsplit(IntArrayRef{1}); });
 }
 
 TEST(ShapeViews, ReshapeCopiesOnlyWhenItMust) {
   golden::File g("shape");
   Inputs x = shape_test::load(g);
+  EXPECT_TRUE(golden::close(x.at.ravel(), g["ravel_at_copy"], 0, 0));
+  EXPECT_NE(x.at.ravel().storage(), x.a.storage());
   Tensor copy = x.at.reshape({60});
   EXPECT_NE(copy.storage(), x.a.storage());
   EXPECT_TRUE(copy.is_contiguous());
@@ -176,6 +190,15 @@ TEST(ShapeViews, Errors) {
   expect_error<Error>([&] { x.tensor_split(tensor({1.0})); }, "tensor_split expected tensor_indices_or_sections to have dtype of long, but got Float");
   expect_error<Error>([&] { x.tensor_split(ones({1, 1}, kInt64)); }, "but got a tensor with 2 dims");
   expect_error<Error>([&] { v.mT(); }, "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  expect_error<Error>([&] { v.mH(); }, "tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  expect_error<Error>([&] { v.adjoint(); }, "tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  expect_error<Error>([&] { v.matrix_H(); }, "tensor.H is only supported on matrices (2-D tensors). Got 1-D tensor.");
+  expect_error<Error>([&] { zeros({2, 2, 2}).matrix_H(); }, "Got 3-D tensor. For batches of matrices, consider using tensor.mH");
+  expect_error<Error>([&] { s.hsplit(1); }, "torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with 0 dimensions!");
+  expect_error<Error>([&] { v.vsplit({1}); }, "torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with 1 dimensions!");
+  expect_error<Error>([&] { x.dsplit(1); }, "torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with 2 dimensions!");
+  expect_error<Error>([&] { x.hsplit(2); }, "torch.hsplit attempted to split along dimension 1, but the size of the dimension 3 is not divisible by the split_size 2!");
+  expect_error<Error>([&] { x.vsplit(0); }, "torch.vsplit attempted to split along dimension 0, but the size of the dimension 2 is not divisible by the split_size 0!");
   expect_error<Error>([&] { x.view({-1, -1}); }, "only one dimension can be inferred");
   expect_error<Error>([&] { x.view({-2, 3}); }, "invalid shape dimension -2");
   expect_error<Error>([&] { x.view({4, 2}); }, "shape '[4, 2]' is invalid for input of size 6");
@@ -218,13 +241,7 @@ TEST(ShapeViews, ViewsAreDifferentiable) {
                           x.flatten(), x.movedim(0, 1), x.mT(), x.as_strided({2}, {5})})
     EXPECT_TRUE(y.requires_grad() && y.grad_fn() != nullptr);
   for (const Tensor& y : x.split(2, 1)) EXPECT_TRUE(y.grad_fn() != nullptr);
-  // as_strided's backward needs every element of input and output at most once.
-  expect_error<NotImplementedError>([&] { x.as_strided({2, 2}, {1, 1}); }, "overlap in memory");
-  expect_error<NotImplementedError>([&] { x.expand({2, 3, 4}).as_strided({2}, {1}); }, "overlap in memory");
-  {
-    NoGradGuard no_grad;
-    EXPECT_EQ(x.as_strided({2, 2}, {1, 1}).storage(), x.storage());
-  }
+  EXPECT_EQ(x.as_strided({2, 2}, {1, 1}).storage(), x.storage());
   // An in-place write through a narrowed view reaches the base's gradient (CopySlices), checked by
   // finite differences.
   EXPECT_TRUE(autograd::gradcheck(
@@ -266,9 +283,16 @@ TEST(ShapeViews, Gradcheck) {
       {"tensor_split", [](const tensor_list& in) { auto p = base(in).tensor_split({1, 9, 3}, 0); return tensor_list{p[0], p[3]}; }},
       {"as_strided", [](const tensor_list& in) { return tensor_list{base(in).as_strided({2, 3}, {1, 6}, 1)}; }},
       {"as_strided_of_slice", [](const tensor_list& in) { return tensor_list{in[0].slice(1, 1, 4).as_strided({2, 2}, {10, 1}, 2)}; }},
+      {"as_strided_overlapping_output", [](const tensor_list& in) { return tensor_list{base(in).as_strided({3, 4}, {1, 2}, 1), base(in).as_strided({2}, {0}, 5)}; }},
+      // An input whose elements share memory (expanded), read within its own elements, as as_strided's
+      // gradient requires.
+      {"as_strided_of_expanded", [](const tensor_list& in) { return tensor_list{base(in).select(0, 1).expand({3, 4}).as_strided({2, 2}, {5, 5}, 1)}; }},
       {"expand_reshape", [](const tensor_list& in) { return tensor_list{base(in).select(0, 1).expand({3, 4}).reshape({2, 6})}; }},
       {"meshgrid", [](const tensor_list& in) { auto gr = meshgrid({base(in).select(1, 0), base(in).select(0, 2)}, "xy"); return tensor_list{gr[0] * gr[1]}; }},
       {"atleast_3d", [](const tensor_list& in) { return tensor_list{atleast_3d(base(in).select(0, 1))}; }},
+      {"T_H_mH", [](const tensor_list& in) { return tensor_list{base(in).numpy_T(), base(in).matrix_H() * 2, base(in).unsqueeze(0).mH()}; }},
+      {"ravel", [](const tensor_list& in) { return tensor_list{base(in).ravel()}; }},
+      {"hsplit_vsplit", [](const tensor_list& in) { return tensor_list{base(in).hsplit(IntArrayRef{1})[1], base(in).vsplit(5)[3]}; }},
   };
   for (auto& [name, fn] : fns) {
     SCOPED_TRACE(name);

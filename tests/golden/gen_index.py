@@ -163,4 +163,14 @@ torch.ops.aten.index_put_(acc, [None, torch.tensor([1, 1, 3])], torch.ones(3, 3,
 T["index_put_none_acc"] = acc
 T["index_none"] = X[:, torch.tensor([2, 0])]
 
+# put: flat indices into the tensor in its logical order (xt is non-contiguous), distinct ones so the
+# result does not depend on the write order; accumulate with duplicates.
+i_flat = torch.tensor([[1, -1], [5, 0]])
+for name, dt in DTYPES.items():
+    xt = base(dt, (4, 3), 2).t()
+    T[f"put_source_{name}"] = base(dt, (2, 2), 8)
+    T[f"put_{name}"] = xt.put(i_flat, base(dt, (2, 2), 8))
+    if dt != torch.bool:
+        T[f"put_acc_{name}"] = xt.put(torch.tensor([3, -1, 3, 0]), base(dt, (2, 2), 8).flatten(), accumulate=True)
+
 save("index", T)

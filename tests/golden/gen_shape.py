@@ -102,6 +102,23 @@ for i, p in enumerate(torch.meshgrid(v[:3], v[3:5], indexing="xy")):
     view(f"meshgrid_xy_{i}", p)
 T["reshape_at_copy"] = at.reshape(60)
 view("view_ms_flat", ms.view(12))
+view("T_a", a.T)
+view("T_m", m.T)
+view("T_v", v.T)
+view("H_ms", ms.H)
+view("mH_a", a.mH)
+view("adjoint_at", at.adjoint())
+view("mT_s", s.mT)
+view("ravel_a", a.ravel())
+T["ravel_at_copy"] = at.ravel()
+for i, p in enumerate(a.hsplit(2)):
+    view(f"hsplit_a_{i}", p)
+for i, p in enumerate(v.hsplit([2, 5])):
+    view(f"hsplit_v_{i}", p)
+for i, p in enumerate(m.vsplit(2)):
+    view(f"vsplit_m_{i}", p)
+for i, p in enumerate(at.dsplit([1])):
+    view(f"dsplit_at_{i}", p)
 
 # ---- copies ----
 T["cat_a"] = torch.cat([a, at.permute(2, 1, 0)], 1)
@@ -117,6 +134,9 @@ T["hstack_1d"] = torch.hstack([v, s, v])
 T["vstack"] = torch.vstack([v[:3], ms, me])
 T["dstack"] = torch.dstack([ms, me, ms.t().t()])
 T["dstack_1d"] = torch.dstack([v[:3], v[3:6]])
+T["column_stack"] = torch.column_stack([v[:4], s.expand(4), ms, me])
+T["column_stack_s"] = torch.column_stack([s, v[:1]])
+T["row_stack"] = torch.row_stack([v[:3], ms, me])
 T["flip_a"] = a.flip(0, 2)
 T["flip_at"] = at.flip(1)
 T["flip_ms"] = ms.flip(-1)

@@ -368,7 +368,9 @@ def _graph(fn):
     """The graph below fn as nested (name, input_nr, children) tuples."""
     if fn is None:
         return None
-    return (fn.name(), [(_graph(f), n) for f, n in fn.next_functions])
+    # PyTorch names its leaf accumulator by its C++ name (docs/DIFFERENCES.md).
+    name = fn.name().replace("torch::autograd::", "")
+    return (name, [(_graph(f), n) for f, n in fn.next_functions])
 
 
 def test_grad_fn_graph_matches_pytorch():
@@ -552,6 +554,101 @@ def test_function_double_backward():
         assert_same(e, t)
 
 
+def test_function_non_tensor_outputs():
+    ex, tx = pair([1.0, 2.0])
+    seen = {ember: [], torch: []}
+    for lib, x in [(ember, ex), (torch, tx)]:
+        class WithExtras(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                return t * 2, 5, t * 3, None
+
+            @staticmethod
+            def backward(ctx, *g):
+                seen[lib].append(tuple(None if v is None else v.tolist() for v in g))
+                return g[0] * 2 + g[2] * 3
+
+        a, five, b, none = WithExtras.apply(x)
+        assert five == 5 and none is None and a.requires_grad and b.requires_grad
+        a.sum().backward()
+    assert seen[ember] == seen[torch]
+    assert_same(ex.grad, tx.grad)
+
+
+def test_function_saved_tensor_modified_in_place():
+    for lib in (ember, torch):
+        x = leaf(lib, [1.0, 2.0])
+        y = x * 1
+        z = cube_function(lib).apply(y)
+        y.mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            z.sum().backward()
+
+
+def test_function_saved_output_double_backward():
+    ex, tx = pair([0.3, -1.2])
+    results = []
+    for lib, x in [(ember, ex), (torch, tx)]:
+        y = exp_function(lib).apply(x * x)  # saves its output
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x)
+        results.append((y, g, gg))
+    for e, t in zip(*results):
+        assert_same(e, t)
+
+
+def test_function_whose_backward_uses_functions():
+    # Under create_graph the backward records Python Function nodes that die inside the engine, where the
+    # GIL is released: they take it back to free their ctx.
+    ex, tx = pair([0.7, -0.4])
+    results = []
+    for lib, x in [(ember, ex), (torch, tx)]:
+        Cube = cube_function(lib)
+
+        class CubeOfCube(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                ctx.save_for_backward(t)
+                return t * t * t * t * t * t * t * t * t
+
+            @staticmethod
+            def backward(ctx, g):
+                (t,) = ctx.saved_tensors
+                return g * 9 * Cube.apply(Cube.apply(t)) / t
+
+        (g,) = lib.autograd.grad(CubeOfCube.apply(x).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad(g.sum(), x, create_graph=True)
+        results.append((g, gg))
+        del g, gg
+        gc.collect()
+    for e, t in zip(*results):
+        assert_same(e, t)
+
+
+def test_function_backward_runs_the_engine_again():
+    # Checkpointing: backward recomputes its forward with grad enabled and differentiates it (a backward
+    # inside a backward, from Python that holds the GIL inside an engine that released it).
+    ex, tx = pair([0.2, -0.9, 1.4])
+    for lib, x in [(ember, ex), (torch, tx)]:
+        class Checkpointed(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                ctx.save_for_backward(t)
+                return (t.sin() * t).exp()
+
+            @staticmethod
+            def backward(ctx, g):
+                (t,) = ctx.saved_tensors
+                with lib.enable_grad():
+                    t = t.detach().requires_grad_()
+                    out = (t.sin() * t).exp()
+                    out.backward(g)
+                return t.grad
+
+        (Checkpointed.apply(x) * x).sum().backward()
+    assert_same(ex.grad, tx.grad)
+
+
 @pytest.mark.parametrize("lib", LIBS)
 def test_function_errors(lib):
     x = leaf(lib, [1.0, 2.0])
@@ -599,7 +696,7 @@ def test_function_errors(lib):
 
         @staticmethod
         def backward(ctx, g):
-            return g[:1].expand(3)
+            return g.sum()
 
     with pytest.raises(RuntimeError, match="returned an invalid gradient at index 0"):
         WrongShape.apply(x).sum().backward()
@@ -618,7 +715,7 @@ def test_function_errors(lib):
             ctx.save_for_backward(1)
             return t
 
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="save_for_backward can only save variables, but argument 0 is of type int"):
         SaveNumber.apply(x)
 
     y = exp_function(lib).apply(x)
@@ -643,11 +740,13 @@ def test_function_once_differentiable():
                 (t,) = ctx.saved_tensors
                 return g * 2 * t
 
-        (g,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
-        assert g.requires_grad and g.tolist() == [1.0, 3.0]
+        # An upstream gradient that requires grad makes the result differentiable in form only.
+        v = leaf(lib, [1.0, -1.0])
+        (g,) = lib.autograd.grad(Square.apply(x), x, v, create_graph=True)
+        assert g.requires_grad and g.tolist() == [1.0, -3.0]
         with pytest.raises(RuntimeError, match="marked with @once_differentiable"):
             g.sum().backward()
-        (g,) = lib.autograd.grad(Square.apply(x).sum(), x)
+        (g,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
         assert g.tolist() == [1.0, 3.0] and not g.requires_grad
 
 
@@ -771,6 +870,23 @@ def test_detect_anomaly(lib):
             assert lib.is_anomaly_enabled() and not lib.is_anomaly_check_nan_enabled()
             (q / q).sum().backward()
     assert lib.is_anomaly_check_nan_enabled()
+
+
+def test_anomaly_error_names_the_python_forward_call():
+    # PyTorch prints the Python stack of the forward call as a warning; ember puts it in the error.
+    def forward_that_divides(q):
+        return q / q
+
+    q = leaf(ember, [0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with ember.autograd.detect_anomaly():
+            out = forward_that_divides(q).sum()
+            with pytest.raises(RuntimeError) as err:
+                out.backward()
+    msg = str(err.value)
+    assert "The forward call that created DivBackward0 (anomaly mode):" in msg
+    assert "test_autograd.py" in msg and "in forward_that_divides" in msg and "return q / q" in msg
 
 
 @pytest.mark.parametrize("lib", LIBS)

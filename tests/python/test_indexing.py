@@ -12,11 +12,8 @@ DTYPES = {getattr(torch, n): getattr(ember, n)
 
 
 def E(t):
-    """An ember copy of torch tensor t, filled through __setitem__ with a nested list."""
-    e = ember.zeros(*t.shape, dtype=DTYPES[t.dtype])
-    if t.numel():
-        e[...] = t.tolist()
-    return e
+    """An ember copy of torch tensor t (through Python lists, so no memory is shared)."""
+    return ember.tensor(t.tolist(), dtype=DTYPES[t.dtype]).reshape(tuple(t.shape))
 
 
 def ekey(k):
@@ -145,7 +142,8 @@ KEY_ERRORS = [
     5, -5, (0, 0, 0, 0), (1, 2, 3, 0), (0, 7), (slice(None), slice(None), 6), "a", 1.5, {1: 2}, [0, "a"],
     slice(None, None, -1), slice(None, None, 0), slice(0.5, None), torch.tensor(1.0), torch.tensor([1.0]),
     torch.tensor([1], dtype=torch.int32), torch.tensor([True, False]), torch.zeros(4, 4, dtype=torch.bool),
-    [True, False], [5], (slice(None), [7]), (torch.tensor([5]),), ([0, 1], [0, 1, 2]), [[[0, 1], [0]]], (M4, M4), 2 ** 70, [2 ** 70], (0, Ellipsis, 0, Ellipsis, 0, 0),
+    [True, False], [5], (slice(None), [7]), (torch.tensor([5]),), ([0, 1], [0, 1, 2]), [[[0, 1], [0]]], (M4, M4),
+    2 ** 70, [2 ** 70], (0, Ellipsis, 0, Ellipsis, 0, 0),
 ]
 
 
@@ -270,6 +268,23 @@ def test_setitem_value_errors_match_pytorch():
         v = torch.ones(shape)
         raises_like(lambda: x.__setitem__(ekey(key), E(v)), lambda: t.__setitem__(key, v), match_message=False)
     raises_like(lambda: x.__delitem__(0), lambda: t.__delitem__(0))
+
+
+def test_setitem_refuses_values_that_share_memory_like_pytorch():
+    mask = torch.tensor([True, False, False, False, False, False])
+    for key, view in [([0, 1], lambda x: x[4:6]), ([1], lambda x: x[0]), (slice(1, None), lambda x: x[:-1]),
+                      ([1, 3], lambda x: x[::4]), (mask, lambda x: x[5]), (slice(None), lambda x: x)]:
+        t = torch.arange(6.0)
+        x = E(t)
+        try:
+            t[key] = view(t)
+        except RuntimeError as err:
+            with pytest.raises(RuntimeError) as ee:
+                x[ekey(key)] = view(x)
+            assert str(ee.value) == str(err)
+            continue
+        x[ekey(key)] = view(x)
+        check(x, t)
 
 
 def test_setitem_lists_and_tuples():
@@ -401,3 +416,68 @@ def test_contains():
         raises_like(lambda: ekey(el) in x, lambda: el in t)
     raises_like(lambda: E(torch.zeros(2)) in x, lambda: torch.zeros(2) in t)
     assert (1 in ember.zeros(0)) is False
+
+
+# ---- random keys ----
+
+def random_entry(rng, size):
+    hi = max(size - 1, 0)
+    kind = rng.randrange(9)
+    if kind == 0:
+        return rng.randint(-size - 1, size)
+    if kind == 1:
+        bound = lambda: rng.choice([None, rng.randint(-size - 2, size + 2)])  # noqa: E731
+        return slice(bound(), bound(), rng.choice([None, 1, 2, 3]))
+    if kind == 2:
+        return None
+    if kind == 3:
+        return Ellipsis
+    if kind == 4:
+        return rng.choice([True, False])
+    if kind == 5:
+        return torch.tensor([rng.randint(-size, hi) for _ in range(rng.randint(0, 3))], dtype=torch.int64)
+    if kind == 6:
+        return [rng.randint(-size, hi) for _ in range(rng.randint(1, 3))]
+    if kind == 7:
+        return torch.tensor([rng.random() < 0.5 for _ in range(size)])
+    return torch.tensor(rng.randint(-size, hi))
+
+
+def outcome(f):
+    try:
+        r = f()
+        return ("ok", tuple(r.shape), r.tolist())
+    except Exception as e:
+        return ("error", type(e).__name__, str(e))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_keys_match_pytorch(seed):
+    """Random shapes (with empty dims) and random keys: the same values or the same error, for __getitem__ and
+    for __setitem__ with a number and with a tensor of the result's shape. Keys with two Ellipses and bare slices
+    of 0-dim tensors are left out (PyTorch reads past the sizes for them)."""
+    import random
+    rng = random.Random(seed)
+    done = 0
+    while done < 100:
+        shape = tuple(rng.randint(0, 4) for _ in range(rng.randint(0, 4)))
+        dims = list(shape) + [3] * 4
+        key = tuple(random_entry(rng, dims[i]) for i in range(rng.randint(0, 4)))
+        if sum(k is Ellipsis for k in key) > 1:
+            continue
+        if len(key) == 1 and rng.random() < 0.5:
+            key = key[0]
+        if not shape and isinstance(key, slice):
+            continue
+        done += 1
+        t = torch.arange(int(np.prod(shape))).reshape(shape)
+        assert outcome(lambda: E(t)[ekey(key)]) == outcome(lambda: t[key]), key
+        target = outcome(lambda: t[key])
+        values = [-7]
+        if target[0] == "ok":
+            values.append(-torch.arange(int(np.prod(target[1]))).reshape(target[1]) - 1)
+        for v in values:
+            def put(x, k, v):
+                x[k] = v
+                return x
+            assert outcome(lambda: put(E(t), ekey(key), ekey(v))) == outcome(lambda: put(t.clone(), key, v)), key

@@ -11,13 +11,15 @@
 //   Tensor y = Cube::apply(x);
 //
 // forward runs with grad mode off and may take tensors and other arguments and return a Tensor or a
-// tensor_list. backward gets one gradient per forward output (zeros where none flowed) and returns one
+// tensor_list. backward gets one gradient per forward output (zeros where none flowed, undefined for an
+// undefined output) and returns one
 // per tensor argument of forward, or one per argument of forward (those of non-tensor arguments are
 // ignored); undefined means no gradient. Written with differentiable ops, backward can itself be
 // differentiated (create_graph).
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <typeinfo>
@@ -110,7 +112,9 @@ struct CustomNodeBase : Node {
   AutogradContext ctx;
   // Per forward argument: whether it was a tensor (so the gradients backward returns map to edges).
   std::vector<bool> is_tensor_arg;
-  std::vector<OutputMeta> outputs_meta;
+  // Per forward output; nullopt for an undefined output (a non-tensor one, from Python), whose gradient
+  // stays undefined even when gradients are materialized, as in libtorch.
+  std::vector<std::optional<OutputMeta>> outputs_meta;
   std::vector<OutputMeta> inputs_meta;
   void release_variables() override;
 

@@ -1,5 +1,7 @@
 #pragma once
 // Grad-mode guards, as in libtorch.
+#include <string>
+
 namespace ember {
 
 struct GradMode {
@@ -59,6 +61,11 @@ struct AnomalyMode {
   static bool is_enabled();
   static void set_enabled(bool enabled, bool check_nan = true);
   static bool should_check_nan();
+  // What a node records as its forward call: the C++ call stack unless a front end installs its own
+  // (the Python module records the Python stack, the code its users wrote). nullptr restores the default.
+  using ForwardTraceFn = std::string (*)();
+  static void set_forward_trace_fn(ForwardTraceFn fn);
+  static ForwardTraceFn forward_trace_fn();
 };
 struct DetectAnomalyGuard {
   explicit DetectAnomalyGuard(bool check_nan = true)

@@ -35,6 +35,8 @@ Tensor nonzero(const Tensor& self);
 tensor_list nonzero(const Tensor& self, bool as_tuple);
 Tensor argwhere(const Tensor& self);
 Tensor take(const Tensor& self, const Tensor& index);
+// Writes (or with accumulate adds) source's elements at the flat indices of self, as if self were 1-D.
+Tensor put(const Tensor& self, const Tensor& index, const Tensor& source, bool accumulate = false);
 Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<int64_t> dim = std::nullopt);
 // The single-argument torch.where(cond): nonzero(cond, as_tuple=true).
 tensor_list where(const Tensor& condition);

@@ -22,6 +22,12 @@ Tensor addmv(const Tensor& self, const Tensor& mat, const Tensor& vec, const Sca
              const Scalar& alpha = 1);
 Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,
                const Scalar& alpha = 1);
+// beta * self + alpha * (the sum over the batch of batch1[i] @ batch2[i]).
+Tensor addbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,
+              const Scalar& alpha = 1);
+// beta * self + alpha * outer(vec1, vec2).
+Tensor addr(const Tensor& self, const Tensor& vec1, const Tensor& vec2, const Scalar& beta = 1,
+            const Scalar& alpha = 1);
 
 // Sums products over the labels the equation names (e.g. "bij,bjk->bik", "ii", "...ij,...jk"), as
 // torch.einsum: implicit or explicit output, '...' broadcasting, repeated labels take diagonals.
@@ -30,6 +36,12 @@ Tensor einsum(std::string_view equation, ArrayRef<Tensor> tensors);
 Tensor tensordot(const Tensor& self, const Tensor& other, int64_t dims = 2);
 Tensor tensordot(const Tensor& self, const Tensor& other, IntArrayRef dims_self, IntArrayRef dims_other);
 Tensor kron(const Tensor& self, const Tensor& other);
+// Sums products over the last dims of both (a plain product when either is 0-D).
+Tensor inner(const Tensor& self, const Tensor& other);
+// The cross product of 3-vectors along dim (torch.cross: without dim, the first dim of size 3).
+Tensor cross(const Tensor& self, const Tensor& other, std::optional<int64_t> dim = std::nullopt);
+// The sum of a matrix's diagonal.
+Tensor trace(const Tensor& self);
 
 Tensor tril(const Tensor& self, int64_t diagonal = 0);
 Tensor triu(const Tensor& self, int64_t diagonal = 0);

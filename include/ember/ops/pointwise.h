@@ -26,6 +26,21 @@ Tensor div(const Tensor& self, const Scalar& other, std::optional<std::string_vi
 Tensor floor_divide(const Tensor& self, const Tensor& other);
 Tensor floor_divide(const Tensor& self, const Scalar& other);
 Tensor pow(const Scalar& self, const Tensor& exponent);
+// A number as the first operand, as PyTorch's Python API accepts it (torch.sub(2, t), 2 // t): the
+// number takes part in type promotion as a Python number does.
+Tensor add(const Scalar& self, const Tensor& other, const Scalar& alpha = 1);
+Tensor sub(const Scalar& self, const Tensor& other, const Scalar& alpha = 1);
+Tensor floor_divide(const Scalar& self, const Tensor& other);
+Tensor bitwise_left_shift(const Scalar& self, const Tensor& other);
+Tensor bitwise_right_shift(const Scalar& self, const Tensor& other);
+// pow computed and returned in float64. The in-place form requires a float64 self, as in PyTorch.
+Tensor float_power(const Tensor& self, const Tensor& exponent);
+Tensor float_power(const Tensor& self, const Scalar& exponent);
+Tensor float_power(const Scalar& self, const Tensor& exponent);
+Tensor& float_power_(Tensor& self, const Tensor& exponent);
+Tensor& float_power_(Tensor& self, const Scalar& exponent);
+// Unary plus: self itself; a bool tensor raises, as in PyTorch.
+Tensor positive(const Tensor& self);
 Tensor round(const Tensor& self, int64_t decimals);
 // eps: when given, the input is clamped to [eps, 1 - eps] first.
 Tensor logit(const Tensor& self, std::optional<double> eps = std::nullopt);
@@ -52,6 +67,10 @@ Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
 // 0-dim tensors, which outrank Python numbers, within the same category).
 DType result_type(const Tensor& a, const Tensor& b);
 DType result_type(const Tensor& a, const Scalar& b);
+DType result_type(const Scalar& a, const Scalar& b);
+// Whether PyTorch's casting rules allow writing `from` into `to` (no float -> integer, no non-bool ->
+// bool), as in-place ops require of their result.
+bool can_cast(DType from, DType to);
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator+(const Tensor& a, const Scalar& b) { return add(a, b); }

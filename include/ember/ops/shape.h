@@ -33,6 +33,14 @@ std::vector<Tensor> tensor_split(const Tensor& self, int64_t sections, int64_t d
 std::vector<Tensor> tensor_split(const Tensor& self, IntArrayRef indices, int64_t dim = 0);
 // A 0-dim int64 tensor gives the number of sections, a 1-D one the indices.
 std::vector<Tensor> tensor_split(const Tensor& self, const Tensor& tensor_indices_or_sections, int64_t dim = 0);
+std::vector<Tensor> hsplit(const Tensor& self, int64_t sections);
+std::vector<Tensor> hsplit(const Tensor& self, IntArrayRef indices);
+std::vector<Tensor> vsplit(const Tensor& self, int64_t sections);
+std::vector<Tensor> vsplit(const Tensor& self, IntArrayRef indices);
+std::vector<Tensor> dsplit(const Tensor& self, int64_t sections);
+std::vector<Tensor> dsplit(const Tensor& self, IntArrayRef indices);
+Tensor adjoint(const Tensor& self);
+Tensor ravel(const Tensor& self);
 std::vector<Tensor> meshgrid(ArrayRef<Tensor> tensors, std::string_view indexing = "ij");
 Tensor atleast_1d(const Tensor& self);
 Tensor atleast_2d(const Tensor& self);
@@ -49,6 +57,9 @@ Tensor stack(ArrayRef<Tensor> tensors, int64_t dim = 0);
 Tensor hstack(ArrayRef<Tensor> tensors);
 Tensor vstack(ArrayRef<Tensor> tensors);
 Tensor dstack(ArrayRef<Tensor> tensors);
+// hstack with each 0-D or 1-D input as a column.
+Tensor column_stack(ArrayRef<Tensor> tensors);
+Tensor row_stack(ArrayRef<Tensor> tensors);
 Tensor flip(const Tensor& self, IntArrayRef dims);
 Tensor fliplr(const Tensor& self);
 Tensor flipud(const Tensor& self);

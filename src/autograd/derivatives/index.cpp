@@ -193,7 +193,8 @@ Tensor index_fill(const Tensor& self, int64_t dim, const Tensor& index, const Te
                                                                                const tensor_list& g) -> tensor_list {
       tensor_list r(2);
       if (n.should_compute_output(0)) r[0] = g[0].index_fill(dim, index, 0);
-      if (n.should_compute_output(1)) r[1] = g[0].index_select(dim, index).sum();
+      // Each filled element once, however often the index names it.
+      if (n.should_compute_output(1)) r[1] = (g[0] - g[0].index_fill(dim, index, 0)).sum();
       return r;
     });
   return out;
@@ -251,7 +252,7 @@ Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& sour
                autograd::Node& n, const tensor_list& g) -> tensor_list {
              Tensor m = mask.expand(shape);
              tensor_list r(2);
-             if (n.should_compute_output(0)) r[0] = sum_to(index_put(g[0], {m}, zeros_of({}, g[0]), false), sizes);
+             if (n.should_compute_output(0)) r[0] = sum_to(g[0].masked_fill(m, 0), sizes);
              if (n.should_compute_output(1)) {
                // The first n source elements were used; the rest get zero gradient.
                Tensor used = masked_select(g[0], m);
@@ -287,6 +288,17 @@ Tensor take(const Tensor& self, const Tensor& index) {
              return {index_put(zeros_of({numel}, g[0]), {index.reshape({-1})}, g[0].reshape({-1}), true).reshape(sizes)};
            });
   return out;
+}
+
+// index_put on the flattened tensor, so the gradients are index_put's.
+Tensor put(const Tensor& self, const Tensor& index, const Tensor& source, bool accumulate) {
+  EMBER_CHECK(index.dtype() == kInt64, "put_(): Expected a long tensor for index, but got ",
+              dtype_title(index.dtype()));
+  EMBER_CHECK(self.dtype() == source.dtype(), "put_(): self and source expected to have the same dtype, but got "
+              "self.dtype = ", dtype_title(self.dtype()), " and source.dtype = ", dtype_title(source.dtype()));
+  EMBER_CHECK_INDEX(source.numel() == index.numel(), "put_(): Expected source and index to have the same number of "
+                    "elements, but got source.numel() = ", source.numel(), ", index.numel() = ", index.numel());
+  return index_put(self.reshape({-1}), {index.reshape({-1})}, source.reshape({-1}), accumulate).view(self.sizes());
 }
 
 Tensor take_along_dim(const Tensor& self, const Tensor& indices, std::optional<int64_t> dim) {
@@ -393,6 +405,14 @@ Tensor& Tensor::masked_scatter_(const Tensor& mask, const Tensor& source) {
 Tensor Tensor::nonzero() const { return ember::nonzero(*this); }
 Tensor Tensor::argwhere() const { return ember::argwhere(*this); }
 Tensor Tensor::take(const Tensor& index) const { return ember::take(*this, index); }
+Tensor Tensor::put(const Tensor& index, const Tensor& source, bool accumulate) const {
+  return ember::put(*this, index, source, accumulate);
+}
+Tensor& Tensor::put_(const Tensor& index, const Tensor& source, bool accumulate) {
+  return autograd::inplace(
+      *this, grad_enabled_for(source), [&](const Tensor& s) { return ember::put(s, index, source, accumulate); },
+      [&](Tensor& s) { ops::copy_(s, ember::put(s, index, source, accumulate)); });
+}
 Tensor Tensor::take_along_dim(const Tensor& indices, std::optional<int64_t> dim) const {
   return ember::take_along_dim(*this, indices, dim);
 }

@@ -64,28 +64,28 @@ Sliced apply_slicing(const Tensor& self, ArrayRef<TensorIndex> indices) {
                     "slice() cannot be applied to a 0-dim tensor.");
   EMBER_CHECK_INDEX(specified <= self.dim(), "too many indices for tensor of dimension ", self.dim());
   Sliced s{self, {}};
-  int64_t dim = 0, real_dim = 0;
+  // Errors name the dim by the index's position in the list, as PyTorch's applySlicing does.
+  int64_t dim = 0, position = -1;
   auto record_index = [&](const Tensor& t) {
     s.tensor_indices.resize(size_t(dim + 1));
     s.tensor_indices[size_t(dim)] = t;
     ++dim;
   };
   for (const TensorIndex& i : indices) {
+    ++position;
     switch (i.kind()) {
       case TensorIndex::Kind::None:
         s.result = s.result.unsqueeze(dim++);
         break;
       case TensorIndex::Kind::Ellipsis:
         dim += self.dim() - specified;
-        real_dim += self.dim() - specified;
         break;
       case TensorIndex::Kind::Integer:
-        s.result = select_view(s.result, dim, i.integer(), real_dim++);
+        s.result = select_view(s.result, dim, i.integer(), position);
         break;
       case TensorIndex::Kind::Slice: {
         auto [start, len] = ops::slice_bounds(s.result.size(dim), i.slice().start(), i.slice().stop(), i.slice().step());
         s.result = slice_view(s.result, dim++, start, len, i.slice().step());
-        ++real_dim;
         break;
       }
       case TensorIndex::Kind::Boolean:
@@ -97,12 +97,11 @@ Sliced apply_slicing(const Tensor& self, ArrayRef<TensorIndex> indices) {
         if (!t.defined()) {
           s.result = s.result.unsqueeze(dim++);
         } else if (t.dim() == 0 && is_integral(t.dtype(), true) && !is_mask(t)) {
-          s.result = select_view(s.result, dim, t.item<int64_t>(), real_dim++);
+          s.result = select_view(s.result, dim, t.item<int64_t>(), position);
         } else if (t.dim() == 0 && is_mask(t)) {
           s.result = s.result.unsqueeze(dim);
           record_index(bool_index(t.item<bool>()));
         } else {
-          real_dim += is_mask(t) ? t.dim() : 1;
           record_index(t);
         }
         break;

@@ -121,13 +121,21 @@ Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   if (b.isBoolean()) check_sub(a, ops::scalar_tensor(b, kBool, a.device()));
   return sub(a, ops::wrap_scalar(a, b), alpha);
 }
+Tensor add(const Scalar& a, const Tensor& b, const Scalar& alpha) {
+  return add_impl(ops::wrap_scalar(b, a), b, alpha, "AddBackward0");
+}
+Tensor sub(const Scalar& a, const Tensor& b, const Scalar& alpha) {
+  if (a.isBoolean()) check_sub(ops::scalar_tensor(a, kBool, b.device()), b);
+  return sub(ops::wrap_scalar(b, a), b, alpha);
+}
 Tensor subtract(const Tensor& a, const Tensor& b, const Scalar& alpha) { return sub(a, b, alpha); }
 Tensor multiply(const Tensor& a, const Tensor& b) { return mul(a, b); }
 Tensor divide(const Tensor& a, const Tensor& b) { return div(a, b); }
-Tensor operator-(const Scalar& a, const Tensor& b) {
-  if (a.isBoolean()) check_sub(ops::scalar_tensor(a, kBool, b.device()), b);
-  return sub(ops::wrap_scalar(b, a), b);
+Tensor positive(const Tensor& self) {
+  EMBER_CHECK(self.dtype() != kBool, "The `+` operator, on a bool tensor is not supported.");
+  return self;
 }
+Tensor operator-(const Scalar& a, const Tensor& b) { return sub(a, b); }
 Tensor operator/(const Scalar& a, const Tensor& b) { return div(ops::wrap_scalar(b, a), b); }
 Tensor operator%(const Scalar& a, const Tensor& b) { return remainder(ops::wrap_scalar(b, a), b); }
 
@@ -201,6 +209,10 @@ EMBER_NONDIFF_BINARY(bitwise_or)
 EMBER_NONDIFF_BINARY(bitwise_xor)
 EMBER_NONDIFF_BINARY(bitwise_left_shift)
 EMBER_NONDIFF_BINARY(bitwise_right_shift)
+Tensor bitwise_left_shift(const Scalar& a, const Tensor& b) { return ops::bitwise_left_shift(ops::wrap_scalar(b, a), b); }
+Tensor bitwise_right_shift(const Scalar& a, const Tensor& b) {
+  return ops::bitwise_right_shift(ops::wrap_scalar(b, a), b);
+}
 
 // ---- methods and in-place forms of the binary ops ----
 #define EMBER_BINARY_OP(name, F, R)                                                                     \

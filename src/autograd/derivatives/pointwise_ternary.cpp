@@ -41,6 +41,7 @@ Tensor div(const Tensor& a, const Scalar& b, std::optional<std::string_view> mod
 // PyTorch defines no derivative for floor_divide; its result takes no part in autograd.
 Tensor floor_divide(const Tensor& a, const Tensor& b) { return ops::div_floor(a, b); }
 Tensor floor_divide(const Tensor& a, const Scalar& b) { return ops::div_floor(a, ops::wrap_scalar(a, b)); }
+Tensor floor_divide(const Scalar& a, const Tensor& b) { return ops::div_floor(ops::wrap_scalar(b, a), b); }
 
 Tensor Tensor::div(const Tensor& o, std::optional<std::string_view> mode) const { return ember::div(*this, o, mode); }
 Tensor Tensor::div(const Scalar& o, std::optional<std::string_view> mode) const { return ember::div(*this, o, mode); }
@@ -83,6 +84,29 @@ Tensor pow(const Scalar& base, const Tensor& exponent) {
                  });
   }
   return out;
+}
+
+// ---- float_power: pow after casting both operands to float64, differentiable through both ----
+Tensor float_power(const Tensor& self, const Tensor& exponent) { return pow(self.to(kFloat64), exponent.to(kFloat64)); }
+Tensor float_power(const Tensor& self, const Scalar& exponent) {
+  return pow(self.to(kFloat64), Scalar(exponent.toDouble()));
+}
+Tensor float_power(const Scalar& self, const Tensor& exponent) {
+  return pow(Scalar(self.toDouble()), exponent.to(kFloat64));
+}
+namespace {
+void check_float_power_base(const Tensor& self) {
+  EMBER_CHECK(self.dtype() == kFloat64, "the base given to float_power_ has dtype ", dtype_title(self.dtype()),
+              " but the operation's result requires dtype Double");
+}
+}  // namespace
+Tensor& float_power_(Tensor& self, const Tensor& exponent) {
+  check_float_power_base(self);
+  return self.pow_(exponent.to(kFloat64));
+}
+Tensor& float_power_(Tensor& self, const Scalar& exponent) {
+  check_float_power_base(self);
+  return self.pow_(Scalar(exponent.toDouble()));
 }
 
 // ---- round with decimals, logit, nan_to_num ----

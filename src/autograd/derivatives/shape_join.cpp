@@ -1,4 +1,4 @@
-// cat and the ops built on it (stack, hstack/vstack/dstack), flip and the rotations built on it.
+// cat and the ops built on it (stack, hstack/vstack/dstack/column_stack), flip and the rotations built on it.
 // cat and flip record their own backward; the others are compositions of public differentiable ops.
 #include "autograd/derivatives/shape_record.h"
 
@@ -58,6 +58,13 @@ Tensor dstack(ArrayRef<Tensor> tensors) {
   EMBER_CHECK(!tensors.empty(), "dstack expects a non-empty TensorList");
   return cat(atleast_3d(tensors), 2);
 }
+Tensor column_stack(ArrayRef<Tensor> tensors) {
+  EMBER_CHECK(!tensors.empty(), "column_stack expects a non-empty TensorList");
+  std::vector<Tensor> columns;
+  for (const Tensor& t : tensors) columns.push_back(t.dim() <= 1 ? t.reshape({t.numel(), 1}) : t);
+  return hstack(columns);
+}
+Tensor row_stack(ArrayRef<Tensor> tensors) { return vstack(tensors); }
 
 Tensor Tensor::flip(IntArrayRef dims) const {
   Tensor out = ops::flip(*this, dims);

@@ -47,9 +47,10 @@ Tensor interleave_input(const Tensor& self, std::optional<int64_t> dim) {
   return self;
 }
 
+// PyTorch 1.13's wording (a dispatch error, RuntimeError); later versions raise TypeError.
 void check_repeats_dtype(const Tensor& repeats) {
-  EMBER_CHECK_T(TypeError, repeats.dtype() == kInt64 || repeats.dtype() == kInt32,
-                "repeats has to be Long or Int tensor, but got ", dtype_title(repeats.dtype()));
+  EMBER_CHECK(repeats.dtype() == kInt64 || repeats.dtype() == kInt32, "\"repeat_interleave_cpu\" not implemented for '",
+              dtype_title(repeats.dtype()), "'");
 }
 
 std::vector<int64_t> repeat_counts(const Tensor& repeats) {

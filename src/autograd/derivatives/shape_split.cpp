@@ -1,5 +1,6 @@
-// split, chunk, unbind and tensor_split: several views of one tensor made by one node, whose backward
-// joins the gradients of the pieces (cat, or stack for unbind) so it costs one pass over the input.
+// split, chunk, unbind and tensor_split (and hsplit/vsplit/dsplit on it): several views of one tensor made
+// by one node, whose backward joins the gradients of the pieces (cat, or stack for unbind) so it costs one
+// pass over the input.
 #include "autograd/derivatives/shape_record.h"
 
 namespace ember {
@@ -79,6 +80,38 @@ std::vector<Tensor> Tensor::tensor_split(const Tensor& t, int64_t dim) const {
   return tensor_split(IntArrayRef(c.data_ptr<int64_t>(), size_t(c.numel())), dim);
 }
 
+namespace {
+// hsplit/vsplit/dsplit: tensor_split along `dim` of a tensor of at least `min_dims` dims.
+void check_dims_for(const char* name, const Tensor& self, int64_t min_dims) {
+  EMBER_CHECK(self.dim() >= min_dims, "torch.", name, " requires a tensor with at least ", min_dims,
+              " dimension, but got a tensor with ", self.dim(), " dimensions!");
+}
+std::vector<Tensor> split_sections(const char* name, const Tensor& self, int64_t min_dims, int64_t dim,
+                                   int64_t sections) {
+  check_dims_for(name, self, min_dims);
+  int64_t n = self.size(dim);
+  EMBER_CHECK(sections != 0 && n % sections == 0, "torch.", name, " attempted to split along dimension ", dim,
+              ", but the size of the dimension ", n, " is not divisible by the split_size ", sections, "!");
+  return self.tensor_split(sections, dim);
+}
+std::vector<Tensor> split_indices(const char* name, const Tensor& self, int64_t min_dims, int64_t dim,
+                                  IntArrayRef indices) {
+  check_dims_for(name, self, min_dims);
+  return self.tensor_split(indices, dim);
+}
+}  // namespace
+
+std::vector<Tensor> Tensor::hsplit(int64_t sections) const {
+  return split_sections("hsplit", *this, 1, dim() == 1 ? 0 : 1, sections);
+}
+std::vector<Tensor> Tensor::hsplit(IntArrayRef indices) const {
+  return split_indices("hsplit", *this, 1, dim() == 1 ? 0 : 1, indices);
+}
+std::vector<Tensor> Tensor::vsplit(int64_t sections) const { return split_sections("vsplit", *this, 2, 0, sections); }
+std::vector<Tensor> Tensor::vsplit(IntArrayRef indices) const { return split_indices("vsplit", *this, 2, 0, indices); }
+std::vector<Tensor> Tensor::dsplit(int64_t sections) const { return split_sections("dsplit", *this, 3, 2, sections); }
+std::vector<Tensor> Tensor::dsplit(IntArrayRef indices) const { return split_indices("dsplit", *this, 3, 2, indices); }
+
 std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) { return self.split(split_size, dim); }
 std::vector<Tensor> split(const Tensor& self, IntArrayRef sizes, int64_t dim) { return self.split(sizes, dim); }
 std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef sizes, int64_t dim) {
@@ -93,5 +126,11 @@ std::vector<Tensor> tensor_split(const Tensor& self, IntArrayRef indices, int64_
   return self.tensor_split(indices, dim);
 }
 std::vector<Tensor> tensor_split(const Tensor& self, const Tensor& t, int64_t dim) { return self.tensor_split(t, dim); }
+std::vector<Tensor> hsplit(const Tensor& self, int64_t sections) { return self.hsplit(sections); }
+std::vector<Tensor> hsplit(const Tensor& self, IntArrayRef indices) { return self.hsplit(indices); }
+std::vector<Tensor> vsplit(const Tensor& self, int64_t sections) { return self.vsplit(sections); }
+std::vector<Tensor> vsplit(const Tensor& self, IntArrayRef indices) { return self.vsplit(indices); }
+std::vector<Tensor> dsplit(const Tensor& self, int64_t sections) { return self.dsplit(sections); }
+std::vector<Tensor> dsplit(const Tensor& self, IntArrayRef indices) { return self.dsplit(indices); }
 
 }  // namespace ember

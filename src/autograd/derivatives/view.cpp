@@ -3,6 +3,8 @@
 // zeros through the same view for views that select elements.
 #include <algorithm>
 
+#include <ember/ops/index.h>
+
 #include "autograd/derivatives/shape_record.h"
 
 namespace ember {
@@ -23,6 +25,8 @@ Tensor Tensor::reshape(IntArrayRef size) const {
   return ops::view_strides(*this, shape) ? view(shape) : contiguous().view(shape);
 }
 Tensor Tensor::reshape_as(const Tensor& other) const { return reshape(other.sizes()); }
+Tensor Tensor::ravel() const { return contiguous().view({-1}); }
+Tensor ravel(const Tensor& self) { return self.ravel(); }
 
 namespace {
 // True when no two indices of the geometry address the same element (PyTorch's overlap test: with dims
@@ -54,21 +58,28 @@ Tensor Tensor::as_strided(IntArrayRef size, IntArrayRef stride, std::optional<in
   int64_t off = offset.value_or(storage_offset());
   Tensor out = ops::as_strided(*this, size, stride, off);
   if (!autograd::any_requires_grad({this})) return out;
-  // PyTorch's as_strided_backward, for geometries without overlap: scatter the gradient into a buffer
-  // laid out like the shared storage, then read the input's elements from it.
-  EMBER_CHECK_T(NotImplementedError, non_overlapping(size, stride) && non_overlapping(sizes(), strides()),
-                "as_strided: differentiating through an as_strided input or output whose elements overlap in memory "
-                "is not supported; got sizes ", size, ", strides ", stride, " of an input with sizes ", sizes(),
-                ", strides ", strides());
+  // PyTorch's as_strided_backward: scatter the gradient into a buffer laid out like the shared storage
+  // (adding where output elements share a location), then read the input's elements from it, each
+  // location's sum split evenly among the input elements that share it.
   DimVector in_sizes(sizes()), in_strides(strides()), out_sizes(size), out_strides(stride);
   int64_t in_off = storage_offset();
   int64_t base = std::min(in_off, off);
   int64_t extent = std::max(max_index(in_sizes, in_strides, in_off), max_index(size, stride, off)) + 1 - base;
+  const bool out_overlaps = !non_overlapping(size, stride), in_overlaps = !non_overlapping(sizes(), strides());
   return record_view("AsStridedBackward0", *this, out, [=](const Tensor& g) {
-    Tensor buffer = view_scatter(g, {extent}, [=](const Tensor& t) {
-      return t.as_strided(out_sizes, out_strides, off - base);
-    });
-    return buffer.as_strided(in_sizes, in_strides, in_off - base);
+    const TensorOptions opts = TensorOptions(g.dtype()).device(g.device());
+    auto locations = [&](IntArrayRef sz, IntArrayRef st, int64_t o) {
+      return arange(extent, TensorOptions(kInt64).device(g.device())).as_strided(sz, st, o - base).reshape({-1});
+    };
+    Tensor buffer =
+        out_overlaps
+            ? zeros({extent}, opts).index_add(0, locations(out_sizes, out_strides, off), g.reshape({-1}))
+            : view_scatter(g, {extent}, [=](const Tensor& t) { return t.as_strided(out_sizes, out_strides, off - base); });
+    Tensor grad = buffer.as_strided(in_sizes, in_strides, in_off - base);
+    if (!in_overlaps) return grad;
+    Tensor in_locations = locations(in_sizes, in_strides, in_off);
+    Tensor count = zeros({extent}, opts).index_add(0, in_locations, ones({in_locations.numel()}, opts));
+    return grad / count.as_strided(in_sizes, in_strides, in_off - base);
   });
 }
 
@@ -94,9 +105,33 @@ Tensor Tensor::t() const {
                                  [](const Tensor& g) { return g; })
                    : transpose(0, 1);
 }
+// A 0-D tensor is its own (batched) transpose, as in PyTorch.
 Tensor Tensor::mT() const {
-  EMBER_CHECK(dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got ", dim(), "-D tensor.");
-  return transpose(-2, -1);
+  EMBER_CHECK(dim() >= 2 || dim() == 0, "tensor.mT is only supported on matrices or batches of matrices. Got ", dim(),
+              "-D tensor.");
+  return dim() == 0 ? transpose(0, 0) : transpose(-2, -1);
+}
+Tensor Tensor::mH() const {
+  EMBER_CHECK(dim() >= 2 || dim() == 0, "tensor.mH is only supported on matrices or batches of matrices. Got ", dim(),
+              "-D tensor.");
+  return mT();
+}
+Tensor Tensor::adjoint() const {
+  EMBER_CHECK(dim() >= 2 || dim() == 0, "tensor.adjoint() is only supported on matrices or batches of matrices. Got ",
+              dim(), "-D tensor.");
+  return mT();
+}
+Tensor adjoint(const Tensor& self) { return self.adjoint(); }
+
+Tensor Tensor::numpy_T() const {
+  DimVector reversed;
+  for (int64_t d = dim() - 1; d >= 0; --d) reversed.push_back(d);
+  return permute(reversed);
+}
+Tensor Tensor::matrix_H() const {
+  EMBER_CHECK(dim() == 2 || dim() == 0, "tensor.H is only supported on matrices (2-D tensors). Got ", dim(),
+              "-D tensor.", dim() > 2 ? " For batches of matrices, consider using tensor.mH" : "");
+  return numpy_T();
 }
 
 Tensor Tensor::permute(IntArrayRef dims) const {

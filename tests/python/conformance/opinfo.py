@@ -138,6 +138,8 @@ def random_array(rng, shape, dtype, low=None, high=None, exclude_zero=False):
     info = np.iinfo(_NP_STORAGE[dtype])
     lo = max(-9 if low is None else int(low), info.min)
     hi = min(10 if high is None else int(high), info.max + 1)
+    if hi <= lo:  # a range outside the dtype (negative numbers for uint8): its nearest end
+        lo, hi = (info.min, info.min + 10) if hi <= info.min else (info.max - 9, info.max + 1)
     a = rng.integers(lo, hi, size=shape, dtype=np.int64)
     if exclude_zero:
         a = np.where(a == 0, 1, a)
@@ -173,6 +175,7 @@ class SampleInput:
         self.known_reason = None
         self.grad = True
         self.variants = None
+        self.values = True
 
     def xfail(self, reason):
         """An ember bug, left failing visibly: the sample must fail (strict), and is reported as xfailed."""
@@ -182,6 +185,11 @@ class SampleInput:
     def known(self, reason):
         """An intended difference (docs/DIFFERENCES.md): only dtypes and shapes are compared."""
         self.known_reason = reason
+        return self
+
+    def uninitialized(self):
+        """The result's values are unspecified (empty, empty_like): only dtypes and shapes are compared."""
+        self.values = False
         return self
 
     def nograd(self):
@@ -226,7 +234,7 @@ class OpInfo:
 
     def __init__(self, name, *, samples, dtypes=ALL, overload="", variants=("function", "method"), op=None,
                  variant=None, grad=True, grad_dtypes=("float32", "float64"), errors=None, ember_dtypes=(),
-                 xfails=(), module=None, inplace_of=None, dtype_independent=False):
+                 xfails=(), module=None, inplace_of=None, dtype_independent=False, check_strides=False):
         self.name = name
         self.overload = overload
         self.samples = samples
@@ -243,6 +251,8 @@ class OpInfo:
         # Samples that do not depend on the dtype (factories with explicit dtypes, where with numbers):
         # run once, under the first of `dtypes`, with no unsupported-dtype checks.
         self.dtype_independent = dtype_independent
+        # Views: their strides follow from the input's, so they must equal PyTorch's.
+        self.check_strides = check_strides
 
     @property
     def key(self):
@@ -320,7 +330,7 @@ def _materialize(M, obj, requires_grad, upcast, leaves):
         leaves.append((leaf, span, grad))
         return t
     if isinstance(obj, DT):
-        return getattr(M, obj.name)
+        return getattr(M, (upcast or {}).get(obj.name, obj.name))
     if isinstance(obj, (list, tuple)):
         return type(obj)(_materialize(M, o, requires_grad, upcast, leaves) for o in obj)
     if isinstance(obj, dict):
@@ -359,6 +369,8 @@ def compare_tensor(e, t, what, upcast_to=None):
         raise Mismatch(f"{what}: dtype ember {dtype_name(e.dtype)}, torch {tdt}")
     if tuple(e.shape) != tuple(t.shape):
         raise Mismatch(f"{what}: shape ember {tuple(e.shape)}, torch {tuple(t.shape)}")
+    if e.requires_grad != t.requires_grad:
+        raise Mismatch(f"{what}: requires_grad ember {e.requires_grad}, torch {t.requires_grad}")
     if t.numel() == 0:
         return
     a = to_numpy(e)
@@ -386,7 +398,8 @@ def compare_outputs(e, t, what="result", upcast_to=None, values=True):
         if not values:
             if not isinstance(e, ember.Tensor):
                 raise Mismatch(f"{what}: ember returned {type(e).__name__}, torch a Tensor")
-            if dtype_name(e.dtype) != dtype_name(t.dtype) or tuple(e.shape) != tuple(t.shape):
+            if (dtype_name(e.dtype) != dtype_name(t.dtype) or tuple(e.shape) != tuple(t.shape)
+                    or e.requires_grad != t.requires_grad):
                 raise Mismatch(f"{what}: ember {dtype_name(e.dtype)}{tuple(e.shape)}, "
                                f"torch {dtype_name(t.dtype)}{tuple(t.shape)}")
             return
@@ -406,7 +419,7 @@ def compare_outputs(e, t, what="result", upcast_to=None, values=True):
         if e is not None:
             raise Mismatch(f"{what}: ember returned {type(e).__name__}, torch None")
         return
-    if type(e) is not type(t) or (values and e != t and not (t != t and e != e)):
+    if type(e) is not type(t) or (e != t and not (t != t and e != e)):
         raise Mismatch(f"{what}: ember {e!r} ({type(e).__name__}), torch {t!r} ({type(t).__name__})")
 
 
@@ -470,12 +483,18 @@ def run_forward(op, variant, dtype, sample, *, allow_torch_error=False, upcast=N
     if sample.known_reason:
         compare_outputs(e_out, t_out, values=False, upcast_to=upcast_to)
         return "known"
-    compare_outputs(e_out, t_out, upcast_to=upcast_to)
+    compare_outputs(e_out, t_out, upcast_to=upcast_to, values=sample.values)
+    if not sample.values:
+        return "ok"
     if variant == "inplace" and e_out is not e_args[0]:
         raise Mismatch("in-place method did not return self")
     # Inputs after the call (in-place ops write them; nothing else may).
     for i, (ea, ta) in enumerate(zip(flat_tensors(e_args), flat_tensors(t_args))):
         compare_tensor(ea, ta, f"input {i} after the call", upcast_to if dtype_name(ta.dtype) == "float32" else None)
+    if op.check_strides:
+        for i, (eo, to) in enumerate(zip(flat_tensors(e_out), flat_tensors(t_out))):
+            if to.numel() > 0 and tuple(eo.stride()) != tuple(to.stride()):
+                raise Mismatch(f"output {i}: strides ember {tuple(eo.stride())}, torch {tuple(to.stride())}")
     if not upcast and _aliasing(e_out, e_leaves) != _aliasing(t_out, t_leaves):
         raise Mismatch(f"aliasing differs (indices of the inputs each output shares memory with): ember "
                        f"{_aliasing(e_out, e_leaves)}, torch {_aliasing(t_out, t_leaves)}")
