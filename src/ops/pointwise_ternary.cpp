@@ -97,6 +97,14 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
   return run_ternary("lerp", k, self.dtype(), self, end, weight);
 }
 
+Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
+  check_same_device("lerp", self, end);
+  EMBER_CHECK(end.dtype() == self.dtype(), "expected dtype ", dtype_cpp_name(self.dtype()), " for `end` but got dtype ",
+              dtype_cpp_name(end.dtype()));
+  static auto& k = dispatch::slot("lerp_scalar");
+  return run_ternary("lerp", k, self.dtype(), self, end, end, weight);
+}
+
 Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
   check_devices("addcmul", self, t1, t2);
   DType dt = result_type({&self, &t1, &t2});

@@ -158,3 +158,14 @@ TEST(ConformanceRegressions, IndexFillValueGradientWithRepeatedIndex) {
   EXPECT_EQ(v.grad().item<double>(), 44.0);
   EXPECT_EQ(values(x.grad()), (std::vector<double>{0, 0, 0, 0, 4, 5, 6, 7, 0, 0, 0, 0}));
 }
+
+// lerp with a number weight keeps the weight in float: 0.3 is not rounded to bfloat16 (0.30078125) first.
+TEST(ConformanceRegressions, LerpNumberWeightInReducedPrecision) {
+  Tensor a = ember::tensor({-2.265625f, 1.0f}).to(kBFloat16);
+  Tensor b = ember::tensor({2.0f, 3.0f}).to(kBFloat16);
+  Tensor r = ember::lerp(a, b, 0.3);
+  Tensor expected = (a.to(kFloat32) + 0.3f * (b.to(kFloat32) - a.to(kFloat32))).to(kBFloat16);
+  EXPECT_EQ(values(r), values(expected));
+  EXPECT_EQ(values(ember::lerp(a, b, 0.3).to(kFloat32)),
+            values(ember::lerp(a.to(kFloat32), b.to(kFloat32), 0.3).to(kBFloat16)));
+}

@@ -246,8 +246,7 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
 }
 
 Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
-  Tensor w = ops::scalar_tensor(weight, self.dtype(), self.device());
-  Tensor out = ops::lerp(self, end, w);
+  Tensor out = ops::lerp(self, end, weight);
   if (autograd::any_requires_grad({&self, &end})) {
     double wd = weight.toDouble();
     record_binary(

@@ -28,9 +28,6 @@ def x234(dt, rng, layout="contig"):
     return make(rng, (2, 3, 4), dt, layout)
 
 
-AS_STRIDED_OVERLAP = ("ember bug: the gradient of as_strided with overlapping output elements (stride 0) raises "
-                      "NotImplementedError; PyTorch computes it")
-
 # ---- views ----
 def _view(dt, rng):
     yield S(x234(dt, rng), 4, 6)
@@ -68,7 +65,7 @@ op("reshape", "varargs", lambda dt, rng: (S(x234(dt, rng), 4, 6), S(make(rng, (3
 op("reshape_as", "", lambda dt, rng: (S(make(rng, (3, 4), dt, "T"), make(rng, (2, 6), "int64")),),
    variants=("method",))
 op("as_strided", "", lambda dt, rng: (S(x234(dt, rng), (2, 2), (1, 2)), S(x234(dt, rng), (3, 3), (4, 1), 2),
-                                      S(x234(dt, rng), (2,), (0,), storage_offset=5).xfail_grad(AS_STRIDED_OVERLAP)))
+                                      S(x234(dt, rng), (2,), (0,), storage_offset=5)))
 
 
 def _expand(dt, rng):
