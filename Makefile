@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 VENV_PY := $(CURDIR)/.venv/bin/python
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: deps build demo test test-release test-python test-asan test-install check-layers bench install clean golden
+.PHONY: deps build demo test test-release test-python test-asan test-install test-pip check-layers bench install clean golden
 
 deps:
 	@bash scripts/install_deps.sh
@@ -41,7 +41,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 test-python: build
 	PYTHONPATH=$(CURDIR)/python $(VENV_PY) -m pytest tests/python -q -p no:cacheprovider
 
-test: check-layers test-release test-python test-asan test-install
+test: check-layers test-release test-python test-asan test-install test-pip
 
 # An outside CMake project finds the installed package and links against it.
 test-install: build
@@ -51,6 +51,21 @@ test-install: build
 	cmake --build $(BUILD)/install-check/app >/dev/null
 	./$(BUILD)/install-check/app/ember_install_check
 
+# `pip install .` into a venv of Debian's python3 that also sees python3-torch, then the installed
+# package (and its stubs) checked from outside the repository, where python/ember is not on the path.
+# The build requirements are installed into that venv once and used without build isolation, so the
+# wheel's build tree (pyproject's build-dir) stays valid between runs; the compiler is the one `build`
+# uses (c++, where scikit-build-core would take Python's x86_64-linux-gnu-g++), so ccache reuses its
+# objects.
+PIP_VENV := $(BUILD)/pip-venv
+test-pip: deps
+	[ -x $(PIP_VENV)/bin/python ] || /usr/bin/python3 -m venv --system-site-packages $(PIP_VENV)
+	$(PIP_VENV)/bin/python -m pip install -q --disable-pip-version-check -r python/requirements-build.txt
+	CXX=$${CXX:-c++} CCACHE_BASEDIR=$${CCACHE_BASEDIR:-$(CURDIR)} $(PIP_VENV)/bin/python -m pip install -q --disable-pip-version-check \
+	  --no-build-isolation $(if $(LAUNCHER),--config-settings=cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache) .
+	cd / && $(abspath $(PIP_VENV))/bin/python $(CURDIR)/tests/pip/check_installed.py
+	cd / && $(abspath $(PIP_VENV))/bin/python -m pytest $(CURDIR)/tests/python/test_stubs.py -q -p no:cacheprovider
+
 bench: build
 	python3 bench/compare_torch.py --build $(BUILD)
 
@@ -58,7 +73,7 @@ install: build
 	cmake --install $(BUILD) --prefix $(or $(PREFIX),/usr/local)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-cp*
 golden:
 	for g in tests/golden/gen_*.py; do /usr/bin/python3 $$g; done
 
