@@ -225,6 +225,15 @@ class GraphTask {
   }
 
   void deliver(uint32_t id, uint32_t slot, Tensor&& g) {
+    // As PyTorch's engine does, a gradient takes the dtype of the tensor it is the gradient of (the float32
+    // input of an op whose float64 result came from type promotion).
+    Node* n = states_[id].node;
+    if (n->is_accumulate_grad_) {
+      DType want = static_cast<AccumulateGrad*>(n)->variable.dtype();
+      if (g.dtype() != want) g = g.to(want);
+    } else if (slot < n->output_meta.size() && g.dtype() != n->output_meta[slot].dtype) {
+      g = g.to(n->output_meta[slot].dtype);
+    }
     tensor_list& buf = grads_[id];
     if (buf.size() < states_[id].node->num_outputs()) buf.resize(states_[id].node->num_outputs());
     add_grad(buf[slot], std::move(g));

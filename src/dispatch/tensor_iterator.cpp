@@ -42,7 +42,7 @@ bool overlaps(const Tensor& a, const Tensor& b) {
 }  // namespace
 
 TensorIterator::TensorIterator(Tensor& out, DType out_dtype, std::initializer_list<const Tensor*> inputs,
-                               bool check_mem_overlap) {
+                               bool check_mem_overlap, bool check_internal_overlap) {
   EMBER_CHECK(int(inputs.size()) < kMaxOperands, "TensorIterator: too many operands");
   DimVector shape;
   if (out.defined()) shape = DimVector(out.sizes());
@@ -91,6 +91,11 @@ TensorIterator::TensorIterator(Tensor& out, DType out_dtype, std::initializer_li
   } else {
     EMBER_CHECK(out.sizes().equals(shape), "output with shape ", out.sizes(),
                 " doesn't match the broadcast shape ", IntArrayRef(shape));
+    if (check_mem_overlap && check_internal_overlap)
+      for (int64_t d = 0; d < out.dim(); ++d)
+        EMBER_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1,
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation.");
     if (check_mem_overlap)
       for (const Tensor* in : inputs)
         EMBER_CHECK(!overlaps(out, *in) || (out.storage_offset() == in->storage_offset() &&

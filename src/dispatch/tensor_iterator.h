@@ -16,9 +16,12 @@ class TensorIterator {
   static constexpr int kMaxOperands = 4;
   // Broadcasts `inputs` together; allocates `out` (undefined on entry) with out_dtype, laid out like the
   // inputs (as PyTorch preserves a transposed input's layout), or checks a given `out` has the
-  // broadcast shape. Inputs must already have the dtype the kernel reads.
+  // broadcast shape. Inputs must already have the dtype the kernel reads. With check_mem_overlap, a given
+  // `out` may not partly overlap an input, nor (with check_internal_overlap) have several elements at one
+  // memory location (an expanded tensor), as PyTorch checks for in-place ops; fill_ and masked_fill_ allow
+  // the latter, as PyTorch does.
   TensorIterator(Tensor& out, DType out_dtype, std::initializer_list<const Tensor*> inputs,
-                 bool check_mem_overlap = true);
+                 bool check_mem_overlap = true, bool check_internal_overlap = true);
 
   int ntensors() const { return ntensors_; }
   int64_t numel() const { return numel_; }

@@ -143,7 +143,9 @@ Tensor& binary_(const char* name, dispatch::KernelSlot& k, Tensor& self, const T
   DType dt = binary_compute_dtype(name, self, other, r);
   DType out_dt = r == Rule::Compare ? kBool : dt;
   check_inplace_result(self, out_dt, dispatch::TensorIterator::broadcast_shapes(self.sizes(), other.sizes()));
-  if (out_dt != self.dtype()) return copy_(self, binary(name, k, self, other, r));
+  // The kernel reads every operand in the compute dtype; a comparison computed in another dtype than
+  // self's (bool self, int64 other) is written back through a copy.
+  if (out_dt != self.dtype() || dt != self.dtype()) return copy_(self, binary(name, k, self, other, r));
   Tensor co = cast(other, dt);
   check_divisor(r, dt, co);
   dispatch::TensorIterator it(self, out_dt, {&self, &co});

@@ -30,6 +30,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor masked_fill(const Tensor& self, const Tensor& mask, const Tensor& value);
 Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value);
 Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight);
+Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight);
 Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value);
 Tensor addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value);
 // At least one bound is defined; the result dtype is promoted over self and the defined bounds.

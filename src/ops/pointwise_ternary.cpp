@@ -81,7 +81,7 @@ Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
   check_same_device("masked_fill_", self, mask);
   check_inplace_result(self, self.dtype(), dispatch::TensorIterator::broadcast_shapes(self.sizes(), m.sizes()));
   Tensor out = self;
-  dispatch::TensorIterator it(out, self.dtype(), {&m, &v, &self});
+  dispatch::TensorIterator it(out, self.dtype(), {&m, &v, &self}, true, false);
   static auto& k = dispatch::slot("where");
   dispatch::kernel<dispatch::TernaryKernel>(k, self.device().type())(it, "masked_fill", 0);
   return self;
@@ -95,6 +95,14 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
               " for `weight` but got dtype ", dtype_cpp_name(weight.dtype()));
   static auto& k = dispatch::slot("lerp");
   return run_ternary("lerp", k, self.dtype(), self, end, weight);
+}
+
+Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
+  check_same_device("lerp", self, end);
+  EMBER_CHECK(end.dtype() == self.dtype(), "expected dtype ", dtype_cpp_name(self.dtype()), " for `end` but got dtype ",
+              dtype_cpp_name(end.dtype()));
+  static auto& k = dispatch::slot("lerp_scalar");
+  return run_ternary("lerp", k, self.dtype(), self, end, end, weight);
 }
 
 Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {

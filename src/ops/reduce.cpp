@@ -141,10 +141,12 @@ std::tuple<Tensor, Tensor> min(const Tensor& self, int64_t dim, bool keepdim) {
   return arg_extreme("min", k, self, dim, keepdim, true);
 }
 Tensor argmax(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
+  EMBER_CHECK(self.dtype() != kBool, "\"argmax_cpu\" not implemented for 'Bool'");
   static auto& k = dispatch::slot("reduce_argmax");
   return std::get<1>(arg_extreme("argmax", k, self, dim, keepdim, false));
 }
 Tensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
+  EMBER_CHECK(self.dtype() != kBool, "\"argmin_cpu\" not implemented for 'Bool'");
   static auto& k = dispatch::slot("reduce_argmin");
   return std::get<1>(arg_extreme("argmin", k, self, dim, keepdim, false));
 }

@@ -86,7 +86,7 @@ Tensor& copy_(Tensor& self, const Tensor& src) {
 Tensor& fill_(Tensor& self, const Scalar& value) {
   if (self.numel() == 0) return self;
   Tensor out = self;
-  dispatch::TensorIterator it(out, self.dtype(), {});
+  dispatch::TensorIterator it(out, self.dtype(), {}, true, false);
   static auto& k = dispatch::slot("fill");
   dispatch::kernel<dispatch::FillKernel>(k, self.device().type())(it, value);
   return self;

@@ -1,6 +1,8 @@
 // Public unary and binary pointwise ops with their derivative rules (PyTorch's derivatives.yaml).
 // Every rule is written with public ops, so it runs on any backend and can itself be differentiated
 // (double backward). Ternary and parameterised ops are in pointwise_ternary.cpp.
+#include <string_view>
+
 #include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
 
@@ -52,7 +54,7 @@ constexpr double kSqrtPiOverTwo = 0.8862269254527580;
   _(round, RoundBackward0, false, false, zeros_like(grad))                                           \
   _(trunc, TruncBackward0, false, false, zeros_like(grad))                                           \
   _(frac, FracBackward0, false, false, grad)                                                         \
-  _(relu, ReluBackward0, false, true, where(result > 0, grad, 0))
+  _(relu, ReluBackward0, false, true, where(result <= 0, 0, grad))
 
 #define EMBER_DEFINE_UNARY(name, Node, uses_self, uses_result, formula)                             \
   Tensor name(const Tensor& self) {                                                                  \
@@ -215,17 +217,38 @@ Tensor bitwise_right_shift(const Scalar& a, const Tensor& b) {
 }
 
 // ---- methods and in-place forms of the binary ops ----
+namespace {
+// The value an in-place binary op writes into self. PyTorch differentiates the in-place comparisons
+// (x.lt_(y) on a floating x that requires grad) with zero gradients, so x keeps requiring grad; every
+// other op's out-of-place result already carries its history.
+Tensor inplace_binary_result(std::string_view name, std::string_view rule, Tensor result, const Tensor& s,
+                             const Tensor& o) {
+  if (rule != "Compare" || name.starts_with("logical") || !autograd::any_requires_grad({&s, &o})) return result;
+  Tensor out = result.to(s.dtype());
+  record_binary(
+      "CompareBackward", s, o, out, false, false,
+      [](const Tensor& g, const Tensor&, const Tensor&, const Tensor&) { return zeros_like(g); },
+      [](const Tensor& g, const Tensor&, const Tensor&, const Tensor&) { return zeros_like(g); });
+  return out;
+}
+}  // namespace
+
 #define EMBER_BINARY_OP(name, F, R)                                                                     \
   Tensor Tensor::name(const Tensor& o) const { return ember::name(*this, o); }                          \
   Tensor Tensor::name(const Scalar& o) const { return ember::name(*this, o); }                          \
   Tensor& Tensor::name##_(const Tensor& o) {                                                            \
     return autograd::inplace(                                                                           \
-        *this, GradMode::is_enabled() && o.requires_grad(), [&](const Tensor& s) { return ember::name(s, o); }, \
+        *this, GradMode::is_enabled() && o.requires_grad(),                                             \
+        [&](const Tensor& s) { return inplace_binary_result(#name, #R, ember::name(s, o), s, o); },     \
         [&](Tensor& s) { ops::name##_(s, o); });                                                        \
   }                                                                                                     \
   Tensor& Tensor::name##_(const Scalar& o) {                                                            \
     return autograd::inplace(                                                                           \
-        *this, false, [&](const Tensor& s) { return ember::name(s, o); }, [&](Tensor& s) { ops::name##_(s, o); }); \
+        *this, false,                                                                                   \
+        [&](const Tensor& s) {                                                                          \
+          return inplace_binary_result(#name, #R, ember::name(s, o), s, ops::wrap_scalar(s, o));        \
+        },                                                                                              \
+        [&](Tensor& s) { ops::name##_(s, o); });                                                        \
   }
 #include <ember/ops/pointwise.def>
 

@@ -111,7 +111,8 @@ Tensor& float_power_(Tensor& self, const Scalar& exponent) {
 
 // ---- round with decimals, logit, nan_to_num ----
 Tensor round(const Tensor& self, int64_t decimals) {
-  if (decimals == 0) return round(self);
+  // PyTorch's round(decimals=) has floating kernels only, even for decimals=0.
+  if (decimals == 0 && is_floating_point(self.dtype())) return round(self);
   double p = double(decimals);
   Tensor out = ops::round_decimals(self, &p);
   if (autograd::any_requires_grad({&self}))
@@ -245,8 +246,7 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
 }
 
 Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
-  Tensor w = ops::scalar_tensor(weight, self.dtype(), self.device());
-  Tensor out = ops::lerp(self, end, w);
+  Tensor out = ops::lerp(self, end, weight);
   if (autograd::any_requires_grad({&self, &end})) {
     double wd = weight.toDouble();
     record_binary(

@@ -1,5 +1,7 @@
 // Public reductions (sum, nansum, mean, nanmean, prod, max/min, amax/amin, arg and logical reductions)
 // with PyTorch's derivative rules, written with public ops so double backward works.
+#include <ember/ops/factory.h>
+
 #include "autograd/derivatives/reduce_grad.h"
 
 namespace ember {
@@ -52,7 +54,9 @@ void record_reduction(const char* name, const Tensor& self, const Tensor& out, I
 }
 
 // max/min/amax/amin without an index: the gradient is shared evenly among the elements equal to the
-// result (all NaNs when the result is NaN, as PyTorch's evenly_distribute_backward).
+// result (all NaNs when the result is NaN, as PyTorch's evenly_distribute_backward). Along dims the share
+// is multiplied by the mask as in PyTorch's scale_grad_by_count, so a line whose result is NaN (no element
+// equals it) gets NaN gradients.
 Tensor share_among_ties(const Tensor& grad, const Tensor& self, const Tensor& result, IntArrayRef dims, bool full) {
   Tensor mask;
   {
@@ -61,7 +65,7 @@ Tensor share_among_ties(const Tensor& grad, const Tensor& self, const Tensor& re
     mask = nan_result ? ops::ne(self, self) : ops::eq(self, result);
   }
   Tensor count = ops::sum(mask, dims, true, self.dtype());
-  return keep_where(grad / count, mask);
+  return full ? keep_where(grad / count, mask) : grad / count * mask;
 }
 }  // namespace
 
@@ -98,9 +102,10 @@ Tensor nanmean(const Tensor& self, IntArrayRef dim, bool keepdim, std::optional<
   DType in_dt = self.dtype();
   DimVector dims(dim);
   record_reduction("NanmeanBackward0", self, out, dim, kSelf, [in_dt, dims](const Tensor& g, const Tensor& x, const Tensor&) {
+    // PyTorch's nanmean is nansum / count: a line of NaNs only gets 0 / 0 = NaN gradients.
     Tensor present = ops::eq(x, x);
     Tensor count = ops::sum(present, dims, true, g.dtype());
-    return keep_where((g / count).to(in_dt), present);
+    return (g / count).to(in_dt) * present;
   });
   return out;
 }
@@ -122,8 +127,11 @@ Tensor prod(const Tensor& self, std::optional<DType> dtype) {
   Tensor out = ops::prod(self, {}, false, dtype);
   DType in_dt = self.dtype();
   record_reduction("ProdBackward0", self, out, {}, kSelfAndResult, [in_dt](const Tensor& g, const Tensor& x, const Tensor& r) {
-    if (!ops::any(ops::eq(x, ops::wrap_scalar(x, 0)), std::nullopt, false).item<bool>())
-      return (g * r / x).to(in_dt);
+    int64_t zeros = ops::sum(ops::eq(x, ops::wrap_scalar(x, 0)), {}, false, kInt64).item<int64_t>();
+    if (zeros == 0) return (g * r / x).to(in_dt);
+    // With two zeros or more every gradient is zero, NaN elsewhere or not (PyTorch's prod_backward,
+    // outside create_graph).
+    if (zeros > 1 && !GradMode::is_enabled()) return zeros_like(x);
     Tensor others = ops::view(ops::prod_of_others(ops::contiguous(x).reshape({-1}), 0), x.sizes());
     return (g * others).to(in_dt);
   });

@@ -115,7 +115,8 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor& self, bool unbiased) {
 namespace {
 // PyTorch's norm_backward, case by case in p; `grad` and `norm` are expanded to the input's shape.
 Tensor norm_backward(const Tensor& grad, const Tensor& x, const Tensor& norm, double p, const DimVector& dims) {
-  if (p == 0) return x * 0;
+  // The count of nonzeros has no gradient: PyTorch leaves the input's grad undefined (None).
+  if (p == 0) return Tensor();
   if (p == 1) return grad * sign_of(x);
   if (p == 2) return x * keep_where(grad / norm, norm != 0);
   if (std::isinf(p)) {

@@ -237,6 +237,16 @@ struct Lerp {
     return std::abs(weight) < C(0.5) ? self + weight * (end - self) : end - (end - self) * (C(1) - weight);
   }
 };
+// lerp with a number weight, passed as the kernel's value so it stays in the compute type (as PyTorch's
+// opmath): 0.3 is not first rounded to float16 or bfloat16. The third operand is unused.
+struct LerpScalar {
+  template <class T>
+  static constexpr bool ok = is_float_v<T>;
+  template <class C>
+  EMBER_HD C operator()(C self, C end, C, C weight) const {
+    return Lerp()(self, end, weight, weight);
+  }
+};
 struct Addcmul {
   template <class T>
   static constexpr bool ok = is_number_v<T>;

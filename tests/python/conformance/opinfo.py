@@ -101,11 +101,19 @@ class TensorSpec:
         self.shape = tuple(logical.shape)
 
     def build(self, M, requires_grad=False, upcast=None):
-        """(tensor the op receives, leaf tensor, (first byte, end byte) of the leaf's memory)."""
+        """(tensor the op receives, leaf tensor, (first byte, end byte) of the memory it views).
+
+        The layout is a NumPy view handed to from_numpy, so building inputs relies on no ember op; dtypes
+        NumPy lacks (bfloat16, or a float32 reference for an ember-only dtype) are converted from the
+        contiguous array and then viewed with the framework's own transpose / slicing / expand."""
         dtype = (upcast or {}).get(self.dtype, self.dtype)
-        t = M.from_numpy(self.base.copy())
-        if dtype_name(t.dtype) != dtype:
-            t = t.to(getattr(M, dtype))
+        arr = self.base.copy()
+        if dtype == self.dtype and self.dtype != "bfloat16":
+            t = M.from_numpy(self._np_view(arr))
+            if requires_grad:
+                t.requires_grad_()
+            return t, t, (arr.ctypes.data, arr.ctypes.data + arr.nbytes)
+        t = M.from_numpy(arr).to(getattr(M, dtype))
         if requires_grad:
             t.requires_grad_()
         leaf = t
@@ -117,6 +125,15 @@ class TensorSpec:
         elif self.layout == "expand":
             t = t.expand(*self.shape)
         return t, leaf, span
+
+    def _np_view(self, arr):
+        if self.layout == "T":
+            return np.swapaxes(arr, -1, -2)
+        if self.layout == "step":
+            return arr[..., 1::2]
+        if self.layout == "expand":
+            return np.lib.stride_tricks.as_strided(arr, self.shape, (0,) + arr.strides[1:])
+        return arr
 
     def __repr__(self):
         short = {"float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64", "uint8": "u8",
@@ -172,24 +189,48 @@ class SampleInput:
         self.kwargs = dict(kwargs or {})
         self.desc = desc
         self.xfail_reason = None
+        self.xfail_grad_reason = None
         self.known_reason = None
+        self.known_shapes = True
         self.grad = True
         self.variants = None
         self.values = True
+        self.reference = None
+        self.grad_known_reason = None
 
     def xfail(self, reason):
         """An ember bug, left failing visibly: the sample must fail (strict), and is reported as xfailed."""
         self.xfail_reason = reason
         return self
 
-    def known(self, reason):
-        """An intended difference (docs/DIFFERENCES.md): only dtypes and shapes are compared."""
+    def xfail_grad(self, reason):
+        """An ember bug in the gradient only: the forward is compared, the gradient check must fail."""
+        self.xfail_grad_reason = reason
+        return self
+
+    def known(self, reason, shapes=True):
+        """An intended difference (docs/DIFFERENCES.md): only dtypes (and, unless the difference is the
+        shape, shapes) are compared."""
+        self.known_reason = reason
+        self.known_shapes = shapes
+        return self
+
+    def versus(self, reference, reason):
+        """An intended difference in precision: PyTorch computes the reference from inputs converted per
+        `reference` ({dtype: wider dtype}) and its result is rounded back, then compared as usual."""
+        self.reference = reference
         self.known_reason = reason
         return self
 
     def uninitialized(self):
         """The result's values are unspecified (empty, empty_like): only dtypes and shapes are compared."""
         self.values = False
+        return self
+
+    def known_grad(self, reason):
+        """An intended difference in the gradient only (docs/DIFFERENCES.md): values are compared, the
+        gradient is not."""
+        self.grad_known_reason = reason
         return self
 
     def nograd(self):
@@ -211,7 +252,8 @@ def S(*args, **kwargs):
 
 @dataclasses.dataclass
 class XFail:
-    """An ember bug affecting a whole group of samples (by variant, dtype, forward or gradient)."""
+    """An ember bug affecting a whole group of samples (by variant, dtype, forward or gradient). As an
+    OpInfo's `knowns`, an intended difference (docs/DIFFERENCES.md) of such a group instead."""
     reason: str
     variants: tuple = None
     dtypes: tuple = None
@@ -234,7 +276,8 @@ class OpInfo:
 
     def __init__(self, name, *, samples, dtypes=ALL, overload="", variants=("function", "method"), op=None,
                  variant=None, grad=True, grad_dtypes=("float32", "float64"), errors=None, ember_dtypes=(),
-                 xfails=(), module=None, inplace_of=None, dtype_independent=False, check_strides=False):
+                 xfails=(), module=None, inplace_of=None, dtype_independent=False, check_strides=False,
+                 knowns=()):
         self.name = name
         self.overload = overload
         self.samples = samples
@@ -244,8 +287,11 @@ class OpInfo:
         self.grad = grad
         self.grad_dtypes = tuple(d for d in grad_dtypes if d in self.dtypes)
         self.errors = errors
-        self.ember_dtypes = tuple(ember_dtypes)
+        # dtype -> the dtype PyTorch computes the reference in (float32 for float16/bfloat16, int64 for bool).
+        self.ember_dtypes = (dict(ember_dtypes) if isinstance(ember_dtypes, dict) else
+                             {d: "float32" if d in FLOATING else "int64" for d in ember_dtypes})
         self.xfails = tuple(xfails)
+        self.knowns = tuple(knowns)
         self.module = module
         self.inplace_of = inplace_of
         # Samples that do not depend on the dtype (factories with explicit dtypes, where with numbers):
@@ -295,6 +341,12 @@ class OpInfo:
 
     def xfail_for(self, variant, dtype, kind):
         for x in self.xfails:
+            if x.applies(variant, dtype, kind):
+                return x.reason
+        return None
+
+    def known_for(self, variant, dtype, kind):
+        for x in self.knowns:
             if x.applies(variant, dtype, kind):
                 return x.reason
         return None
@@ -357,11 +409,26 @@ def to_numpy(t):
 
 
 def _mismatch_detail(a, e, bad):
+    a, e, bad = np.atleast_1d(a), np.atleast_1d(e), np.atleast_1d(bad)
     idx = tuple(int(i[0]) for i in np.nonzero(bad))
     return f"{int(bad.sum())} of {bad.size} elements differ, first at {list(idx)}: ember {a[idx]!r}, torch {e[idx]!r}"
 
 
-def compare_tensor(e, t, what, upcast_to=None):
+_PRECISION = {"bfloat16": 0, "float16": 1, "float32": 2, "float64": 3}
+
+
+def _reference_target(e, t, upcast):
+    """The dtype to cast PyTorch's result to when it was computed in a reference dtype for an ember-only one."""
+    for orig, ref in (upcast or {}).items():
+        if dtype_name(t.dtype) == ref and dtype_name(e.dtype) == orig:
+            return orig
+    return None
+
+
+def compare_tensor(e, t, what, upcast_to=None, tol_dtype=None):
+    """tol_dtype: the least precise floating dtype the computation went through, when it is less precise
+    than the result's (the float64 gradient of a float64 number added to a float32 tensor is summed in
+    float32)."""
     if not isinstance(e, ember.Tensor):
         raise Mismatch(f"{what}: ember returned {type(e).__name__}, torch a Tensor")
     tdt = upcast_to or dtype_name(t.dtype)
@@ -380,7 +447,8 @@ def compare_tensor(e, t, what, upcast_to=None):
         x = x.astype(np.float64)
         if np.array_equal(a, x, equal_nan=True):
             return
-        rtol, atol = TOLERANCE[tdt]
+        tol = tdt if tol_dtype is None or _PRECISION[tol_dtype] >= _PRECISION[tdt] else tol_dtype
+        rtol, atol = TOLERANCE[tol]
         # NaN matches NaN; infinities must be equal; finite values within atol + rtol * |torch|.
         if not np.isclose(a, x, rtol, atol, equal_nan=True).all():
             bad = ~np.isclose(a, x, rtol, atol, equal_nan=True)
@@ -393,24 +461,28 @@ def compare_tensor(e, t, what, upcast_to=None):
             raise Mismatch(f"{what}: values differ: {_mismatch_detail(np.asarray(a), np.asarray(x), np.asarray(bad))}")
 
 
-def compare_outputs(e, t, what="result", upcast_to=None, values=True):
+def compare_outputs(e, t, what="result", upcast=None, values=True, tol_dtype=None, shapes=True):
     if isinstance(t, torch.Tensor):
         if not values:
             if not isinstance(e, ember.Tensor):
                 raise Mismatch(f"{what}: ember returned {type(e).__name__}, torch a Tensor")
-            if (dtype_name(e.dtype) != dtype_name(t.dtype) or tuple(e.shape) != tuple(t.shape)
+            tdt = _reference_target(e, t, upcast) or dtype_name(t.dtype)
+            if (dtype_name(e.dtype) != tdt or (shapes and tuple(e.shape) != tuple(t.shape))
                     or e.requires_grad != t.requires_grad):
                 raise Mismatch(f"{what}: ember {dtype_name(e.dtype)}{tuple(e.shape)}, "
-                               f"torch {dtype_name(t.dtype)}{tuple(t.shape)}")
+                               f"torch {tdt}{tuple(t.shape)}")
             return
-        compare_tensor(e, t, what, upcast_to if dtype_name(t.dtype) == "float32" else None)
+        if isinstance(e, ember.Tensor):
+            compare_tensor(e, t, what, _reference_target(e, t, upcast), tol_dtype)
+        else:
+            compare_tensor(e, t, what)
         return
     if isinstance(t, (tuple, list)):
         if not isinstance(e, (tuple, list)) or len(e) != len(t):
             raise Mismatch(f"{what}: ember returned {type(e).__name__} of {len(e) if hasattr(e, '__len__') else '-'}"
                            f", torch {type(t).__name__} of {len(t)}")
         for i, (ei, ti) in enumerate(zip(e, t)):
-            compare_outputs(ei, ti, f"{what}[{i}]", upcast_to, values)
+            compare_outputs(ei, ti, f"{what}[{i}]", upcast, values, tol_dtype, shapes)
         for field in getattr(t, "_fields", ()):
             if not hasattr(e, field):
                 raise Mismatch(f"{what}: torch's result has field .{field}, ember's ({type(e).__name__}) does not")
@@ -421,6 +493,14 @@ def compare_outputs(e, t, what="result", upcast_to=None, values=True):
         return
     if type(e) is not type(t) or (e != t and not (t != t and e != e)):
         raise Mismatch(f"{what}: ember {e!r} ({type(e).__name__}), torch {t!r} ({type(t).__name__})")
+
+
+def significant_strides(t):
+    """A tensor's strides where they matter: none for an empty tensor, and not those of size-1 dims (which
+    PyTorch's own contiguity checks ignore)."""
+    if t.numel() == 0:
+        return ()
+    return tuple(st for st, sz in zip(t.stride(), t.shape) if sz != 1)
 
 
 def flat_tensors(out):
@@ -466,9 +546,18 @@ def _call_both(op, variant, sample, upcast):
     return t_out, t_args, t_leaves, e_out, e_args, e_leaves
 
 
-def run_forward(op, variant, dtype, sample, *, allow_torch_error=False, upcast=None):
-    """Runs one sample; returns "ok", "error" (both raised the same class) or "known". Raises Mismatch."""
+def run_forward(op, variant, dtype, sample, *, allow_torch_error=False, upcast=None, known=None):
+    """Runs one sample; returns "ok", "error" (both raised the same class) or "known". Raises Mismatch.
+
+    upcast: {dtype: reference dtype} for ember-only dtypes, whose inputs PyTorch gets in the reference
+    dtype. known: the reason of an intended difference for the whole group (else the sample's own)."""
+    if sample.reference:
+        upcast = sample.reference
+    known = known or (sample.known_reason if not sample.reference else None)
     t_out, t_args, t_leaves, e_out, e_args, e_leaves = _call_both(op, variant, sample, upcast)
+    if isinstance(t_out, Exception) and known and not isinstance(e_out, Exception):
+        # An intended difference may be that ember computes what PyTorch 1.13 refuses.
+        return "known"
     if isinstance(t_out, Exception):
         if not allow_torch_error:
             raise AssertionError(f"sample rejected by torch (fix the table): {type(t_out).__name__}: {t_out}")
@@ -479,26 +568,25 @@ def run_forward(op, variant, dtype, sample, *, allow_torch_error=False, upcast=N
         return "error"
     if isinstance(e_out, Exception):
         raise Mismatch(f"ember raised {type(e_out).__name__}: {e_out}") from e_out
-    upcast_to = dtype if upcast else None
-    if sample.known_reason:
-        compare_outputs(e_out, t_out, values=False, upcast_to=upcast_to)
+    if known:
+        compare_outputs(e_out, t_out, values=False, upcast=upcast, shapes=sample.known_shapes)
         return "known"
-    compare_outputs(e_out, t_out, upcast_to=upcast_to, values=sample.values)
+    compare_outputs(e_out, t_out, upcast=upcast, values=sample.values)
     if not sample.values:
         return "ok"
     if variant == "inplace" and e_out is not e_args[0]:
         raise Mismatch("in-place method did not return self")
     # Inputs after the call (in-place ops write them; nothing else may).
     for i, (ea, ta) in enumerate(zip(flat_tensors(e_args), flat_tensors(t_args))):
-        compare_tensor(ea, ta, f"input {i} after the call", upcast_to if dtype_name(ta.dtype) == "float32" else None)
+        compare_tensor(ea, ta, f"input {i} after the call", _reference_target(ea, ta, upcast))
     if op.check_strides:
         for i, (eo, to) in enumerate(zip(flat_tensors(e_out), flat_tensors(t_out))):
-            if to.numel() > 0 and tuple(eo.stride()) != tuple(to.stride()):
+            if significant_strides(eo) != significant_strides(to):
                 raise Mismatch(f"output {i}: strides ember {tuple(eo.stride())}, torch {tuple(to.stride())}")
     if not upcast and _aliasing(e_out, e_leaves) != _aliasing(t_out, t_leaves):
         raise Mismatch(f"aliasing differs (indices of the inputs each output shares memory with): ember "
                        f"{_aliasing(e_out, e_leaves)}, torch {_aliasing(t_out, t_leaves)}")
-    return "ok"
+    return "known" if sample.reference else "ok"
 
 
 def _upstream(M, out, rng_seed):
@@ -542,9 +630,29 @@ def run_grad(op, variant, sample, seed):
         raise Mismatch(f"requires_grad of the outputs: ember {e_req}, torch {t_req}")
     if not any(t_req):
         return False
+    involved = [dtype_name(t.dtype) for t in t_grads if t is not None]
+    involved += [spec.dtype for spec in _specs(sample)]
+    floats = [d for d in involved if d in _PRECISION]
+    tol_dtype = min(floats, key=_PRECISION.get) if floats else None
     for i, (eg, tg) in enumerate(zip(e_grads, t_grads)):
-        compare_outputs(eg, tg, f"gradient of input {i}")
+        compare_outputs(eg, tg, f"gradient of input {i}", tol_dtype=tol_dtype)
     return True
+
+
+def _specs(sample):
+    out = []
+
+    def walk(o):
+        if isinstance(o, TensorSpec):
+            out.append(o)
+        elif isinstance(o, (list, tuple)):
+            for x in o:
+                walk(x)
+        elif isinstance(o, dict):
+            for x in o.values():
+                walk(x)
+    walk((sample.args, sample.kwargs))
+    return out
 
 
 # ---- sample generators shared by the tables ----

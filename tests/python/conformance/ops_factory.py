@@ -6,7 +6,7 @@ The dtype an item runs under is passed as the factory's dtype= argument; the "in
 and check PyTorch's dtype inference from the arguments."""
 import warnings
 
-from .opinfo import ALL, FLOATING, DT, OpInfo, S, make, without
+from .opinfo import ALL, FLOATING, DT, OpInfo, S, make, significant_strides, without
 
 OPS = []
 RANDOM = "random numbers: ember's Philox generator gives other values than PyTorch's mt19937 (DIFFERENCES.md)"
@@ -126,7 +126,7 @@ op("empty_strided", "", lambda dt, rng: (S((2, 3), (1, 2), dtype=DT(dt)).uniniti
 
 
 def _with_strides(t):
-    return t, tuple(t.stride())
+    return t, significant_strides(t)
 
 
 # ---- *_like: the input's dtype and strides unless overridden ----

@@ -5,7 +5,7 @@ Index tensors are built so that ops whose result would depend on the write order
 index_copy, index_put without accumulate) never see a repeated position."""
 import numpy as np
 
-from .opinfo import ALL, OpInfo, S, make
+from .opinfo import ALL, OpInfo, S, XFail, make
 
 OPS = []
 FMI = ("function", "method", "inplace")
@@ -213,9 +213,14 @@ op("index_put", "accumulate", _index_put(True), variants=FMI)
 
 
 # ---- masks and nonzero ----
+MEMORY_ORDER = ("masked_scatter_ on a non-contiguous tensor, and masked_select's gradient for one: PyTorch 1.13 "
+                "fills in memory order (a wrong gradient), ember in row-major order like the out-of-place form "
+                "(DIFFERENCES.md)")
+
+
 def _masked_select(dt, rng):
     yield S(make(rng, (3, 4), dt), make(rng, (3, 4), "bool"))
-    yield S(make(rng, (3, 4), dt, "T"), make(rng, (4,), "bool"))
+    yield S(make(rng, (3, 4), dt, "T"), make(rng, (4,), "bool")).known_grad(MEMORY_ORDER)
     yield S(make(rng, (3, 1), dt), make(rng, (3, 4), "bool", "step"))
     yield S(make(rng, (), dt), make(rng, (), "bool"))
     yield S(make(rng, (0, 3), dt), make(rng, (3,), "bool"))
@@ -228,7 +233,9 @@ op("masked_select", "", _masked_select,
 
 def _masked_scatter(dt, rng):
     yield S(make(rng, (3, 4), dt), make(rng, (3, 4), "bool"), make(rng, (3, 4), dt))
-    yield S(make(rng, (3, 4), dt, "T"), make(rng, (4,), "bool"), make(rng, (20,), dt))
+    yield S(make(rng, (3, 4), dt, "T"), make(rng, (4,), "bool"), make(rng, (20,), dt)).only("function", "method")
+    yield S(make(rng, (3, 4), dt, "T"), make(rng, (4,), "bool"), make(rng, (20,), dt)).only("inplace").known(
+        MEMORY_ORDER)
     yield S(make(rng, (), dt), make(rng, (), "bool"), make(rng, (2,), dt))
     yield S(make(rng, (0, 3), dt), make(rng, (3,), "bool"), make(rng, (1,), dt))
 
@@ -255,4 +262,5 @@ op("where", "cond", lambda dt, rng: (S(x) for x in _nonzero_inputs(dt, rng)), va
 op("one_hot", "", lambda dt, rng: (S(idx(rng, [0, 2, 1])), S(idx(rng, [[0, 2], [1, 1]]), 4),
                                    S(idx(rng, 3), num_classes=5), S(idx(rng, np.zeros((0,), np.int64)), 3)),
    dtypes=("int64",), dtype_independent=True, variants=("function",), module="nn.functional", grad=False,
+   xfails=(XFail("ember.nn.functional.one_hot is not bound (the core has ember::nn::functional::one_hot)"),),
    errors=lambda rng: (S(idx(rng, [0, 3]), 2), S(idx(rng, [-1])), S(idx(rng, np.zeros((0,), np.int64)))))

@@ -27,7 +27,7 @@ def full_samples(dtype, rng, *, low=None, high=None, empty=True, kwargs=()):
     for x in _inputs(dtype, rng, low, high, empty):
         yield S(x)
     for e in _edges(dtype, rng):
-        yield S(e)
+        yield _edge(S(e))
     for kw in kwargs:
         yield _int_result_nograd(S(make(rng, (3, 4), dtype, low=low, high=high), **kw))
 
@@ -56,10 +56,15 @@ def dim_samples(dtype, rng, *, low=None, high=None, dims="list", keepdim=True, e
     if empty_tuple:
         yield S(m((3, 4)), ())
     for e in _edges(dtype, rng):
-        yield S(e, 1)
-        yield S(e, 0)
+        yield _edge(S(e, 1))
+        yield _edge(S(e, 0))
     for kw in kwargs:
         yield _int_result_nograd(S(m((3, 4)), 1, **kw))
+
+
+def _edge(sample):
+    sample.desc = "edges"
+    return sample
 
 
 def _int_result_nograd(sample):
@@ -80,13 +85,29 @@ def op(name, overload, dtypes, samples, *, variants=("function", "method"), erro
                       **kw))
 
 
+F16_SUM = ("float16/bfloat16 sums: ember accumulates in float32, PyTorch 1.13 in the reduced dtype for strided "
+           "inputs and reductions over several dims; compared with PyTorch summing in float32 (DIFFERENCES.md)")
+
+
+def f16_exact(gen):
+    """Samples of float16/bfloat16 sums are checked against PyTorch's float32 sum, rounded."""
+    def samples(dt, rng):
+        for s in gen(dt, rng):
+            if dt in ("float16", "bfloat16") and not s.kwargs.get("dtype"):
+                s.versus({dt: "float32"}, F16_SUM)
+            yield s
+    return samples
+
+
 # sum / nansum / mean / nanmean / prod
-op("sum", "", ALL, lambda dt, rng: full_samples(dt, rng, kwargs=({"dtype": DT("float64")}, {"dtype": DT("int64")})))
-op("sum", "dim_IntList", ALL, lambda dt, rng: dim_samples(dt, rng, empty_tuple=True,
-                                                          kwargs=({"dtype": DT("float64")}, {"keepdim": True})),
+op("sum", "", ALL, f16_exact(lambda dt, rng: full_samples(dt, rng, kwargs=({"dtype": DT("float64")},
+                                                                           {"dtype": DT("int64")}))))
+op("sum", "dim_IntList", ALL, f16_exact(lambda dt, rng: dim_samples(dt, rng, empty_tuple=True,
+                                                                    kwargs=({"dtype": DT("float64")},
+                                                                            {"keepdim": True}))),
    errors=lambda rng: _errors_dim(rng, (S(make(rng, (3, 4), "float32"), (0, 0)),)))
-op("nansum", "", ALL, lambda dt, rng: full_samples(dt, rng, kwargs=({"dtype": DT("float64")},)))
-op("nansum", "dim_IntList", ALL, lambda dt, rng: dim_samples(dt, rng, kwargs=({"dtype": DT("float64")},)),
+op("nansum", "", ALL, f16_exact(lambda dt, rng: full_samples(dt, rng, kwargs=({"dtype": DT("float64")},))))
+op("nansum", "dim_IntList", ALL, f16_exact(lambda dt, rng: dim_samples(dt, rng, kwargs=({"dtype": DT("float64")},))),
    errors=_errors_dim)
 op("mean", "", FLOAT_ONLY, lambda dt, rng: full_samples(dt, rng, kwargs=({"dtype": DT("float64")},)),
    errors=lambda rng: (S(make(rng, (3,), "float32"), dtype=DT("int64")),))
@@ -154,11 +175,28 @@ def _var_correction(dt, rng):
     yield S(make(rng, (3, 4), dt), dim=0, correction=None)
 
 
+VAR_GRAD = ("var's gradient where it is undefined (one element, or infinite inputs): PyTorch 1.13 gives inf for a "
+            "0-dim input but NaN for a one-element vector; ember gives NaN (DIFFERENCES.md)")
+WELFORD = ("var_mean/std_mean of a line of infinities: PyTorch 1.13's mean is NaN there (Welford updates), ember's "
+           "is the infinity torch.mean gives (DIFFERENCES.md)")
+
+
+def _var_edges(name, gen):
+    def samples(dt, rng):
+        for s in gen(dt, rng):
+            if name.startswith("var") and (s.desc == "edges" or getattr(s.args[0], "shape", None) == ()):
+                s.known_grad(VAR_GRAD)
+            if name.endswith("_mean") and s.desc == "edges":
+                s.known(WELFORD)
+            yield s
+    return samples
+
+
 for _name in ("var", "std", "var_mean", "std_mean"):
     variants = ("function", "method") if _name in ("var", "std") else ("function",)
-    op(_name, "", FLOAT_ONLY, _var_full, variants=variants)
-    op(_name, "dim", FLOAT_ONLY, _var_dim, variants=variants, errors=_errors_dim)
-    op(_name, "correction", FLOAT_ONLY, _var_correction, variants=variants)
+    op(_name, "", FLOAT_ONLY, _var_edges(_name, _var_full), variants=variants)
+    op(_name, "dim", FLOAT_ONLY, _var_edges(_name, _var_dim), variants=variants, errors=_errors_dim)
+    op(_name, "correction", FLOAT_ONLY, _var_edges(_name, _var_correction), variants=variants)
 
 
 # norm / logsumexp
