@@ -73,6 +73,8 @@ PY_WORKLOADS = [
     PyWorkload("tiny fwd+bwd (x*x).sum() 16x16, zero grad",
                "x = T.ones(16, 16, requires_grad=True); (x * x).sum().backward()",
                "(x * x).sum().backward(); x.grad.zero_()"),
+    PyWorkload("tiny fwd+bwd (x*x).sum() 16x16, grad = None",
+               "x = T.ones(16, 16, requires_grad=True)", "(x * x).sum().backward(); x.grad = None"),
     PyWorkload("from_numpy, 100 MB", f"a = np.ones({MB100}, dtype=np.float32)", "T.from_numpy(a)"),
     PyWorkload("from_numpy, 4 bytes", "a = np.ones(1, dtype=np.float32)", "T.from_numpy(a)"),
     PyWorkload(".numpy(), 100 MB", f"t = T.ones({MB100})", "t.numpy()"),
@@ -166,9 +168,9 @@ def run_python(module, python, env, workloads, threads, repetitions, min_time):
     return json.loads(res.stdout)
 
 
-def run_torch(threads, repetitions, min_time):
+def run_torch(threads, repetitions, min_time, cpp):
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    workloads = [(w.name, w.torch_setup, w.torch_stmt) for w in WORKLOADS]
+    workloads = [(w.name, w.torch_setup, w.torch_stmt) for w in WORKLOADS] if cpp else []
     workloads += [("py:" + w.name, w.setup, w.stmt) for w in PY_WORKLOADS]
     return run_python("torch", TORCH_PYTHON, env, workloads, threads, repetitions, min_time)
 
@@ -211,14 +213,16 @@ def main():
                     help="Python interpreter for ember's Python front end")
     ap.add_argument("--installed", action="store_true",
                     help="import the ember installed in --ember-python instead of the in-place build")
+    ap.add_argument("--python-only", action="store_true", help="only the Python front-end table")
     args = ap.parse_args()
 
-    ember = {}
-    for binary in sorted({w.binary for w in WORKLOADS} | {m[1] for m in MEMORY_CHECKS}):
+    cpp = not args.python_only
+    ember = {b: {} for b in {w.binary for w in WORKLOADS} | {m[1] for m in MEMORY_CHECKS}}
+    for binary in sorted(ember) if cpp else []:
         ember[binary] = run_ember(args.build, binary, args.threads, args.repetitions, args.min_time)
     ember_py = run_ember_python(args.ember_python, args.installed, args.threads, args.repetitions,
                                 args.min_time)
-    torch = run_torch(args.threads, args.repetitions, args.min_time)
+    torch = run_torch(args.threads, args.repetitions, args.min_time, cpp)
 
     def row(name, e, t):
         return [name, fmt_time(e) if e else "missing", fmt_time(t) if t else "missing",
@@ -231,7 +235,7 @@ def main():
     py_rows = [row(w.name, ember_py["times"].get("py:" + w.name), torch["times"].get("py:" + w.name))
                for w in PY_WORKLOADS]
     notes = []
-    for label, binary, bench, counters in MEMORY_CHECKS:
+    for label, binary, bench, counters in MEMORY_CHECKS if cpp else []:
         c = ember[binary].get(bench, (0, {}))[1]
         vals = " / ".join(f"{int(c[k])}" if k in c else "missing" for k in counters)
         flat = len(c) == len(counters) and len({c[k] for k in counters}) == 1
@@ -251,7 +255,7 @@ def main():
             f"ember {ember_py['version']}",
             f"timing: wall clock, median of {args.repetitions} runs of >= {args.min_time}s each"]
 
-    tables = [(header, rows), (py_header, py_rows)]
+    tables = ([(header, rows)] if cpp else []) + [(py_header, py_rows)]
     print("\n".join(meta))
     for head, body in tables:
         widths = [max(len(str(r[i])) for r in [head] + body) for i in range(len(head))]
