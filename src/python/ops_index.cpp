@@ -188,9 +188,6 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
   m.def("take", &take, "input"_a, "index"_a);
   m.def("put", &put, "input"_a, "index"_a, "source"_a, "accumulate"_a = false);
   m.def("take_along_dim", &take_along_dim, "input"_a, "indices"_a, "dim"_a = nb::none());
-  // torch.where(condition): the one-argument form, nonzero(condition, as_tuple=True).
-  m.def(
-      "where", [](const Tensor& condition) { return nb::tuple(nb::cast(where(condition))); }, "condition"_a);
 }
 
 }  // namespace ember::python

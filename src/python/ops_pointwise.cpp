@@ -202,9 +202,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "other"_a);
 
   // ---- division: true division first, rounding_mode as a keyword ----
+  // The table above already binds div's plain (Tensor) and (number) forms; divide needs them here.
+  m.def("divide", [](const Tensor& input, const Tensor& other) { return ember::div(input, other); }, "input"_a,
+        "other"_a);
+  m.def("divide", [](const Tensor& input, const Scalar& other) { return ember::div(input, other); }, "input"_a,
+        "other"_a);
+  cls.def("divide", [](const Tensor& self, const Tensor& other) { return self.div(other); }, "other"_a);
+  cls.def("divide", [](const Tensor& self, const Scalar& other) { return self.div(other); }, "other"_a);
   for (const char* name : {"div", "divide"}) {
-    m.def(name, [](const Tensor& input, const Tensor& other) { return ember::div(input, other); }, "input"_a, "other"_a);
-    m.def(name, [](const Tensor& input, const Scalar& other) { return ember::div(input, other); }, "input"_a, "other"_a);
     m.def(
         name,
         [](const Tensor& input, const Tensor& other, std::optional<std::string_view> rounding_mode) {
@@ -218,8 +223,6 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
         },
         "input"_a, "other"_a, nb::kw_only(), "rounding_mode"_a.none());
     m.def(name, [](const Scalar& input, const Tensor& other) { return input / other; }, "input"_a, "other"_a);
-    cls.def(name, [](const Tensor& self, const Tensor& other) { return self.div(other); }, "other"_a);
-    cls.def(name, [](const Tensor& self, const Scalar& other) { return self.div(other); }, "other"_a);
     cls.def(
         name,
         [](const Tensor& self, const Tensor& other, std::optional<std::string_view> rounding_mode) {

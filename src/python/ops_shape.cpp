@@ -11,10 +11,14 @@ nb::tuple tensor_tuple(const std::vector<Tensor>& ts) { return nb::tuple(nb::cas
 // torch.atleast_nd: one tensor in, one tensor out; several (as varargs or one sequence), a tuple.
 template <Tensor (*One)(const Tensor&), std::vector<Tensor> (*Many)(ArrayRef<Tensor>)>
 void def_atleast(nb::module_& m, const char* name) {
+  // One binding (not two overloads) so the stub has no overlapping signatures with different results.
   m.def(
-      name, [](const Tensor& t) { return One(t); }, "input"_a);
-  m.def(
-      name, [name](nb::args tensors) { return tensor_tuple(Many(tensors_from_args(tensors, name))); }, "tensors"_a);
+      name,
+      [name](nb::args tensors) -> nb::object {
+        if (tensors.size() == 1 && nb::isinstance<Tensor>(tensors[0])) return nb::cast(One(nb::cast<Tensor>(tensors[0])));
+        return tensor_tuple(Many(tensors_from_args(tensors, name)));
+      },
+      "tensors"_a);
 }
 
 }  // namespace
