@@ -550,7 +550,12 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
   cls.def("__hash__", [](nb::handle self) { return reinterpret_cast<uintptr_t>(self.ptr()); });
   cls.def("__neg__", [](const Tensor& a) { return ember::neg(a); });
   cls.def("__abs__", [](const Tensor& a) { return ember::abs(a); });
-  cls.def("__invert__", [](const Tensor& a) { return ember::bitwise_not(a); });
+  // PyTorch's Python binding checks this before the op (so ~ raises TypeError where bitwise_not raises
+  // RuntimeError); the check mirrors that layer.
+  cls.def("__invert__", [](const Tensor& a) {
+    EMBER_CHECK_TYPE(is_integral(a.dtype(), true), "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
+    return ember::bitwise_not(a);
+  });
   // +x is x itself (after PyTorch's bool check), so it is the same Python object.
   auto positive = [](nb::handle_t<Tensor> self) -> nb::object {
     Tensor r = ember::positive(self_of(self));

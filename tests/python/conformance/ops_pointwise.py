@@ -573,7 +573,4 @@ operator("__rshift__", lambda a, b: a >> b, INTEGRAL, scalar_dtypes=INT_AND_BOOL
 for _n, _f, _dt in (("__neg__", lambda M, x: -x, _NB), ("__abs__", lambda M, x: abs(x), _NB),
                     ("__invert__", lambda M, x: ~x, INT_AND_BOOL)):
     OPS.append(OpInfo(_n, dtypes=_dt, variant="operator", op=_f,
-                      samples=lambda dt, rng: unary_samples(dt, rng, int_edge=True),
-                      xfails=(XFail("ember bug: ~ on a floating tensor raises RuntimeError; PyTorch raises TypeError "
-                                    "(Tensor.__invert__ binding)", dtypes=FLOATING, kind="dtype_error"),)
-                      if _n == "__invert__" else ()))
+                      samples=lambda dt, rng: unary_samples(dt, rng, int_edge=True)))
