@@ -20,9 +20,9 @@ std::vector<int64_t> dim_list(nb::handle h) {
 
 void bind_linalg(nb::module_& m, nb::class_<Tensor>& cls) {
   cls.def("matmul", &Tensor::matmul, "other"_a)
-      .def("__matmul__", &Tensor::matmul, "other"_a)
+      .def("__matmul__", &Tensor::matmul, nb::is_operator())
       .def(
-          "__rmatmul__", [](const Tensor& self, const Tensor& other) { return other.matmul(self); }, "other"_a)
+          "__rmatmul__", [](const Tensor& self, const Tensor& other) { return other.matmul(self); }, nb::is_operator())
       .def("mm", &Tensor::mm, "mat2"_a)
       .def("bmm", &Tensor::bmm, "mat2"_a)
       .def("mv", &Tensor::mv, "vec"_a)

@@ -59,6 +59,16 @@ def test_products_of_non_contiguous_operands():
     assert_same(ea.select(1, 0).expand(3, 4) @ eb.t(), ta.select(1, 0).expand(3, 4) @ tb.t())
 
 
+def test_matmul_operator_with_other_types():
+    (e, t) = pair(2, 2)
+    with pytest.raises(TypeError):
+        t @ 2
+    with pytest.raises(TypeError):
+        e @ 2
+    with pytest.raises(TypeError):
+        2 @ e
+
+
 def test_rmatmul_and_no_imatmul():
     (ea, ta), (eb, tb) = pair(3), pair(3, 2)
     assert_same(eb.__rmatmul__(ea), tb.__rmatmul__(ta))
