@@ -29,6 +29,10 @@ inline nb::object wrap(Tensor t) {
   if (!t.defined()) return nb::none();
   return nb::cast(std::move(t));
 }
+// A (values, indices) result as the ember.return_types named tuple `type` (sort, max(dim), topk ...).
+inline nb::object values_indices(nb::handle type, std::tuple<Tensor, Tensor> r) {
+  return type(std::move(std::get<0>(r)), std::move(std::get<1>(r)));
+}
 // Sizes given either as varargs (t.view(2, 3)) or as one sequence (t.view((2, 3))), as PyTorch takes them.
 std::vector<int64_t> sizes_from_args(const nb::args& args, const char* op);
 // Tensors given either as varargs (ember.atleast_1d(a, b)) or as one list or tuple (ember.meshgrid([a, b])).

@@ -36,10 +36,6 @@ namespace {
 // stays in sys.modules for the interpreter's life.
 nb::handle g_max_type, g_min_type, g_cummax_type, g_cummin_type;
 
-nb::object values_indices(nb::handle type, std::tuple<Tensor, Tensor> r) {
-  return type(std::move(std::get<0>(r)), std::move(std::get<1>(r)));
-}
-
 }  // namespace
 
 void bind_reduce(nb::module_& m, nb::class_<Tensor>& cls) {

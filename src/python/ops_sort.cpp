@@ -9,9 +9,6 @@ namespace {
 // in sys.modules for the interpreter's life.
 nb::handle g_sort_type, g_topk_type, g_kthvalue_type;
 
-nb::object values_indices(nb::handle type, std::tuple<Tensor, Tensor> r) {
-  return type(std::move(std::get<0>(r)), std::move(std::get<1>(r)));
-}
 
 // torch.unique returns the output alone, or a tuple with the inverse and/or the counts asked for.
 nb::object unique_result(std::tuple<Tensor, Tensor, Tensor> r, bool return_inverse, bool return_counts) {
