@@ -18,6 +18,13 @@ ALLOWED = {
     "backend/common": {"core", "backend/common"},
     "backend/cpu": {"core", "dispatch", "backend/common", "backend/cpu"},
     "backend/cuda": {"core", "dispatch", "backend/common", "backend/cuda"},
+    # The libraries users build models with see only the public API, like a user's own code would;
+    # each may use the ones listed before it.
+    "nn": {"nn"},
+    "optim": {"optim"},
+    "data": {"data"},
+    "io": {"io"},
+    "utils": {"utils"},
     # The Python bindings see only the public headers (include/ember), like any user of the library.
     "python": {"python"},
 }

@@ -3,7 +3,8 @@
 # present it only checks and returns.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ make ccache libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev libomp-dev
-      nlohmann-json3-dev
+      nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev libpng-dev protobuf-compiler libprotobuf-dev
+      dataset-fashion-mnist
       python3-torch python3-dev python3-venv python3-numpy python3-pytest python3-mypy)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -21,9 +22,10 @@ fi
 # python3-torch, the conformance reference); nanobind comes from PyPI.
 VENV="${EMBER_VENV:-.venv}"
 [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV"
-want=$(grep -E '^[a-z]' python/requirements-build.txt | sort)
-have=$("$VENV/bin/python" -m pip freeze --local 2>/dev/null | grep -iE '^(nanobind|scikit.build.core)==' | tr '_' '-' | sort || true)
+want=$(cat python/requirements-build.txt python/requirements-test.txt | grep -E '^[a-z]' | tr '_' '-' | sort)
+have=$("$VENV/bin/python" -m pip freeze --local 2>/dev/null | tr '_' '-' | grep -ixF -f <(echo "$want") | sort || true)
 if [ "$want" != "$have" ]; then
   echo "install_deps: installing $(echo $want) into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r python/requirements-build.txt
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r python/requirements-build.txt \
+    -r python/requirements-test.txt
 fi
