@@ -67,6 +67,57 @@ tensor_list PyNode::apply(tensor_list&& grads) {
   return collect_input_grads(std::move(from_user));
 }
 
+// A Python callable registered with Tensor.register_hook. A named type, so the garbage collector's
+// traversal can find the callable inside the std::function the graph stores (std::function::target).
+struct PyHook {
+  std::shared_ptr<PyRef> ref;
+  Tensor operator()(const Tensor& g) const {
+    nb::gil_scoped_acquire gil;
+    nb::object r = ref->get()(wrap(g));
+    if (r.is_none()) return {};
+    if (!nb::isinstance<Tensor>(r))
+      throw nb::type_error(detail::str("expected Variable, but hook returned '", py_type_name(r), "'").c_str());
+    return *nb::inst_ptr<Tensor>(r);
+  }
+};
+using autograd::GradHook;
+
+int visit_hooks(const std::vector<Node::PreHook>& hooks, visitproc visit, void* arg) {
+  for (const Node::PreHook& h : hooks)
+    if (const PyHook* py = h.fn.target<PyHook>(); py && py->ref.use_count() == 1) Py_VISIT(py->ref->get().ptr());
+  return 0;
+}
+
+// Cyclic GC support for Tensor, as PyTorch's THPVariable_subclass_traverse: a Python object reachable
+// from the tensor's C++ state (its hooks; the ctx of a Python Function that made it) can refer back to
+// the tensor — `y.register_hook(lambda g: y ...)`, `ctx.out = out` — and such a cycle is only
+// collectable if the collector sees those edges. An edge is reported only where this Python object is
+// the sole owner of the C++ state on the path (one reference to the TensorImpl, to the node), so no
+// reference is counted twice when several Python objects share one tensor.
+int tensor_traverse(PyObject* self, visitproc visit, void* arg) {
+  Py_VISIT(Py_TYPE(self));
+  if (!nb::inst_ready(self)) return 0;
+  const Tensor& t = *nb::inst_ptr<Tensor>(self);
+  if (!t.defined() || t.use_count() != 1 || !t.unsafeGetTensorImpl()->autograd) return 0;
+  const AutogradMeta& meta = *t.unsafeGetTensorImpl()->autograd;
+  if (int r = visit_hooks(meta.hooks, visit, arg)) return r;
+  const std::shared_ptr<Node>& fn = meta.grad_fn;
+  if (!fn || fn.use_count() != 1) return 0;
+  if (int r = visit_hooks(fn->pre_hooks, visit, arg)) return r;
+  if (dynamic_cast<const PyNode*>(fn.get())) Py_VISIT(nb::find(static_cast<const PyNode&>(*fn)).ptr());
+  return 0;
+}
+
+// Breaks a cycle the collector found: dropping the C++ tensor releases what it held.
+int tensor_clear(PyObject* self) {
+  if (nb::inst_ready(self)) *nb::inst_ptr<Tensor>(self) = Tensor();
+  return 0;
+}
+
+PyType_Slot g_tensor_slots[] = {{Py_tp_traverse, reinterpret_cast<void*>(&tensor_traverse)},
+                                {Py_tp_clear, reinterpret_cast<void*>(&tensor_clear)},
+                                {0, nullptr}};
+
 // A grad_fn as Python sees it: None for a leaf, the ctx object for a Python Function, otherwise a
 // wrapper sharing ownership of the node.
 nb::object node_object(const std::shared_ptr<Node>& n) {
@@ -176,6 +227,8 @@ tensor_list call_for_gradcheck(const nb::callable& fn, const tensor_list& in) {
 
 }  // namespace
 
+PyType_Slot* tensor_gc_slots() { return g_tensor_slots; }
+
 void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
   // Grad modes: thread-local in the core, as in PyTorch. The context managers are in ember/autograd.
   m.def("is_grad_enabled", &GradMode::is_enabled);
@@ -232,18 +285,7 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls) {
                   nb::for_getter(nb::sig("def grad_fn(self, /) -> _Node | None")))
       .def_prop_ro("output_nr", &Tensor::output_nr)
       .def(
-          "register_hook",
-          [](const Tensor& t, nb::callable fn) {
-            auto ref = std::make_shared<PyRef>(fn);
-            return t.register_hook(std::function<Tensor(const Tensor&)>([ref](const Tensor& g) -> Tensor {
-              nb::gil_scoped_acquire gil;
-              nb::object r = ref->get()(wrap(g));
-              if (r.is_none()) return {};
-              if (!nb::isinstance<Tensor>(r))
-                throw nb::type_error(detail::str("expected Variable, but hook returned '", py_type_name(r), "'").c_str());
-              return *nb::inst_ptr<Tensor>(r);
-            }));
-          },
+          "register_hook", [](const Tensor& t, nb::callable fn) { return t.register_hook(GradHook(PyHook{std::make_shared<PyRef>(fn)})); },
           "hook"_a);
 
   m.def(

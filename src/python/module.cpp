@@ -5,7 +5,7 @@ NB_MODULE(_C, m) {
   using namespace ember::python;
   bind_errors(m);
   bind_dtype_device(m);
-  nb::class_<ember::Tensor> cls(m, "Tensor");
+  nb::class_<ember::Tensor> cls(m, "Tensor", nb::type_slots(tensor_gc_slots()));
   bind_tensor(m, cls);
   bind_factories(m);
   bind_interop(m, cls);

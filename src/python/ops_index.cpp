@@ -13,6 +13,9 @@ std::string_view reduce_or_replace(const std::optional<std::string_view>& reduce
 }  // namespace
 
 void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
+  // torch._C._nn: ops that PyTorch exposes only through torch.nn.functional.
+  nb::module_ nn = m.def_submodule("_nn", "The ops behind ember.nn.functional that ember itself does not export");
+  nn.def("one_hot", &ember::nn::functional::one_hot, "tensor"_a, "num_classes"_a = -1);
   cls.def("index_select", &Tensor::index_select, "dim"_a, "index"_a)
       .def(
           "gather", [](const Tensor& t, int64_t dim, const Tensor& index, bool) { return t.gather(dim, index); },

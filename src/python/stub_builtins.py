@@ -5,7 +5,11 @@ are methods, and `Tensor.device` is a property hiding the class `ember.device`. 
 annotation is qualified: `builtins.bool` (as in PyTorch's own stubs) or `ember._C.device`. Parameters
 named like Python keywords get a trailing underscore.
 
-    python stub_builtins.py MODULE IN.pyi OUT.pyi
+A submodule of the extension (`_C._nn`, PyTorch's torch._C._nn) cannot have a stub of its own next to
+a single-file _C.pyi, so its stub is folded into _C.pyi as a class of static methods of the same name,
+which type checkers resolve for `_C._nn.one_hot(...)` as for the module.
+
+    python stub_builtins.py MODULE IN.pyi OUT.pyi [SUBMODULE=SUB.pyi ...]
 """
 import ast
 import builtins
@@ -61,8 +65,31 @@ def edits(body, module, module_names, class_names):
 KEYWORD_PARAM = re.compile(r"([(,]\s*)(" + "|".join(keyword.kwlist) + r")(\s*[:=,)])")
 
 
-def main(module, src_path, out_path):
-    text = KEYWORD_PARAM.sub(r"\1\2_\3", open(src_path, encoding="utf-8").read())
+def fold_submodule(text, module, name, sub_path):
+    """Replaces `from MODULE import NAME as NAME` by a class NAME holding the submodule's functions."""
+    sub = open(sub_path, encoding="utf-8").read().replace(module + ".", "")
+    tree = ast.parse(sub)
+    lines = sub.splitlines(keepends=True)
+    body = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            src = "".join(lines[first - 1:node.end_lineno])
+            src = re.sub(r"^(def )", r"@staticmethod\n\1", src, count=1, flags=re.M)
+            body.append("".join("    " + line if line.strip() else line for line in src.splitlines(keepends=True)))
+    doc = ast.get_docstring(tree)
+    cls = f"class {name}:\n" + (f'    """{doc}"""\n\n' if doc else "") + "\n".join(body)
+    import_line = f"from {module} import {name} as {name}\n"
+    assert import_line in text, f"{import_line!r} not in the stub"
+    return text.replace(import_line, "") + "\n\n" + cls
+
+
+def main(module, src_path, out_path, *submodules):
+    text = open(src_path, encoding="utf-8").read()
+    for arg in submodules:
+        name, sub_path = arg.split("=", 1)
+        text = fold_submodule(text, module, name, sub_path)
+    text = KEYWORD_PARAM.sub(r"\1\2_\3", text)
     tree = ast.parse(text)
     spots = sorted(set(edits(tree.body, module, defined_names(tree.body), set())), reverse=True)
     lines = text.splitlines(keepends=True)

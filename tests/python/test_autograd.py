@@ -4,6 +4,9 @@ custom Functions, gradcheck and anomaly mode.
 Behaviour tests run the same code on `torch` and on `ember` (parametrized over `lib`), so every
 expectation written here is one that PyTorch itself meets; gradient values are compared between the two."""
 import gc
+import os
+import subprocess
+import sys
 import threading
 import warnings
 import weakref
@@ -900,3 +903,79 @@ def test_set_detect_anomaly(lib):
     finally:
         lib.autograd.set_detect_anomaly(False)
     assert not lib.is_anomaly_enabled()
+
+
+# ---- cycles through the graph are collected (as PyTorch's Tensor tp_traverse allows) ----
+
+def _collected(make):
+    ref = make()
+    gc.collect()
+    return ref() is None
+
+
+class _Marker:
+    pass
+
+
+def test_cycle_through_nonleaf_hook_is_collected():
+    def make():
+        y = ember.ones(3, requires_grad=True) * 2
+        m = _Marker()
+        y.register_hook(lambda g: (m, y) and None)
+        return weakref.ref(m)
+    assert _collected(make)
+
+
+def test_cycle_through_leaf_hook_is_collected():
+    def make():
+        x = ember.ones(3, requires_grad=True)
+        m = _Marker()
+        x.register_hook(lambda g: (m, x) and None)
+        return weakref.ref(m)
+    assert _collected(make)
+
+
+def test_cycle_through_function_ctx_is_collected():
+    class Square(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            return 2 * g
+
+    def make():
+        y = Square.apply(ember.ones(3, requires_grad=True))
+        m = _Marker()
+        y.grad_fn.marker, y.grad_fn.out = m, y
+        return weakref.ref(m)
+    assert _collected(make)
+
+
+def test_hook_still_runs_and_tensor_shared_elsewhere_is_kept():
+    x = ember.ones(3, requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(g.tolist()))
+    alias = [x]
+    gc.collect()
+    (alias[0] * 3).sum().backward()
+    assert seen == [[3.0, 3.0, 3.0]]
+    assert x.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_no_leak_report_at_exit():
+    code = ("import ember\n"
+            "x = ember.ones(3, requires_grad=True)\n"
+            "y = x * 2\n"
+            "y.register_hook(lambda g: y and None)\n"
+            "class F(ember.autograd.Function):\n"
+            "    @staticmethod\n"
+            "    def forward(ctx, a): return a * 1\n"
+            "    @staticmethod\n"
+            "    def backward(ctx, g): return g\n"
+            "z = F.apply(x); z.grad_fn.z = z\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert res.returncode == 0, res.stderr
+    assert "leaked" not in res.stderr, res.stderr

@@ -262,5 +262,4 @@ op("where", "cond", lambda dt, rng: (S(x) for x in _nonzero_inputs(dt, rng)), va
 op("one_hot", "", lambda dt, rng: (S(idx(rng, [0, 2, 1])), S(idx(rng, [[0, 2], [1, 1]]), 4),
                                    S(idx(rng, 3), num_classes=5), S(idx(rng, np.zeros((0,), np.int64)), 3)),
    dtypes=("int64",), dtype_independent=True, variants=("function",), module="nn.functional", grad=False,
-   xfails=(XFail("ember.nn.functional.one_hot is not bound (the core has ember::nn::functional::one_hot)"),),
    errors=lambda rng: (S(idx(rng, [0, 3]), 2), S(idx(rng, [-1])), S(idx(rng, np.zeros((0,), np.int64)))))
