@@ -75,13 +75,15 @@ void release_imported(Imported* keep) {
   delete keep;
 }
 
-// A tensor over an imported ndarray's memory (CPU, a dtype ember has, no negative strides).
-Tensor wrap_imported(const Imported& a, DType dt) {
+// A tensor over an imported ndarray's memory (CPU, a dtype ember has, no negative strides). `strides`
+// (in elements) replaces the import's where given: the import normalises the strides of size-1 dims,
+// which torch.from_numpy keeps as NumPy has them.
+Tensor wrap_imported(const Imported& a, DType dt, const std::vector<int64_t>* element_strides = nullptr) {
   size_t n = a.ndim();
   std::vector<int64_t> sizes(n), strides(n);
   for (size_t i = 0; i < n; ++i) {
     sizes[i] = int64_t(a.shape(i));
-    strides[i] = a.stride(i);
+    strides[i] = element_strides ? (*element_strides)[i] : a.stride(i);
   }
   auto* keep = new Imported(a);
   return from_blob(const_cast<void*>(a.data()), sizes, strides, [keep](void*) { release_imported(keep); },
@@ -158,10 +160,13 @@ Tensor tensor_from_numpy(nb::handle array, bool warn_if_not_writeable) {
     throw ember::TypeError(detail::str("expected np.ndarray (got ", nb::type_name(array.type()).c_str(), ")"));
   nb::object np_dtype = array.attr("dtype");
   auto itemsize = nb::cast<int64_t>(np_dtype.attr("itemsize"));
-  for (nb::handle s : nb::tuple(array.attr("strides")))
+  std::vector<int64_t> strides;
+  for (nb::handle s : nb::tuple(array.attr("strides"))) {
     EMBER_CHECK_VALUE(nb::cast<int64_t>(s) % itemsize == 0,
                       "given numpy array strides not a multiple of the element byte size. Copy the numpy array to "
                       "reallocate the memory.");
+    strides.push_back(nb::cast<int64_t>(s) / itemsize);
+  }
   for (nb::handle s : nb::tuple(array.attr("strides")))
     EMBER_CHECK_VALUE(nb::cast<int64_t>(s) >= 0,
                       "At least one stride in the given numpy array is negative, and tensors with negative strides "
@@ -180,7 +185,7 @@ Tensor tensor_from_numpy(nb::handle array, bool warn_if_not_writeable) {
                      1) < 0)
       throw nb::python_error();
   }
-  return wrap_imported(nb::cast<Imported>(array), dt);
+  return wrap_imported(nb::cast<Imported>(array), dt, &strides);
 }
 
 // ---- DLPack ----

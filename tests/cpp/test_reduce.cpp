@@ -217,3 +217,17 @@ TEST(Reduce, LargeAndStridedLayouts) {
   EXPECT_TRUE(golden::close(big.t().sum({0}), ember::full({3}, 70000.f)));
   EXPECT_EQ(big.t().sum().item<float>(), 210000.f);
 }
+
+// The literal 0 is the 0-norm (the count of nonzeros), in every form: it once converted to the
+// `const char*` ("fro") overload as a null pointer.
+TEST(Reduce, NormOfLiteralZero) {
+  using namespace ember;
+  Tensor x = tensor(std::vector<double>{0, 2, -3, 0, 1}).reshape({1, 5});
+  EXPECT_EQ(x.norm(0).item<double>(), 3.0);
+  EXPECT_EQ(norm(x, 0).item<double>(), 3.0);
+  EXPECT_EQ(x.norm(0, {1}).item<double>(), 3.0);
+  EXPECT_EQ(norm(x, 0, {1}, true).sizes(), IntArrayRef({1, 1}));
+  EXPECT_EQ(x.norm(1).item<double>(), 6.0);
+  EXPECT_NEAR(x.norm(2.0f).item<double>(), std::sqrt(14.0), 1e-12);
+  EXPECT_NEAR(x.norm("fro").item<double>(), std::sqrt(14.0), 1e-12);
+}

@@ -194,6 +194,12 @@ def test_from_numpy_fortran_and_sliced_strides():
     assert e.stride() == t.stride() and e.tolist() == t.tolist() and e.data_ptr() == address(b)
 
 
+def test_from_numpy_keeps_the_strides_of_size_one_dims():
+    for a in [np.zeros((1, 4), np.float32).T, np.zeros((3, 1, 4), np.float64)[:, :, ::2], np.zeros((2, 1), np.int8)]:
+        e, t = ember.from_numpy(a), torch.from_numpy(a)
+        assert e.stride() == t.stride() and e.shape == t.shape and e.data_ptr() == address(a)
+
+
 def test_from_numpy_zero_dim_and_empty():
     for a in [np.array(3.5), np.zeros((0, 4), dtype=np.int32), np.zeros(0, dtype=bool)]:
         assert_same(ember.from_numpy(a), torch.from_numpy(a))

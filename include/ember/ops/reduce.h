@@ -47,6 +47,17 @@ Tensor norm(const Tensor& self, std::optional<Scalar> p, IntArrayRef dim, bool k
 Tensor norm(const Tensor& self, std::optional<Scalar> p, IntArrayRef dim, bool keepdim, DType dtype);
 Tensor norm(const Tensor& self, std::string_view p, IntArrayRef dim = {}, bool keepdim = false);
 Tensor norm(const Tensor& self, const char* p, IntArrayRef dim = {}, bool keepdim = false);
+// A number p: an exact match, so `norm(t, 0)` is the 0-norm and not a null const char*.
+template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+Tensor norm(const Tensor& self, T p) { return norm(self, Scalar(p)); }
+template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+Tensor norm(const Tensor& self, T p, IntArrayRef dim, bool keepdim = false) {
+  return norm(self, std::optional<Scalar>(Scalar(p)), dim, keepdim);
+}
+template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
+Tensor norm(const Tensor& self, T p, IntArrayRef dim, bool keepdim, DType dtype) {
+  return norm(self, std::optional<Scalar>(Scalar(p)), dim, keepdim, dtype);
+}
 // log(sum(exp(x))) over `dim`, shifted by the max so it neither overflows nor underflows.
 Tensor logsumexp(const Tensor& self, IntArrayRef dim, bool keepdim = false);
 
