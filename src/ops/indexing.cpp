@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ops/dtype_limits.h"
 #include "ops/index.h"
 
 namespace ember {
@@ -63,23 +64,10 @@ bool overflows(const Scalar& v, DType t) {
   return std::isnan(d) || d < lo || d > hi;
 }
 
-// The type names PyTorch's checked_convert prints.
-const char* converted_type_name(DType t) {
-  switch (t) {
-    case kUInt8: return "uint8_t";
-    case kInt8: return "int8_t";
-    case kInt16: return "int16_t";
-    case kInt32: return "int";
-    case kInt64: return "int64_t";
-    case kFloat16: return "at::Half";
-    case kBFloat16: return "at::BFloat16";
-    default: return "float";
-  }
-}
 }  // namespace
 
 void check_convertible(const Scalar& value, DType dtype) {
-  EMBER_CHECK(!overflows(value, dtype), "value cannot be converted to type ", converted_type_name(dtype),
+  EMBER_CHECK(!overflows(value, dtype), "value cannot be converted to type ", checked_convert_type_name(dtype),
               " without overflow");
 }
 

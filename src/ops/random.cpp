@@ -8,8 +8,9 @@
 #include <ember/ops/random.h>
 
 #include "dispatch/random_kernels.h"
-#include "dispatch/tensor_iterator.h"
 #include "dispatch/registry.h"
+#include "dispatch/tensor_iterator.h"
+#include "ops/dtype_limits.h"
 #include "ops/factory_util.h"
 #include "ops/ops.h"
 #include "ops/random.h"
@@ -70,21 +71,6 @@ const char* cpp_type_name(DType t) {
   }
 }
 
-// The inclusive range of values random_ may write to a dtype.
-std::pair<double, double> dtype_bounds(DType t) {
-  switch (t) {
-    case kUInt8: return {0, 255};
-    case kInt8: return {-128, 127};
-    case kInt16: return {-32768, 32767};
-    case kInt32: return {-2147483648.0, 2147483647.0};
-    case kInt64: return {-9223372036854775808.0, 9223372036854775807.0};
-    case kBool: return {0, 1};
-    case kFloat16: return {-65504, 65504};
-    case kBFloat16: return {-3.3895313892515355e38, 3.3895313892515355e38};
-    case kFloat32: return {-double(std::numeric_limits<float>::max()), double(std::numeric_limits<float>::max())};
-    default: return {-std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
-  }
-}
 
 int64_t int_max(DType t) {
   switch (t) {
@@ -109,7 +95,7 @@ int mantissa_digits(DType t) {
 // [from, to) checked like PyTorch's random_from_to: from < to and both ends representable.
 void check_from_to(DType t, int64_t from, int64_t to_inclusive, bool to_given, int64_t to) {
   if (to_given) EMBER_CHECK(from < to, "random_ expects 'from' to be less than 'to', but got from=", from, " >= to=", to);
-  auto [lo, hi] = dtype_bounds(t);
+  auto [lo, hi] = dtype_range(t);
   EMBER_CHECK(double(from) >= lo && double(from) <= hi, "from is out of bounds for ", cpp_type_name(t));
   EMBER_CHECK(double(to_inclusive) >= lo && double(to_inclusive) <= hi, "to - 1 is out of bounds for ",
               cpp_type_name(t));
@@ -125,7 +111,7 @@ void normal_(Tensor& self, double mean, double std, std::optional<Generator> gen
 void uniform_(Tensor& self, double from, double to, std::optional<Generator> gen) {
   if (!is_floating_point(self.dtype())) not_implemented("check_uniform_bounds", self.dtype());
   EMBER_CHECK(from <= to, "uniform_ expects to return a [from, to) range, but found from=", from, " > to=", to);
-  auto [lo, hi] = dtype_bounds(self.dtype());
+  auto [lo, hi] = dtype_range(self.dtype());
   EMBER_CHECK(to - from <= hi, "uniform_ expects to-from <= std::numeric_limits<", cpp_type_name(self.dtype()),
               ">::max(), but found to=", to, " and from=", from, " which result in to-from to exceed the limit");
   (void)lo;

@@ -4,6 +4,7 @@
 
 #include "dispatch/kernel_types.h"
 #include "dispatch/registry.h"
+#include "ops/dtype_limits.h"
 #include "ops/ops.h"
 
 namespace ember::ops {
@@ -92,41 +93,9 @@ Tensor& fill_(Tensor& self, const Scalar& value) {
   return self;
 }
 
-namespace {
-// The type names c10's checked_convert reports.
-const char* c10_type_name(DType t) {
-  switch (t) {
-    case kUInt8: return "uint8_t";
-    case kInt8: return "int8_t";
-    case kInt16: return "int16_t";
-    case kInt32: return "int";
-    case kInt64: return "int64_t";
-    case kFloat16: return "at::Half";
-    case kBFloat16: return "at::BFloat16";
-    case kFloat32: return "float";
-    case kBool: return "bool";
-    default: return "double";
-  }
-}
-
-std::pair<double, double> finite_range(DType t) {
-  switch (t) {
-    case kUInt8: return {0, 255};
-    case kInt8: return {-128, 127};
-    case kInt16: return {-32768, 32767};
-    case kInt32: return {-2147483648.0, 2147483647.0};
-    case kInt64: return {-9223372036854775808.0, 9223372036854775807.0};
-    case kFloat16: return {-65504, 65504};
-    case kBFloat16: return {-3.3895313892515355e38, 3.3895313892515355e38};
-    case kFloat32: return {-double(std::numeric_limits<float>::max()), double(std::numeric_limits<float>::max())};
-    default: return {-std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
-  }
-}
-}  // namespace
-
 void check_fill_value(const Scalar& value, DType dtype) {
   if (dtype == kBool || value.isBoolean()) return;
-  auto [lo, hi] = finite_range(dtype);
+  auto [lo, hi] = dtype_range(dtype);
   bool fits;
   if (value.isFloatingPoint()) {
     double d = value.toDouble();
@@ -139,7 +108,7 @@ void check_fill_value(const Scalar& value, DType dtype) {
     // Unsigned targets take negatives down to -max (c10 lets them wrap around).
     fits = dtype == kUInt8 ? (i <= int64_t(hi) && i >= -int64_t(hi)) : (double(i) >= lo && double(i) <= hi);
   }
-  EMBER_CHECK(fits, "value cannot be converted to type ", c10_type_name(dtype), " without overflow");
+  EMBER_CHECK(fits, "value cannot be converted to type ", checked_convert_type_name(dtype), " without overflow");
 }
 
 Tensor contiguous(const Tensor& t) {
