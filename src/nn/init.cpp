@@ -37,7 +37,7 @@ std::pair<int64_t, int64_t> _calculate_fan_in_and_fan_out(const Tensor& tensor) 
 int64_t _calculate_correct_fan(const Tensor& tensor, std::string_view mode) {
   std::string m(mode);
   for (char& c : m) c = char(std::tolower(static_cast<unsigned char>(c)));
-  EMBER_CHECK_VALUE(m == "fan_in" || m == "fan_out", "Mode ", mode, " not supported, please use one of fan_in, fan_out");
+  EMBER_CHECK_VALUE(m == "fan_in" || m == "fan_out", "Mode ", mode, " not supported, please use one of ['fan_in', 'fan_out']");
   auto [fan_in, fan_out] = _calculate_fan_in_and_fan_out(tensor);
   return m == "fan_in" ? fan_in : fan_out;
 }
