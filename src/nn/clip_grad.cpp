@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include <ember/autograd/grad_mode.h>
+#include <ember/nn/module.h>
 #include <ember/nn/utils.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
@@ -30,7 +31,7 @@ Tensor clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
   }
   if (error_if_nonfinite) {
     const double t = total.item<double>();
-    EMBER_CHECK(std::isfinite(t), "The total norm of order ", norm_type,
+    EMBER_CHECK(std::isfinite(t), "The total norm of order ", py_repr(norm_type),
                 " for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and "
                 "scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`");
   }

@@ -188,12 +188,12 @@ for norm_type, tag in ((2.0, "2"), (1.0, "1"), (math.inf, "inf"), (3.0, "3"), (0
         total = nn.utils.clip_grad_norm_(params, max_norm, norm_type)
         tensors[f"clip_total_{tag}_{mtag}"] = total
         for i, p in enumerate(params):
-            tensors[f"clip_out_{tag}_{mtag}_{i}"] = p.grad
+            tensors[f"clip_out_{tag}_{mtag}_{i}"] = p.grad.clone()
 for p, gr in zip(params, grads):
     p.grad = gr.clone()
 nn.utils.clip_grad_value_(params, 0.5)
 for i, p in enumerate(params):
-    tensors[f"clipv_out_{i}"] = p.grad
+    tensors[f"clipv_out_{i}"] = p.grad.clone()
 params[1].grad[0] = float("inf")
 try:
     nn.utils.clip_grad_norm_(params, 1.0, error_if_nonfinite=True)
