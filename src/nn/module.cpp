@@ -26,7 +26,8 @@ Tensor Module::forward(const Tensor&) {
 // PyTorch's checks in register_parameter / register_buffer / add_module; `which` is the registry the
 // name may already be in (0 parameters, 1 buffers, 2 modules).
 void Module::check_name(const std::string& name, const char* kind, int which) const {
-  EMBER_CHECK_INDEX(name.find('.') == std::string::npos, kind, " name can't contain \".\", got: ", name);
+  EMBER_CHECK_INDEX(name.find('.') == std::string::npos, kind, " name can't contain \".\"",
+                    which == 2 ? ", got: " + name : std::string());
   EMBER_CHECK_INDEX(!name.empty(), kind, " name can't be empty string \"\"");
   auto in = [&](const std::vector<Slot>& v) {
     for (const Slot& s : v)

@@ -251,6 +251,8 @@ TEST(NnModule, RegistrationErrors) {
   Module m;
   EXPECT_TRUE(nntest::throws_with<IndexError>([&] { m.register_parameter("a.b", zeros({1})); },
                                               "parameter name can't contain \".\""));
+  EXPECT_TRUE(nntest::throws_exactly<IndexError>([&] { m.register_module("a.b", std::make_shared<ReLU>()); },
+                                                 "module name can't contain \".\", got: a.b"));
   EXPECT_TRUE(nntest::throws_with<IndexError>([&] { m.register_buffer("", zeros({1})); },
                                               "buffer name can't be empty string \"\""));
   m.register_parameter("w", zeros({1}));
