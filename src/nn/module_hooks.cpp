@@ -81,14 +81,12 @@ tensor_list identity_with_backward(const tensor_list& tensors, std::function<ten
 // What one call of a module with full backward hooks shares between its two identity nodes.
 struct BackwardHookState {
   Module* module = nullptr;
-  std::weak_ptr<Module> owner;  // set when the module is held by a shared_ptr: the hooks skip a dead module
-  bool owned = false;
+  // Keeps a module held by shared_ptr alive until backward, as PyTorch's BackwardHook holds its module.
+  std::shared_ptr<Module> keep_alive;
   std::vector<BackwardHook> hooks;
   size_t n_inputs = 0;
   bool inputs_wrapped = false;
   tensor_list grad_outputs;
-
-  bool alive() const { return !owned || !owner.expired(); }
 };
 
 bool any_requires_grad(const tensor_list& ts) {
@@ -110,22 +108,20 @@ tensor_list Module::call_with_hooks(tensor_list inputs, const std::function<tens
   if (!tables->backward.empty() && GradMode::is_enabled()) {
     bw = std::make_shared<BackwardHookState>();
     bw->module = this;
-    bw->owner = weak_from_this();
-    bw->owned = !bw->owner.expired();
+    bw->keep_alive = weak_from_this().lock();
     for (const auto& [id, hook] : tables->backward) bw->hooks.push_back(hook);
     bw->n_inputs = inputs.size();
     if (any_requires_grad(inputs)) {
       bw->inputs_wrapped = true;
       inputs = identity_with_backward(inputs, [bw](tensor_list&& grads) {
         tensor_list grad_input = std::move(grads);
-        if (bw->alive())
-          for (const BackwardHook& hook : bw->hooks) {
-            std::optional<tensor_list> r = hook(*bw->module, grad_input, bw->grad_outputs);
-            if (!r) continue;
-            EMBER_CHECK(r->size() == grad_input.size(), "Backward hook returned an invalid number of grad_input, got ",
-                        r->size(), ", but expected ", grad_input.size());
-            grad_input = std::move(*r);
-          }
+        for (const BackwardHook& hook : bw->hooks) {
+          std::optional<tensor_list> r = hook(*bw->module, grad_input, bw->grad_outputs);
+          if (!r) continue;
+          EMBER_CHECK(r->size() == grad_input.size(), "Backward hook returned an invalid number of grad_input, got ",
+                      r->size(), ", but expected ", grad_input.size());
+          grad_input = std::move(*r);
+        }
         bw->grad_outputs.clear();
         return grad_input;
       });
@@ -141,7 +137,7 @@ tensor_list Module::call_with_hooks(tensor_list inputs, const std::function<tens
       bw->grad_outputs = grads;
       // With no input that requires grad, the input node never runs: the hooks run here, with None for
       // every grad_input, and may not replace them.
-      if (!bw->inputs_wrapped && bw->alive()) {
+      if (!bw->inputs_wrapped) {
         tensor_list none(bw->n_inputs);
         for (const BackwardHook& hook : bw->hooks) {
           std::optional<tensor_list> r = hook(*bw->module, none, bw->grad_outputs);

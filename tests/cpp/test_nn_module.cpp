@@ -450,6 +450,20 @@ TEST(NnModule, FullBackwardHookMatchesTorch) {
   h4.remove();
 }
 
+TEST(NnModule, BackwardHookKeepsItsModuleAlive) {
+  Tensor x = randn({2, 3}).requires_grad_();
+  Tensor y;
+  std::string seen;
+  {
+    auto lin = std::make_shared<Linear>(3, 2);
+    lin->register_full_backward_hook([&](Module& m, const tensor_list&, const tensor_list&) { seen = m.name(); });
+    y = (*lin)(x);
+  }
+  y.sum().backward();
+  EXPECT_EQ(seen, "Linear");
+  EXPECT_TRUE(x.grad().defined());
+}
+
 TEST(NnModule, HooksOnMultiInputModule) {
   Bilinear bil(3, 2, 4);
   int pre = 0;
