@@ -1,0 +1,13 @@
+#pragma once
+// ember::nn: modules, containers, layers, init, functional and utils (torch.nn's names). Each layer family
+// has its header under nn/modules/; add one include line here for a new one.
+#include <ember/nn/functional.h>
+#include <ember/nn/init.h>
+#include <ember/nn/module.h>
+#include <ember/nn/modules/activation.h>
+#include <ember/nn/modules/container.h>
+#include <ember/nn/modules/dropout.h>
+#include <ember/nn/modules/flatten.h>
+#include <ember/nn/modules/linear.h>
+#include <ember/nn/utils.h>
+#include <ember/utils/checkpoint.h>

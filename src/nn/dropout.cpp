@@ -1,0 +1,24 @@
+// Dropout and F.dropout over ember::dropout.
+#include <ember/nn/functional/dropout.h>
+#include <ember/nn/modules/dropout.h>
+
+namespace ember::nn {
+
+Tensor functional::dropout(const Tensor& input, double p, bool training, bool inplace) {
+  EMBER_CHECK_VALUE(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);
+  Tensor out = ember::dropout(input, p, training);
+  if (!inplace) return out;
+  Tensor self = input;
+  self.copy_(out);
+  return self;
+}
+
+Dropout::Dropout(double p, bool inplace) : p(p), inplace(inplace) {
+  EMBER_CHECK_VALUE(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);
+}
+
+Tensor Dropout::forward(const Tensor& input) { return functional::dropout(input, p, is_training(), inplace); }
+
+std::string Dropout::extra_repr() const { return "p=" + py_repr(p) + ", inplace=" + py_repr(inplace); }
+
+}  // namespace ember::nn
