@@ -16,4 +16,5 @@
 #include <ember/ops/reduce.h>
 #include <ember/ops/shape.h>
 #include <ember/ops/sort.h>
+#include <ember/optim.h>
 #include <ember/tensor.h>
