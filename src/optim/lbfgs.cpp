@@ -218,6 +218,10 @@ Tensor LBFGS::step(const Closure& closure) {
   if (line_search_fn && *line_search_fn != "strong_wolfe") throw Error("only 'strong_wolfe' is supported");
   const std::vector<Tensor>& params = group.params;
   const TensorOptions opts = params.at(0).options();
+  // PyTorch keeps ys, ro, H_diag, al and the first step size as 0-dim tensors of the parameters' dtype;
+  // rounding to it keeps float32 runs on PyTorch's path.
+  const bool f32 = params[0].dtype() == kFloat32;
+  auto rnd = [f32](double v) { return f32 ? double(float(v)) : v; };
 
   ParamState& state = this->state(params[0]);
   state.emplace("func_evals", int64_t(0));
@@ -265,8 +269,8 @@ Tensor LBFGS::step(const Closure& closure) {
         }
         old_dirs.push_back(y);
         old_stps.push_back(s);
-        ro.push_back(1. / ys);
-        H_diag = ys / scalar(dot(y, y));
+        ro.push_back(rnd(1. / ys));
+        H_diag = rnd(ys / scalar(dot(y, y)));
       }
       const size_t num_old = old_dirs.size();
       if (!state.count("al")) state["al"] = std::vector<Tensor>(size_t(history_size));
@@ -274,13 +278,13 @@ Tensor LBFGS::step(const Closure& closure) {
       std::vector<double> al(num_old);
       Tensor q = flat_grad.neg();
       for (size_t k = num_old; k-- > 0;) {
-        al[k] = scalar(dot(old_stps[k], q)) * ro[k];
+        al[k] = rnd(scalar(dot(old_stps[k], q)) * ro[k]);
         q.add_(old_dirs[k], -al[k]);
       }
       d = q.mul(H_diag);
       for (size_t k = 0; k < num_old; ++k) {
-        double be_i = scalar(dot(old_dirs[k], d)) * ro[k];
-        d.add_(old_stps[k], al[k] - be_i);
+        double be_i = rnd(scalar(dot(old_dirs[k], d)) * ro[k]);
+        d.add_(old_stps[k], rnd(al[k] - be_i));
       }
       for (size_t k = 0; k < num_old; ++k) al_t[k] = full({}, al[k], opts);
     }
@@ -290,10 +294,12 @@ Tensor LBFGS::step(const Closure& closure) {
       prev_flat_grad.copy_(flat_grad);
     prev_loss = loss;
 
-    if (state_n_iter == 1)
-      t = std::min(1., 1. / scalar(flat_grad.abs().sum())) * lr;
-    else
+    if (state_n_iter == 1) {
+      const double inv = rnd(1. / scalar(flat_grad.abs().sum()));
+      t = inv < 1. ? rnd(inv * lr) : lr;
+    } else {
       t = lr;
+    }
 
     double gtd = scalar(dot(flat_grad, d));
     if (gtd > -tolerance_change) break;
