@@ -700,6 +700,8 @@ ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, std::string mode, dou
     throw ValueError("threshold mode " + threshold_mode_ + " is unknown!");
   mode_worse_ = mode_ == "min" ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
   best_ = mode_worse_;
+  // PyTorch 1.13 has no _last_lr before the first step; 2.x sets it here, which get_last_lr() needs.
+  for (const ParamGroup& g : optimizer.param_groups()) last_lr_.push_back(g.lr());
 }
 
 bool ReduceLROnPlateau::is_better(double a, double best) const {
