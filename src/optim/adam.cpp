@@ -23,38 +23,48 @@ void check_adam_args(double lr, Betas betas, double eps, double weight_decay) {
 
 std::vector<double> tuple(Betas b) { return {b.first, b.second}; }
 
-// c: lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt; flags: amsgrad, maximize, decoupled
+// c: lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt. The options become template
+// arguments so that each variant is one branch-free loop the compiler vectorises.
+template <class T, bool kAmsgrad, bool kDecay, bool kDecoupled>
+void adam_loop(detail::Slot& s, int64_t b, int64_t e, bool maximize) {
+  T* __restrict p = s.p.data_ptr<T>();
+  const T* __restrict g = s.g.data_ptr<T>();
+  T* __restrict m = s.s[0].data_ptr<T>();
+  T* __restrict v = s.s[1].data_ptr<T>();
+  T* __restrict vmax = kAmsgrad ? s.s[2].data_ptr<T>() : nullptr;
+  const T sign = maximize ? T(-1) : T(1);
+  const T b1 = T(s.c[1]), one_b1 = T(1 - s.c[1]), b2 = T(s.c[2]), one_b2 = T(1 - s.c[2]), eps = T(s.c[3]);
+  const T wd = T(s.c[4]), neg_step = T(-s.c[5]), bc2 = T(s.c[6]), shrink = T(1 - s.c[0] * s.c[4]);
+  detail::sqrt_blocked<T, 1>(
+      b, e,
+      [&](int64_t i, T* r) {
+        T gi = sign * g[i];
+        T pi = p[i];
+        if constexpr (kDecoupled) p[i] = pi = pi * shrink;
+        if constexpr (kDecay) gi = gi + wd * pi;
+        const T mi = m[i] * b1 + one_b1 * gi;
+        const T vi = v[i] * b2 + one_b2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        if constexpr (kAmsgrad) {
+          const T vm = vmax[i] < vi ? vi : vmax[i];
+          vmax[i] = vm;
+          r[0] = vm;
+        } else {
+          r[0] = vi;
+        }
+      },
+      [&](int64_t i, const T* r) { p[i] = p[i] + neg_step * (m[i] / (r[0] / bc2 + eps)); });
+}
+
 struct AdamKernel {
   bool amsgrad, maximize, decoupled;
   template <class T>
   void operator()(detail::Slot& s, int64_t b, int64_t e) const {
-    T* p = s.p.data_ptr<T>();
-    const T* g = s.g.data_ptr<T>();
-    T* m = s.s[0].data_ptr<T>();
-    T* v = s.s[1].data_ptr<T>();
-    T* vmax = detail::ptr<T>(s.s[2]);
-    const T b1 = T(s.c[1]), one_b1 = T(1 - s.c[1]), b2 = T(s.c[2]), one_b2 = T(1 - s.c[2]), eps = T(s.c[3]);
-    const T wd = T(s.c[4]), neg_step = T(-s.c[5]), bc2 = T(s.c[6]), shrink = T(1 - s.c[0] * s.c[4]);
-    const bool decay = s.c[4] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = maximize ? -g[i] : g[i];
-      T pi = p[i];
-      if (decoupled)
-        pi = pi * shrink;
-      else if (decay)
-        gi = gi + wd * pi;
-      T mi = m[i] * b1 + one_b1 * gi;
-      T vi = v[i] * b2 + one_b2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      T denom_src = vi;
-      if (amsgrad) {
-        denom_src = vmax[i] < vi ? vi : vmax[i];
-        vmax[i] = denom_src;
-      }
-      T denom = std::sqrt(denom_src) / bc2 + eps;
-      p[i] = pi + neg_step * (mi / denom);
-    }
+    const bool decay = !decoupled && s.c[4] != 0;
+    detail::with_flags(amsgrad, decay, decoupled, [&](auto a, auto d, auto w) {
+      adam_loop<T, decltype(a)::value, decltype(d)::value, decltype(w)::value>(s, b, e, maximize);
+    });
   }
 };
 }  // namespace
@@ -134,18 +144,21 @@ struct AdamaxKernel {
     T* u = s.s[1].data_ptr<T>();
     const T b1 = T(s.c[0]), one_b1 = T(1 - s.c[0]), b2 = T(s.c[1]), eps = T(s.c[2]), wd = T(s.c[3]);
     const T neg_clr = T(-s.c[4]);
-    const bool decay = s.c[3] != 0, maximize = s.c[5] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = maximize ? -g[i] : g[i];
-      if (decay) gi = gi + wd * p[i];
-      T mi = m[i] * b1 + one_b1 * gi;
-      T a = u[i] * b2, c = std::abs(gi) + eps;
-      // torch.amax propagates NaN
-      T ui = (a != a || a > c) ? a : c;
-      m[i] = mi;
-      u[i] = ui;
-      p[i] = p[i] + neg_clr * (mi / ui);
-    }
+    const bool decay = s.c[3] != 0;
+    const T sign = s.c[5] != 0 ? T(-1) : T(1);
+    detail::with_flags(decay, [&](auto d) {
+      for (int64_t i = b; i < e; ++i) {
+        T gi = sign * g[i];
+        if constexpr (decltype(d)::value) gi = gi + wd * p[i];
+        const T mi = m[i] * b1 + one_b1 * gi;
+        const T a = u[i] * b2, c = std::abs(gi) + eps;
+        // torch.amax propagates NaN
+        const T ui = ((a > c) | (a != a)) ? a : c;
+        m[i] = mi;
+        u[i] = ui;
+        p[i] = p[i] + neg_clr * (mi / ui);
+      }
+    });
   }
 };
 }  // namespace
@@ -196,17 +209,21 @@ struct NAdamKernel {
     const T b1 = T(s.c[0]), one_b1 = T(1 - s.c[0]), b2 = T(s.c[1]), one_b2 = T(1 - s.c[1]), eps = T(s.c[2]);
     const T wd = T(s.c[3]), bc2 = T(s.c[4]), cg = T(s.c[5]), cm = T(s.c[6]);
     const bool decay = s.c[3] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = g[i];
-      if (decay) gi = gi + wd * p[i];
-      T mi = m[i] * b1 + one_b1 * gi;
-      T vi = v[i] * b2 + one_b2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      T denom = std::sqrt(vi / bc2) + eps;
-      T pi = p[i] + cg * (gi / denom);
-      p[i] = pi + cm * (mi / denom);
-    }
+    auto grad = [&](int64_t i) { return decay ? g[i] + wd * p[i] : g[i]; };
+    detail::sqrt_blocked<T, 1>(
+        b, e,
+        [&](int64_t i, T* r) {
+          const T gi = grad(i);
+          const T vi = v[i] * b2 + one_b2 * gi * gi;
+          m[i] = m[i] * b1 + one_b1 * gi;
+          v[i] = vi;
+          r[0] = vi / bc2;
+        },
+        [&](int64_t i, const T* r) {
+          const T denom = r[0] + eps;
+          const T pi = p[i] + cg * (grad(i) / denom);
+          p[i] = pi + cm * (m[i] / denom);
+        });
   }
 };
 }  // namespace
@@ -273,17 +290,20 @@ struct RAdamKernel {
     const T b1 = T(s.c[0]), one_b1 = T(1 - s.c[0]), b2 = T(s.c[1]), one_b2 = T(1 - s.c[1]), eps = T(s.c[2]);
     const T wd = T(s.c[3]), bc1 = T(s.c[4]), lr = T(s.c[5]), bc2_sqrt = T(s.c[6]), rect = T(s.c[7]);
     const bool decay = s.c[3] != 0, rectified = s.c[7] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = g[i];
-      if (decay) gi = gi + wd * p[i];
-      T mi = m[i] * b1 + one_b1 * gi;
-      T vi = v[i] * b2 + one_b2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      T upd = (mi / bc1) * lr;
-      if (rectified) upd = upd * (bc2_sqrt / (std::sqrt(vi) + eps)) * rect;
-      p[i] = p[i] - upd;
-    }
+    detail::sqrt_blocked<T, 1>(
+        b, e,
+        [&](int64_t i, T* r) {
+          const T gi = decay ? g[i] + wd * p[i] : g[i];
+          const T vi = v[i] * b2 + one_b2 * gi * gi;
+          m[i] = m[i] * b1 + one_b1 * gi;
+          v[i] = vi;
+          r[0] = vi;
+        },
+        [&](int64_t i, const T* r) {
+          T upd = (m[i] / bc1) * lr;
+          if (rectified) upd = upd * (bc2_sqrt / (r[0] + eps)) * rect;
+          p[i] = p[i] - upd;
+        });
   }
 };
 }  // namespace

@@ -42,28 +42,32 @@ struct RMSpropKernel {
     const T lr = T(s.c[0]), alpha = T(s.c[1]), one_alpha = T(1 - s.c[1]), eps = T(s.c[2]), wd = T(s.c[3]);
     const T mom = T(s.c[4]);
     const bool decay = s.c[3] != 0, maximize = s.c[5] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = maximize ? -g[i] : g[i];
-      if (decay) gi = gi + wd * p[i];
-      T sqi = sq[i] * alpha + one_alpha * gi * gi;
-      sq[i] = sqi;
-      T avg;
-      if (ga) {
-        T gai = ga[i] * alpha + one_alpha * gi;
-        ga[i] = gai;
-        avg = std::sqrt(sqi - gai * gai);
-      } else {
-        avg = std::sqrt(sqi);
-      }
-      avg = avg + eps;
-      if (buf) {
-        T bi = buf[i] * mom + gi / avg;
-        buf[i] = bi;
-        p[i] = p[i] - lr * bi;
-      } else {
-        p[i] = p[i] - lr * (gi / avg);
-      }
-    }
+    const T sign = maximize ? T(-1) : T(1);
+    auto grad = [&](int64_t i) { return decay ? sign * g[i] + wd * p[i] : sign * g[i]; };
+    detail::sqrt_blocked<T, 1>(
+        b, e,
+        [&](int64_t i, T* r) {
+          const T gi = grad(i);
+          const T sqi = sq[i] * alpha + one_alpha * gi * gi;
+          sq[i] = sqi;
+          if (ga) {
+            const T gai = ga[i] * alpha + one_alpha * gi;
+            ga[i] = gai;
+            r[0] = sqi - gai * gai;
+          } else {
+            r[0] = sqi;
+          }
+        },
+        [&](int64_t i, const T* r) {
+          const T avg = r[0] + eps;
+          if (buf) {
+            const T bi = buf[i] * mom + grad(i) / avg;
+            buf[i] = bi;
+            p[i] = p[i] - lr * bi;
+          } else {
+            p[i] = p[i] - lr * (grad(i) / avg);
+          }
+        });
   }
 };
 }  // namespace
@@ -133,13 +137,15 @@ struct AdagradKernel {
     T* sum = s.s[0].data_ptr<T>();
     const T neg_clr = T(-s.c[0]), wd = T(s.c[1]), eps = T(s.c[2]);
     const bool decay = s.c[1] != 0, maximize = s.c[3] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = maximize ? -g[i] : g[i];
-      if (decay) gi = gi + wd * p[i];
-      T si = sum[i] + gi * gi;
-      sum[i] = si;
-      p[i] = p[i] + neg_clr * (gi / (std::sqrt(si) + eps));
-    }
+    const T sign = maximize ? T(-1) : T(1);
+    auto grad = [&](int64_t i) { return decay ? sign * g[i] + wd * p[i] : sign * g[i]; };
+    detail::sqrt_blocked<T, 1>(
+        b, e,
+        [&](int64_t i, T* r) {
+          const T gi = grad(i);
+          r[0] = sum[i] = sum[i] + gi * gi;
+        },
+        [&](int64_t i, const T* r) { p[i] = p[i] + neg_clr * (grad(i) / (r[0] + eps)); });
   }
 };
 }  // namespace
@@ -188,15 +194,22 @@ struct AdadeltaKernel {
     T* acc = s.s[1].data_ptr<T>();
     const T lr = T(s.c[0]), rho = T(s.c[1]), one_rho = T(1 - s.c[1]), eps = T(s.c[2]), wd = T(s.c[3]);
     const bool decay = s.c[3] != 0, maximize = s.c[4] != 0;
-    for (int64_t i = b; i < e; ++i) {
-      T gi = maximize ? -g[i] : g[i];
-      if (decay) gi = gi + wd * p[i];
-      T sqi = sq[i] * rho + one_rho * gi * gi;
-      sq[i] = sqi;
-      T delta = std::sqrt(acc[i] + eps) / std::sqrt(sqi + eps) * gi;
-      acc[i] = acc[i] * rho + one_rho * delta * delta;
-      p[i] = p[i] - lr * delta;
-    }
+    const T sign = maximize ? T(-1) : T(1);
+    auto grad = [&](int64_t i) { return decay ? sign * g[i] + wd * p[i] : sign * g[i]; };
+    detail::sqrt_blocked<T, 2>(
+        b, e,
+        [&](int64_t i, T* r) {
+          const T gi = grad(i);
+          const T sqi = sq[i] * rho + one_rho * gi * gi;
+          sq[i] = sqi;
+          r[0] = acc[i] + eps;
+          r[1] = sqi + eps;
+        },
+        [&](int64_t i, const T* r) {
+          const T delta = r[0] / r[1] * grad(i);
+          acc[i] = acc[i] * rho + one_rho * delta * delta;
+          p[i] = p[i] - lr * delta;
+        });
   }
 };
 }  // namespace

@@ -27,25 +27,37 @@ SGD::SGD(ParamGroups params, double lr, double momentum, double dampening, doubl
 }
 
 namespace {
-// c: lr, momentum, dampening, weight_decay, nesterov, maximize
+// c: lr, momentum, dampening, weight_decay, nesterov, maximize. Whether there is a momentum buffer (and
+// whether this step creates it), Nesterov and weight decay are template arguments, so each variant is one
+// branch-free loop.
+template <class T, bool kMomentum, bool kFirst, bool kNesterov, bool kDecay>
+void sgd_loop(detail::Slot& s, int64_t b, int64_t e) {
+  T* __restrict p = s.p.data_ptr<T>();
+  const T* __restrict g = s.g.data_ptr<T>();
+  T* __restrict buf = kMomentum ? s.s[0].data_ptr<T>() : nullptr;
+  const T lr = T(s.c[0]), mom = T(s.c[1]), damp = T(1 - s.c[2]), wd = T(s.c[3]);
+  const T sign = s.c[5] != 0 ? T(-1) : T(1);
+  for (int64_t i = b; i < e; ++i) {
+    T d = sign * g[i];
+    if constexpr (kDecay) d = d + wd * p[i];
+    if constexpr (kMomentum) {
+      const T m = kFirst ? d : buf[i] * mom + damp * d;
+      buf[i] = m;
+      d = kNesterov ? d + mom * m : m;
+    }
+    p[i] = p[i] - lr * d;
+  }
+}
+
 struct SGDKernel {
   template <class T>
   void operator()(detail::Slot& s, int64_t b, int64_t e) const {
-    T* p = s.p.data_ptr<T>();
-    const T* g = s.g.data_ptr<T>();
-    T* buf = detail::ptr<T>(s.s[0]);
-    const T lr = T(s.c[0]), mom = T(s.c[1]), damp = T(1 - s.c[2]), wd = T(s.c[3]);
-    const bool nesterov = s.c[4] != 0, maximize = s.c[5] != 0, decay = s.c[3] != 0, first = s.first;
-    for (int64_t i = b; i < e; ++i) {
-      T d = maximize ? -g[i] : g[i];
-      if (decay) d = d + wd * p[i];
-      if (buf) {
-        T m = first ? d : buf[i] * mom + damp * d;
-        buf[i] = m;
-        d = nesterov ? d + mom * m : m;
-      }
-      p[i] = p[i] - lr * d;
-    }
+    const bool momentum = s.s[0].defined(), decay = s.c[3] != 0, nesterov = s.c[4] != 0;
+    detail::with_flags(momentum, s.first, decay, [&](auto m, auto f, auto d) {
+      detail::with_flags(nesterov, [&](auto n) {
+        sgd_loop<T, decltype(m)::value, decltype(f)::value, decltype(n)::value, decltype(d)::value>(s, b, e);
+      });
+    });
   }
 };
 }  // namespace
