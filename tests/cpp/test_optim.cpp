@@ -297,6 +297,42 @@ TEST(Optim, ZeroGradAndNoneGradients) {
   EXPECT_FALSE(w.grad().defined());
 }
 
+TEST(Optim, StepReturnsTheClosuresLoss) {
+  Tensor w = tensor(std::vector<double>{1.0, -2.0}, kFloat64).requires_grad_();
+  RMSprop opt({w}, 0.01);
+  int calls = 0;
+  Tensor loss = opt.step([&] {
+    ++calls;
+    opt.zero_grad();
+    Tensor l = (w * w).sum();
+    l.backward();
+    return l;
+  });
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(loss.item<double>(), 5.0);  // evaluated before the update
+  EXPECT_FALSE(opt.step().defined());    // no closure, no loss
+}
+
+// Chunks of one tensor run on several threads: the result must not depend on the thread count.
+TEST(Optim, ResultIndependentOfThreadCount) {
+  auto run = [](int threads) {
+    set_num_threads(threads);
+    manual_seed(3);
+    Tensor w = randn({300, 500}).requires_grad_();
+    Tensor g = randn({300, 500});
+    Adam opt({w}, 0.01, Betas{0.9, 0.999}, 1e-8, 0.1, true);
+    for (int i = 0; i < 3; ++i) {
+      w.set_grad(g * double(i + 1));
+      opt.step();
+    }
+    return w.detach().clone();
+  };
+  const int before = get_num_threads();
+  Tensor one = run(1), two = run(2);
+  set_num_threads(before);
+  EXPECT_TRUE(golden::close(one, two, 0, 0));
+}
+
 TEST(Optim, NonContiguousParameterIsUpdatedInPlace) {
   Tensor base = zeros({3, 2}, kFloat64);
   Tensor p = base.t().contiguous().t().requires_grad_();  // a leaf with transposed strides
