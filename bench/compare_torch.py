@@ -37,6 +37,10 @@ class Workload:
 
 
 BIG = "a = torch.arange(0, N, dtype=torch.float32) * (1.0 / N); b = torch.arange(0, N, dtype=torch.float32) * (2.0 / N)"
+# The eight parameter tensors of the Fashion-MNIST CNN with gradients in place (bench/bench_optim.cpp).
+CNN_PARAMS = ("ps = [torch.randn(s, requires_grad=True) for s in [(32, 1, 3, 3), (32,), (64, 32, 3, 3), (64,), "
+              "(128, 1600), (128,), (10, 128), (10,)]]\n"
+              "for p in ps: p.grad = torch.randn(p.shape) * 1e-2\n")
 WORKLOADS = [
     Workload("add, 1 element", "bench_core", "BM_add_1elem",
              "a = torch.ones(1); b = torch.ones(1)", "a + b"),
@@ -56,6 +60,14 @@ WORKLOADS = [
     Workload("mm float64 1024^3", "bench_core", "BM_mm_f64_1024",
              "a = torch.ones(1024, 1024, dtype=torch.float64); b = torch.ones(1024, 1024, dtype=torch.float64)",
              "torch.mm(a, b)"),
+    Workload("Adam.step, Fashion-MNIST CNN parameters (torch default)", "bench_optim", "BM_adam_step_fmnist_cnn",
+             CNN_PARAMS + "opt = torch.optim.Adam(ps, lr=1e-3); opt.step()", "opt.step()"),
+    Workload("Adam.step, Fashion-MNIST CNN parameters (torch foreach=True)", "bench_optim",
+             "BM_adam_step_fmnist_cnn",
+             CNN_PARAMS + "opt = torch.optim.Adam(ps, lr=1e-3, foreach=True); opt.step()", "opt.step()"),
+    Workload("SGD(momentum=0.9).step, Fashion-MNIST CNN parameters", "bench_optim",
+             "BM_sgd_momentum_step_fmnist_cnn",
+             CNN_PARAMS + "opt = torch.optim.SGD(ps, lr=1e-2, momentum=0.9); opt.step()", "opt.step()"),
 ]
 
 

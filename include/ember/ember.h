@@ -17,4 +17,5 @@
 #include <ember/ops/reduce.h>
 #include <ember/ops/shape.h>
 #include <ember/ops/sort.h>
+#include <ember/optim.h>
 #include <ember/tensor.h>
