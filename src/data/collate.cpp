@@ -16,4 +16,22 @@ Tensor collate_numbers(const std::vector<int64_t>& values) {
   return t;
 }
 
+Tensor collate_tensors(const std::vector<Tensor>& batch) {
+  bool alike = !batch.empty();
+  for (const Tensor& t : batch) {
+    alike = alike && t.defined() && t.is_cpu() && t.is_contiguous() && !t.requires_grad() &&
+            t.dtype() == batch[0].dtype() && t.sizes().equals(batch[0].sizes());
+    if (!alike) break;
+  }
+  if (!alike) return stack(batch, 0);
+  std::vector<int64_t> shape{int64_t(batch.size())};
+  shape.insert(shape.end(), batch[0].sizes().begin(), batch[0].sizes().end());
+  Tensor out = empty(shape, batch[0].dtype());
+  const size_t bytes = batch[0].nbytes();
+  char* dst = static_cast<char*>(out.data_ptr());
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (bytes) std::memcpy(dst + i * bytes, batch[i].data_ptr(), bytes);
+  return out;
+}
+
 }  // namespace ember::data::detail

@@ -70,24 +70,26 @@ Tensor Normalize::operator()(const Tensor& x) const {
   for (const auto* v : {&mean_, &std_})
     EMBER_CHECK(v->size() == 1 || int64_t(v->size()) == c, "Normalize: ", v->size(),
                 " values of mean or std for an image of ", c, " channels");
-  Tensor out = inplace_ ? x : x.clone();
-  if (out.dtype() == kFloat32 && out.is_contiguous()) {
-    // torch subtracts and divides in the image's dtype; so do these float32 loops.
+  if (x.dtype() == kFloat32 && x.is_contiguous() && !x.requires_grad()) {
+    // One pass from x into the output; torch subtracts and divides in the image's dtype, as here.
+    Tensor out = inplace_ ? x : empty_like(x);
     const int64_t plane = x.size(-2) * x.size(-1), images = x.numel() / std::max<int64_t>(c * plane, 1);
-    float* p = out.data_ptr<float>();
+    const float* src = x.data_ptr<float>();
+    float* dst = out.data_ptr<float>();
     for (int64_t n = 0; n < images; ++n)
       for (int64_t ch = 0; ch < c; ++ch) {
         const float m = float(mean_[mean_.size() == 1 ? 0 : size_t(ch)]);
         const float s = float(std_[std_.size() == 1 ? 0 : size_t(ch)]);
-        float* q = p + (n * c + ch) * plane;
-        for (int64_t i = 0; i < plane; ++i) q[i] = (q[i] - m) / s;
+        const int64_t base = (n * c + ch) * plane;
+        for (int64_t i = 0; i < plane; ++i) dst[base + i] = (src[base + i] - m) / s;
       }
-  } else {
-    Tensor m = tensor(mean_, kFloat64).to(x.dtype()).view({-1, 1, 1});
-    Tensor s = tensor(std_, kFloat64).to(x.dtype()).view({-1, 1, 1});
-    out.sub_(m).div_(s);
+    if (inplace_) out.bump_version();
+    return out;
   }
-  if (inplace_) out.bump_version();
+  Tensor out = inplace_ ? x : x.clone();
+  Tensor m = tensor(mean_, kFloat64).to(x.dtype()).view({-1, 1, 1});
+  Tensor s = tensor(std_, kFloat64).to(x.dtype()).view({-1, 1, 1});
+  out.sub_(m).div_(s);
   return out;
 }
 

@@ -42,12 +42,15 @@ auto column(std::vector<T>& batch, F&& get) {
 }
 Tensor collate_numbers(const std::vector<double>& values, DType dtype);
 Tensor collate_numbers(const std::vector<int64_t>& values);
+// stack(batch), with one copy per example when the examples are alike (contiguous, same shape and
+// dtype, no autograd): a batch of small examples would otherwise spend its time in per-copy dispatch.
+Tensor collate_tensors(const std::vector<Tensor>& batch);
 }  // namespace detail
 
 template <>
 struct Collate<Tensor> {
   using type = Tensor;
-  static Tensor apply(std::vector<Tensor> batch) { return stack(batch, 0); }
+  static Tensor apply(std::vector<Tensor> batch) { return detail::collate_tensors(batch); }
 };
 
 template <class T>
