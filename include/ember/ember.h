@@ -8,6 +8,7 @@
 #include <ember/autograd/node.h>
 #include <ember/core/generator.h>
 #include <ember/core/parallel.h>
+#include <ember/data.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>

@@ -228,6 +228,7 @@ class DataLoader {
     slot_worker_.assign(size_t(capacity()), 0);
     if (iterable_) {
       streams_.assign(size_t(std::max(num_workers_, 1)), nullptr);
+      stream_ended_.assign(size_t(std::max(num_workers_, 1)), 0);
       worker_active_.assign(size_t(std::max(num_workers_, 1)), true);
       cursor_ = 0;
     }
@@ -252,9 +253,13 @@ class DataLoader {
     if (!stream) stream = iterable_->iter();
     std::vector<E> examples;
     examples.reserve(size_t(batch_size_));
-    while (int64_t(examples.size()) < batch_size_) {
+    // A stream is not called again once it has ended (a batch for this worker may already be queued).
+    while (int64_t(examples.size()) < batch_size_ && !stream_ended_[size_t(w)]) {
       std::optional<E> e = stream();
-      if (!e) break;
+      if (!e) {
+        stream_ended_[size_t(w)] = 1;
+        break;
+      }
       examples.push_back(std::move(*e));
     }
     if (examples.empty() || (drop_last_ && int64_t(examples.size()) < batch_size_)) return std::nullopt;
@@ -362,6 +367,7 @@ class DataLoader {
   std::vector<std::optional<B>> slots_;  // batch k lands in slot k % capacity()
   std::vector<int> slot_worker_;         // the worker each slot's batch was sent to (iterable datasets)
   std::vector<std::function<std::optional<E>()>> streams_;  // per worker (iterable datasets)
+  std::vector<char> stream_ended_;  // per worker, written only by that worker (not vector<bool>: no shared words)
   std::vector<bool> worker_active_;
   int cursor_ = 0;
   std::optional<B> current_;
