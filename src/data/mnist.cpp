@@ -48,8 +48,9 @@ Tensor parse_idx(detail::Bytes bytes, const std::string& path) {
   uint64_t count = 1;
   for (size_t d = 0; d < ndim; ++d) {
     dims.push_back(int64_t(be32(bytes.data() + 4 + 4 * d)));
-    count *= uint64_t(dims.back());  // each factor < 2^32 and ndim tiny: checked against the file size below
-    if (count > bytes.size()) count = uint64_t(bytes.size()) + 1;
+    // Saturate past the file's size, so a header of huge dimensions cannot wrap around to a match.
+    if (__builtin_mul_overflow(count, uint64_t(dims.back()), &count) || count > bytes.size())
+      count = uint64_t(bytes.size()) + 1;
   }
   const size_t esize = element_size(dtype), data_bytes = bytes.size() - header;
   if (count * esize != data_bytes)
