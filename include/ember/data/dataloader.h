@@ -13,6 +13,9 @@
 // never stopped (an epoch that had ended starts a fresh one). The epoch's order is also readable
 // directly: epoch_batches() and batches_consumed(). An IterableDataset has no position the loader can
 // restore; its state_dict() raises.
+//   for (auto& batch : loader) { step(batch); if (time_to_save) save(model, opt, loader.state_dict()); }
+//   ... after a restart:
+//   loader.load_state_dict(saved);  for (auto& batch : loader) ...  // continues after the saved batch
 //
 // Iteration. `for (auto& batch : loader)` runs one epoch; a loader runs one epoch at a time, and a new
 // begin() abandons the previous one. Destroying the loader or abandoning an epoch mid-way cancels the
