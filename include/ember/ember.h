@@ -9,6 +9,7 @@
 #include <ember/core/generator.h>
 #include <ember/core/parallel.h>
 #include <ember/nn.h>
+#include <ember/data.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
