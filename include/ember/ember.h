@@ -18,3 +18,4 @@
 #include <ember/ops/sort.h>
 #include <ember/tensor.h>
 #include <ember/io/safetensors.h>
+#include <ember/utils/tensorboard.h>
