@@ -19,3 +19,5 @@
 #include <ember/tensor.h>
 #include <ember/io/safetensors.h>
 #include <ember/utils/tensorboard.h>
+#include <ember/utils/log.h>
+#include <ember/utils/progress.h>
