@@ -59,10 +59,7 @@ struct TempDir {
   }
 };
 
-}  // namespace
-
-std::filesystem::path save_checkpoint(const fs::path& root, const Checkpoint& checkpoint, const std::string& name,
-                                      int keep_last) {
+fs::path save_impl(const fs::path& root, const Checkpoint& checkpoint, const std::string& name, int keep_last) {
   EMBER_CHECK_VALUE(name.empty() || is_plain_name(name), "save_checkpoint: '", name,
                     "' is not a plain directory name");
   for (const auto& [group, tensors] : checkpoint.tensors)
@@ -102,7 +99,7 @@ std::filesystem::path save_checkpoint(const fs::path& root, const Checkpoint& ch
   return root / final_name;
 }
 
-std::optional<std::filesystem::path> latest_checkpoint(const fs::path& root) {
+std::optional<fs::path> latest_impl(const fs::path& root) {
   fs::path pointer = root / kLatest;
   if (!fs::exists(pointer)) return std::nullopt;
   std::string n = detail::read_small_file(pointer, 4096);
@@ -111,9 +108,9 @@ std::optional<std::filesystem::path> latest_checkpoint(const fs::path& root) {
   return root / n;
 }
 
-Checkpoint load_checkpoint(const fs::path& path) {
+Checkpoint load_impl(const fs::path& path) {
   fs::path dir = path;
-  if (auto latest = latest_checkpoint(path)) dir = *latest;
+  if (auto latest = latest_impl(path)) dir = *latest;
   EMBER_CHECK(fs::exists(dir / kStateFile), "load_checkpoint: '", dir.string(), "' is not a checkpoint (no ",
               kStateFile, fs::exists(path / kLatest) ? ", though 'latest' names it" : "", ")");
   Checkpoint c;
@@ -126,6 +123,31 @@ Checkpoint load_checkpoint(const fs::path& path) {
     if (e.is_regular_file() && e.path().extension() == ".safetensors" && !e.path().filename().string().starts_with("."))
       c.tensors.emplace(e.path().stem().string(), load(e.path()));
   return c;
+}
+
+// std::filesystem reports failures as filesystem_error; ember's callers expect ember::Error.
+template <class F>
+auto with_errors(const char* what, F&& f) {
+  try {
+    return f();
+  } catch (const fs::filesystem_error& e) {
+    throw Error(ember::detail::str(what, ": ", e.what()));
+  }
+}
+
+}  // namespace
+
+std::filesystem::path save_checkpoint(const fs::path& root, const Checkpoint& checkpoint, const std::string& name,
+                                      int keep_last) {
+  return with_errors("save_checkpoint", [&] { return save_impl(root, checkpoint, name, keep_last); });
+}
+
+std::optional<std::filesystem::path> latest_checkpoint(const fs::path& root) {
+  return with_errors("latest_checkpoint", [&] { return latest_impl(root); });
+}
+
+Checkpoint load_checkpoint(const fs::path& path) {
+  return with_errors("load_checkpoint", [&] { return load_impl(path); });
 }
 
 }  // namespace ember::io

@@ -9,8 +9,10 @@
 
 namespace ember {
 
-std::filesystem::path save_sharded(const TensorMap& tensors, const std::filesystem::path& directory,
-                                   int64_t max_shard_size, const MetadataMap& metadata, const std::string& prefix) {
+namespace {
+
+std::filesystem::path save_sharded_impl(const TensorMap& tensors, const std::filesystem::path& directory,
+                                        int64_t max_shard_size, const MetadataMap& metadata, const std::string& prefix) {
   EMBER_CHECK_VALUE(max_shard_size > 0, "save_sharded: max_shard_size must be positive, got ", max_shard_size);
   std::filesystem::create_directories(directory);
   std::vector<TensorMap> shards(1);
@@ -48,7 +50,7 @@ std::filesystem::path save_sharded(const TensorMap& tensors, const std::filesyst
   return index_path;
 }
 
-TensorMap load_sharded(const std::filesystem::path& path) {
+TensorMap load_sharded_impl(const std::filesystem::path& path) {
   std::filesystem::path index_path = path;
   if (std::filesystem::is_directory(path)) {
     index_path = path / "model.safetensors.index.json";
@@ -90,6 +92,27 @@ TensorMap load_sharded(const std::filesystem::path& path) {
     }
   }
   return out;
+}
+
+// std::filesystem reports failures as filesystem_error; ember's callers expect ember::Error.
+template <class F>
+auto with_errors(const char* what, F&& f) {
+  try {
+    return f();
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw Error(detail::str(what, ": ", e.what()));
+  }
+}
+
+}  // namespace
+
+std::filesystem::path save_sharded(const TensorMap& tensors, const std::filesystem::path& directory,
+                                   int64_t max_shard_size, const MetadataMap& metadata, const std::string& prefix) {
+  return with_errors("save_sharded", [&] { return save_sharded_impl(tensors, directory, max_shard_size, metadata, prefix); });
+}
+
+TensorMap load_sharded(const std::filesystem::path& path) {
+  return with_errors("load_sharded", [&] { return load_sharded_impl(path); });
 }
 
 }  // namespace ember

@@ -150,6 +150,9 @@ TEST(Checkpoint, Errors) {
   c.tensors["../x"] = {{"a", ones({1})}};
   EXPECT_THROW(io::save_checkpoint(dir.path, c), ValueError);
   EXPECT_THROW(io::save_checkpoint(dir.path, make_checkpoint(1), "a/b"), ValueError);
+  iotest::write_file(dir.path / "a_file", "x");  // file system failures arrive as ember::Error too
+  EXPECT_THROW(io::save_checkpoint(dir.path / "a_file", make_checkpoint(1)), Error);
+  EXPECT_THROW(save_sharded(make_checkpoint(1).tensors["model"], dir.path / "a_file"), Error);
   try {
     io::load_checkpoint(dir.path);
     ADD_FAILURE() << "loaded an empty directory";
