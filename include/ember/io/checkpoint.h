@@ -9,8 +9,8 @@
 //
 // A checkpoint is built in a hidden temporary directory, every file fsynced, renamed into place, and only
 // then does `latest` change (itself replaced atomically). A crash at any point leaves `latest` naming a
-// complete checkpoint. Numbers round-trip exactly through the JSON (doubles are written with 17 digits);
-// keep bytes and NaN out of it (store them as tensors).
+// complete checkpoint. One process writes to a root at a time. Numbers round-trip exactly through the
+// JSON (doubles are written with 17 digits); keep bytes and NaN out of it (store them as tensors).
 //
 // Not in ember/ember.h, since nlohmann/json.hpp is heavy: include <ember/io/checkpoint.h> where needed.
 #include <filesystem>
