@@ -20,3 +20,7 @@
 #include <ember/ops/sort.h>
 #include <ember/optim.h>
 #include <ember/tensor.h>
+#include <ember/io/safetensors.h>
+#include <ember/utils/tensorboard.h>
+#include <ember/utils/log.h>
+#include <ember/utils/progress.h>
