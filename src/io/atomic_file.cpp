@@ -35,7 +35,9 @@ void fsync_directory(const std::filesystem::path& dir) {
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
   std::filesystem::path dir = target_.parent_path();
-  temp_ = dir / ("." + target_.filename().string() + ".tmp." + unique_suffix());
+  std::string name = target_.filename().string();
+  name.insert(name.begin(), '.');  // `"." + string` trips GCC 12's false -Wrestrict
+  temp_ = dir / (name + ".tmp." + unique_suffix());
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) throw_errno("cannot create", temp_);
 }

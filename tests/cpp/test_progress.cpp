@@ -8,7 +8,7 @@
 #include <ember/ember.h>
 
 using ember::utils::ProgressBar;
-namespace log = ember::utils::log;
+namespace elog = ember::utils::log;  // not `log`: that is ::log of <cmath>
 
 TEST(Progress, FormatIntervalAndNumbers) {
   EXPECT_EQ(ProgressBar::format_interval(0), "00:00");
@@ -77,33 +77,33 @@ TEST(Progress, RedrawsOneLineOnATerminal) {
 }
 
 TEST(Log, LevelsAndSink) {
-  std::vector<std::pair<log::Level, std::string>> got;
-  log::set_sink([&](log::Level l, std::string_view m) { got.emplace_back(l, std::string(m)); });
-  log::Level saved = log::level();
-  log::set_level(log::Level::warning);
-  log::info("hidden ", 1);
-  log::debug("hidden");
-  log::warn("epoch ", 3, ": loss ", 0.5);
-  log::error("bad");
-  log::set_level(log::Level::debug);
-  log::debug("shown");
-  log::set_level(log::Level::off);
-  log::error("hidden");
-  log::set_level(saved);
-  log::set_sink({});
+  std::vector<std::pair<elog::Level, std::string>> got;
+  elog::set_sink([&](elog::Level l, std::string_view m) { got.emplace_back(l, std::string(m)); });
+  elog::Level saved = elog::level();
+  elog::set_level(elog::Level::warning);
+  elog::info("hidden ", 1);
+  elog::debug("hidden");
+  elog::warn("epoch ", 3, ": loss ", 0.5);
+  elog::error("bad");
+  elog::set_level(elog::Level::debug);
+  elog::debug("shown");
+  elog::set_level(elog::Level::off);
+  elog::error("hidden");
+  elog::set_level(saved);
+  elog::set_sink({});
   ASSERT_EQ(got.size(), 3u);
-  EXPECT_EQ(got[0], std::make_pair(log::Level::warning, std::string("epoch 3: loss 0.5")));
-  EXPECT_EQ(got[1].first, log::Level::error);
+  EXPECT_EQ(got[0], std::make_pair(elog::Level::warning, std::string("epoch 3: loss 0.5")));
+  EXPECT_EQ(got[1].first, elog::Level::error);
   EXPECT_EQ(got[2].second, "shown");
-  EXPECT_EQ(log::parse_level("WARN"), log::Level::warning);
-  EXPECT_EQ(log::parse_level("debug"), log::Level::debug);
-  EXPECT_THROW(log::parse_level("loud"), ember::ValueError);
+  EXPECT_EQ(elog::parse_level("WARN"), elog::Level::warning);
+  EXPECT_EQ(elog::parse_level("debug"), elog::Level::debug);
+  EXPECT_THROW(elog::parse_level("loud"), ember::ValueError);
 }
 
 // Run again as a child with EMBER_LOG_LEVEL set, since the variable is read once, at first use.
 TEST(Log, LevelFromEnvironment) {
   if (const char* expect = std::getenv("EMBER_LOG_TEST_EXPECT")) {
-    EXPECT_EQ(log::level_name(log::level()), expect);
+    EXPECT_EQ(elog::level_name(elog::level()), expect);
     return;
   }
   for (auto [env, expect] : {std::pair{"error", "error"}, {"Debug", "debug"}, {"nonsense", "info"}}) {
