@@ -3,3 +3,4 @@
 // family's header under nn/functional/ exposes the ops of include/ember/ops/ under these names, with
 // PyTorch's functional signatures (plain default arguments, no options structs).
 #include <ember/nn/functional/pool.h>
+#include <ember/nn/functional/resample.h>
