@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "backend/cpu/capability.h"
 #include "core/parallel.h"
@@ -35,10 +36,27 @@ bool is_2x2(const PoolWindows& w) {
          2 * h.out <= h.in && 2 * x.out <= x.in;
 }
 
-// A value replaces the running maximum when larger or NaN (the last NaN wins), as in PyTorch.
+// A value replaces the running maximum when larger or NaN (the last NaN wins), as in PyTorch. `|`,
+// not `||`, so the scalar loops compare without branches (random data would mispredict them).
 template <class T>
 inline bool takes_max(T v, T m) {
-  return v > m || v != v;
+  return (v > m) | (v != v);
+}
+
+// m, mi = v, i where v takes the maximum, by masks rather than branches: the short rows of CNN
+// feature maps leave most outputs to the scalar tail of the vectorised loop, and there branches on
+// random data would mispredict.
+template <class T>
+inline void select_max(T v, int64_t i, T& m, int64_t& mi) {
+  using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  U take = U(0) - U(takes_max(v, m));
+  U vb, mb;
+  std::memcpy(&vb, &v, sizeof(T));
+  std::memcpy(&mb, &m, sizeof(T));
+  mb = (vb & take) | (mb & ~take);
+  std::memcpy(&m, &mb, sizeof(T));
+  uint64_t take64 = uint64_t(0) - uint64_t(take & 1);
+  mi = int64_t((uint64_t(i) & take64) | (uint64_t(mi) & ~take64));
 }
 
 template <class T>
@@ -55,15 +73,9 @@ void max_2x2_plane(const T* in, T* out, int64_t* idx, int64_t H, int64_t W, int6
       int64_t i = base + 2 * ow;
       T m = a;
       int64_t mi = i;
-      bool t = takes_max(b, m);
-      m = t ? b : m;
-      mi = t ? i + 1 : mi;
-      t = takes_max(c, m);
-      m = t ? c : m;
-      mi = t ? i + W : mi;
-      t = takes_max(d, m);
-      m = t ? d : m;
-      mi = t ? i + W + 1 : mi;
+      select_max(b, i + 1, m, mi);
+      select_max(c, i + W, m, mi);
+      select_max(d, i + W + 1, m, mi);
       o[ow] = m;
       ix[ow] = mi;
     }
