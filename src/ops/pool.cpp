@@ -112,10 +112,10 @@ Fixed fixed_geometry(IntArrayRef sizes, int nd, const std::string& name, IntArra
   if (!ok) {
     // PyTorch runs 1-d pools as 2-d ones with height 1, and says so.
     int shown = nd == 1 ? 2 : nd;
-    std::string in = std::to_string(l.channels), out = in;
+    std::string in = detail::str(l.channels), out = in;
     for (int i = 3 - shown; i < 3; ++i) {
-      in += "x" + std::to_string(l.in[size_t(i)]);
-      out += "x" + std::to_string(f.out[size_t(i)]);
+      in += detail::str("x", l.in[size_t(i)]);
+      out += detail::str("x", f.out[size_t(i)]);
     }
     throw Error(detail::str("Given input size: (", in, "). Calculated output size: (", out, "). Output size is too small"));
   }
