@@ -68,6 +68,15 @@ WORKLOADS = [
     Workload("SGD(momentum=0.9).step, Fashion-MNIST CNN parameters", "bench_optim",
              "BM_sgd_momentum_step_fmnist_cnn",
              CNN_PARAMS + "opt = torch.optim.SGD(ps, lr=1e-2, momentum=0.9); opt.step()", "opt.step()"),
+    Workload("max_pool2d 2x2 fwd 64x32x26x26", "bench_pool", "BM_max_pool2d/64x32x26x26",
+             "x = torch.randn(64, 32, 26, 26)", "torch.nn.functional.max_pool2d(x, 2, return_indices=True)"),
+    Workload("max_pool2d 2x2 fwd 64x64x11x11", "bench_pool", "BM_max_pool2d/64x64x11x11",
+             "x = torch.randn(64, 64, 11, 11)", "torch.nn.functional.max_pool2d(x, 2, return_indices=True)"),
+    Workload("max_pool2d 2x2 fwd+bwd 64x32x26x26", "bench_pool", "BM_max_pool2d_fwd_bwd/64x32x26x26",
+             "x = torch.randn(64, 32, 26, 26, requires_grad=True); g = torch.randn(64, 32, 13, 13)",
+             "torch.autograd.grad(torch.nn.functional.max_pool2d(x, 2), x, g)"),
+    Workload("max_pool2d 2x2 fwd+bwd 64x64x11x11", "bench_pool", "BM_max_pool2d_fwd_bwd/64x64x11x11",
+             "x = torch.randn(64, 64, 11, 11, requires_grad=True); g = torch.randn(64, 64, 5, 5)",
 ]
 
 

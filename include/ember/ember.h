@@ -14,6 +14,8 @@
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
+#include <ember/ops/pool.h>
+#include <ember/ops/resample.h>
 #include <ember/ops/random.h>
 #include <ember/ops/reduce.h>
 #include <ember/ops/shape.h>

@@ -4,3 +4,5 @@
 // PyTorch's functional signatures (plain default arguments, no options structs).
 #include <ember/nn/functional/linear.h>
 #include <ember/nn/functional/dropout.h>
+#include <ember/nn/functional/pool.h>
+#include <ember/nn/functional/resample.h>
