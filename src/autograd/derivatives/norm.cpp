@@ -157,10 +157,11 @@ Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bi
   Tensor rm = repeated(running_mean), rv = repeated(running_var);
   Tensor out = batch_norm(input.contiguous().view(shape), repeated(weight), repeated(bias), rm, rv, use_input_stats,
                           momentum, eps);
+  out = out.view(input.sizes());
   NoGradGuard no_grad;
   if (running_mean.defined()) Tensor(running_mean).copy_(rm.view({N, C}).mean({0}));
   if (running_var.defined()) Tensor(running_var).copy_(rv.view({N, C}).mean({0}));
-  return out.view(input.sizes());
+  return out;
 }
 
 }  // namespace ember
