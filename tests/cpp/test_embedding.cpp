@@ -85,13 +85,12 @@ TEST(Embedding, MaxNormRenormalisesInPlace) {
   }
 }
 
+// padding_idx and scale_grad_by_freq change the gradient on purpose (it is no longer the derivative),
+// so finite differences check the plain lookup; the golden tests cover those two.
 TEST(Embedding, Gradcheck) {
   Tensor w = randn({6, 3}, Generator(1), TensorOptions(kFloat64)).requires_grad_();
   Tensor idx = ember::tensor({{0, 5, 2}, {2, 2, 1}}, TensorOptions(kInt64));
-  EXPECT_TRUE(gradcheck([&](const tensor_list& in) -> tensor_list { return {F::embedding(idx, in[0], 2)}; }, {w}));
-  EXPECT_TRUE(gradcheck(
-      [&](const tensor_list& in) -> tensor_list { return {F::embedding(idx, in[0], std::nullopt, std::nullopt, 2, true)}; },
-      {w}));
+  EXPECT_TRUE(gradcheck([&](const tensor_list& in) -> tensor_list { return {F::embedding(idx, in[0])}; }, {w}));
   EXPECT_TRUE(autograd::gradgradcheck(
       [&](const tensor_list& in) -> tensor_list { return {F::embedding(idx, in[0]) * F::embedding(idx, in[0])}; }, {w}));
 }
@@ -138,8 +137,12 @@ TEST(EmbeddingBag, Modes) {
     }
     Tensor w = weight(t), psw = G()["bag:psw"].to(t).requires_grad_();
     check("bag_psw_" + s, F::embedding_bag(in, w, off, std::nullopt, 2, false, "sum", false, psw), t, w, psw);
+    // The documented scaling (each row's gradient divided by its index's count), which PyTorch 1.13's
+    // CPU kernel gets wrong (docs/DIFFERENCES.md); the values are PyTorch's own.
     w = weight(t);
-    check("bag_freq_" + s, F::embedding_bag(in, w, off, std::nullopt, 2, true, "mean"), t, w);
+    Tensor y = F::embedding_bag(in, w, off, std::nullopt, 2, true, "mean");
+    expect_close(y.detach(), "bag_freq_" + s + ":torch113_out", t);
+    check("bag_freq_" + s, y, t, w);
     w = weight(t, 2);
     check("bag_maxnorm_" + s, F::embedding_bag(in, w, off, 1.0, 2, false, "sum"), t, w);
   }

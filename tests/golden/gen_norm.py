@@ -210,8 +210,16 @@ for dt, suffix in [(torch.float64, "f64"), (torch.float32, "f32")]:
     w, p = leaf(weight.to(dt)), leaf(psw.to(dt))
     grads(f"bag_psw_{suffix}", F.embedding_bag(bag_in, w, bag_off, mode="sum", per_sample_weights=p),
           {"w": w, "psw": p})
+    # PyTorch 1.13's CPU embedding_bag divides by the wrong index's count with scale_grad_by_freq
+    # (pytorch/pytorch#190063, fixed by #190264), so the reference is the documented rule built from
+    # F.embedding (whose scaling is right): each looked-up row, then the mean of each bag.
     w = leaf(weight.to(dt))
-    grads(f"bag_freq_{suffix}", F.embedding_bag(bag_in, w, bag_off, mode="mean", scale_grad_by_freq=True), {"w": w})
+    rows = F.embedding(bag_in, w, scale_grad_by_freq=True)
+    ends = bag_off.tolist()[1:] + [len(bag_in)]
+    means = [rows[a:b].mean(0) if b > a else torch.zeros(3, dtype=dt) for a, b in zip(bag_off.tolist(), ends)]
+    grads(f"bag_freq_{suffix}", torch.stack(means), {"w": w})
+    out[f"bag_freq_{suffix}:torch113_out"] = F.embedding_bag(bag_in, w, bag_off, mode="mean",
+                                                            scale_grad_by_freq=True).detach()
     w = leaf(weight.to(dt) * 2)
     grads(f"bag_maxnorm_{suffix}", F.embedding_bag(bag_in, w, bag_off, mode="sum", max_norm=1.0), {"w": w})
 
