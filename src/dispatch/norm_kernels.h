@@ -1,8 +1,8 @@
 #pragma once
 // Kernel signatures of the normalisation family (src/ops/norm.cpp). All tensors are contiguous and of
 // one floating dtype (float32 or float64: the op widens the reduced floats); an undefined weight or
-// bias stands for ones or zeros, an undefined gradient output for one that is not wanted. Statistics
-// accumulate in double.
+// bias stands for ones or zeros, an undefined gradient output for one that is not wanted. Sums run in
+// blocks in the input's type, combined in double.
 #include <ember/tensor.h>
 
 namespace ember::dispatch {

@@ -1,6 +1,6 @@
 // CPU kernels of batch_norm and layer_norm, forward and backward, fused: statistics in two passes over
-// the data with double accumulators (the first pass's mean makes the second's squared deviations
-// exact enough that no Welford update is needed), then one pass that writes the output. batch_norm
+// the data (the first pass's mean makes the second's squared deviations accurate without Welford
+// updates), block sums in the input's type added in double, then one pass that writes the output. batch_norm
 // runs in parallel over channels, layer_norm over rows; layer_norm's weight and bias gradients sum
 // per-chunk partials in a fixed order, so results do not depend on the thread count.
 #include <algorithm>
@@ -16,22 +16,37 @@ inline namespace EMBER_KERNEL_NS {
 namespace {
 
 constexpr int64_t kGrainElems = 32768;
+// Sums run in T's own width inside blocks of kColBlock elements (full vector lanes: 8 floats per AVX2
+// register instead of 4 doubles) and the block sums are added in double, so the error stays that of
+// a kColBlock-term float sum however long the row is.
+constexpr int64_t kColBlock = 1024;
 
 template <class T>
 double sum_of(const T* p, int64_t n) {
   double s = 0;
-#pragma omp simd reduction(+ : s)
-  for (int64_t i = 0; i < n; ++i) s += double(p[i]);
+  for (int64_t i0 = 0; i0 < n; i0 += kColBlock) {
+    const int64_t i1 = std::min(n, i0 + kColBlock);
+    T b = 0;
+#pragma omp simd reduction(+ : b)
+    for (int64_t i = i0; i < i1; ++i) b += p[i];
+    s += double(b);
+  }
   return s;
 }
 
 template <class T>
 double squared_deviations(const T* p, int64_t n, double mu) {
+  const T m = T(mu);
   double s = 0;
-#pragma omp simd reduction(+ : s)
-  for (int64_t i = 0; i < n; ++i) {
-    double d = double(p[i]) - mu;
-    s += d * d;
+  for (int64_t i0 = 0; i0 < n; i0 += kColBlock) {
+    const int64_t i1 = std::min(n, i0 + kColBlock);
+    T b = 0;
+#pragma omp simd reduction(+ : b)
+    for (int64_t i = i0; i < i1; ++i) {
+      const T d = p[i] - m;
+      b += d * d;
+    }
+    s += double(b);
   }
   return s;
 }
@@ -39,15 +54,18 @@ double squared_deviations(const T* p, int64_t n, double mu) {
 // sum(dy) and sum(dy * (x - mu)) over one row.
 template <class T>
 void grad_sums(const T* dy, const T* x, int64_t n, double mu, double& s_dy, double& s_dot) {
-  double a = 0, b = 0;
+  const T m = T(mu);
+  for (int64_t i0 = 0; i0 < n; i0 += kColBlock) {
+    const int64_t i1 = std::min(n, i0 + kColBlock);
+    T a = 0, b = 0;
 #pragma omp simd reduction(+ : a, b)
-  for (int64_t i = 0; i < n; ++i) {
-    double g = double(dy[i]);
-    a += g;
-    b += g * (double(x[i]) - mu);
+    for (int64_t i = i0; i < i1; ++i) {
+      a += dy[i];
+      b += dy[i] * (x[i] - m);
+    }
+    s_dy += double(a);
+    s_dot += double(b);
   }
-  s_dy += a;
-  s_dot += b;
 }
 
 template <class T>
@@ -119,6 +137,17 @@ void batch_norm_apply(const Tensor& x, const Tensor& mean, const Tensor& invstd,
     shift[size_t(c)] = T((bp ? double(bp[c]) : 0.0) - double(mp[c]) * sc);
   }
   const T *sc = scale.data(), *sh = shift.data();
+  if (M == 1) {
+    core::parallel_for(0, N, channel_grain(C), [&](int64_t b, int64_t e) {
+      for (int64_t n = b; n < e; ++n) {
+        const T* xi = xp + n * C;
+        T* yo = op + n * C;
+#pragma omp simd
+        for (int64_t c = 0; c < C; ++c) yo[c] = xi[c] * sc[c] + sh[c];
+      }
+    });
+    return;
+  }
   core::parallel_for(0, N * C, channel_grain(M), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       const int64_t c = r % C;
@@ -235,39 +264,68 @@ void layer_norm_backward(const Tensor& dy, const Tensor& x, const Tensor& mean, 
   T* dxp = dx.defined() ? dx.data_ptr<T>() : nullptr;
   const bool want_params = dweight.defined() || dbias.defined();
   // Rows go in fixed chunks (their count depends on R only); each chunk sums its weight and bias
-  // gradients into its own row of partials, which are then added in chunk order.
+  // gradients into its own row of double partials, which are then added in chunk order. Within a
+  // chunk, kRowBlock rows at a time are summed in T before being added to the partials.
+  constexpr int64_t kRowBlock = 16;
   const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>({R, 64, (R * D + kGrainElems - 1) / kGrainElems}));
   const int64_t per = (R + chunks - 1) / chunks;
   std::vector<double> pw(want_params ? size_t(chunks * D) : 0, 0.0), pb(want_params ? size_t(chunks * D) : 0, 0.0);
   core::parallel_for(0, chunks, 1, [&](int64_t cb, int64_t ce) {
+    std::vector<T> bw(want_params ? size_t(D) : 0), bb(want_params ? size_t(D) : 0);
+    T *fw = bw.data(), *fb = bb.data();
     for (int64_t ch = cb; ch < ce; ++ch) {
-      double* pwc = want_params ? pw.data() + ch * D : nullptr;
-      double* pbc = want_params ? pb.data() + ch * D : nullptr;
-      for (int64_t r = ch * per; r < std::min(R, (ch + 1) * per); ++r) {
-        const T *g = gp + r * D, *xi = xp + r * D;
-        const double mu = double(mp[r]), inv = double(rp[r]);
+      const int64_t r0 = ch * per, r1 = std::min(R, r0 + per);
+      for (int64_t rb = r0; rb < r1; rb += kRowBlock) {
+        const int64_t re = std::min(r1, rb + kRowBlock);
         if (want_params) {
+          std::fill(bw.begin(), bw.end(), T(0));
+          std::fill(bb.begin(), bb.end(), T(0));
+        }
+        for (int64_t r = rb; r < re; ++r) {
+          const T *g = gp + r * D, *xi = xp + r * D;
+          const T m = mp[r], s = rp[r];
+          // With g = dy * weight: dx = rstd * (g - mean(g) - xhat * mean(g * xhat)); the row sums
+          // and the parameter partials come from one pass.
+          double a = 0, bsum = 0;
+          for (int64_t i0 = 0; i0 < D; i0 += kColBlock) {
+            const int64_t i1 = std::min(D, i0 + kColBlock);
+            T ta = 0, tb = 0;
+            if (want_params) {
+#pragma omp simd reduction(+ : ta, tb)
+              for (int64_t i = i0; i < i1; ++i) {
+                const T d = g[i], xh = (xi[i] - m) * s, gw = wp ? d * wp[i] : d;
+                fw[i] += d * xh;
+                fb[i] += d;
+                ta += gw;
+                tb += gw * xh;
+              }
+            } else {
+#pragma omp simd reduction(+ : ta, tb)
+              for (int64_t i = i0; i < i1; ++i) {
+                const T gw = wp ? g[i] * wp[i] : g[i];
+                ta += gw;
+                tb += gw * (xi[i] - m) * s;
+              }
+            }
+            a += double(ta);
+            bsum += double(tb);
+          }
+          if (!dxp) continue;
+          const T ga = T(a / double(D)), gb = T(bsum / double(D));
+          T* o = dxp + r * D;
 #pragma omp simd
           for (int64_t i = 0; i < D; ++i) {
-            pwc[i] += double(g[i]) * (double(xi[i]) - mu) * inv;
-            pbc[i] += double(g[i]);
+            const T gw = wp ? g[i] * wp[i] : g[i];
+            o[i] = s * (gw - ga - (xi[i] - m) * s * gb);
           }
         }
-        if (!dxp) continue;
-        // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dy * weight.
-        double a = 0, bsum = 0;
-#pragma omp simd reduction(+ : a, bsum)
-        for (int64_t i = 0; i < D; ++i) {
-          double gi = double(g[i]) * (wp ? double(wp[i]) : 1.0);
-          a += gi;
-          bsum += gi * (double(xi[i]) - mu) * inv;
-        }
-        const T ga = T(a / double(D)), gb = T(bsum / double(D)), m = T(mu), s = T(inv);
-        T* o = dxp + r * D;
+        if (want_params) {
+          double *pwc = pw.data() + ch * D, *pbc = pb.data() + ch * D;
 #pragma omp simd
-        for (int64_t i = 0; i < D; ++i) {
-          T gi = wp ? g[i] * wp[i] : g[i];
-          o[i] = s * (gi - ga - (xi[i] - m) * s * gb);
+          for (int64_t i = 0; i < D; ++i) {
+            pwc[i] += double(fw[i]);
+            pbc[i] += double(fb[i]);
+          }
         }
       }
     }
