@@ -195,4 +195,9 @@ TEST(EmbeddingBag, Errors) {
                            "offsets has to be a 1D Tensor");
   expect_error<IndexError>([&] { F::embedding_bag(ember::tensor({0, 1, 6}, TensorOptions(kInt64)), w, off); },
                            "index out of range in self");
+  // A failed call with max_norm leaves the weight as it was.
+  Tensor before = w.clone();
+  EXPECT_THROW(F::embedding_bag(in, w, ember::tensor({0, 4}, TensorOptions(kInt64)), 0.1), Error);
+  EXPECT_THROW(F::embedding(in, w, std::nullopt, 0.1, 2, false, true), NotImplementedError);
+  EXPECT_TRUE(golden::close(w, before, 0, 0));
 }

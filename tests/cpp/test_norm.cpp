@@ -213,6 +213,24 @@ TEST(LayerNorm, Gradcheck) {
   EXPECT_TRUE(gradgradcheck(fn, {x, w, b}));
 }
 
+TEST(LayerNorm, ReducedFloatsComputeInFloat) {
+  Tensor x = G()["ln_two_f64:x"], w = G()["ln_two_f64:w"], b = G()["ln_two_f64:b"];
+  for (DType t : {kFloat16, kBFloat16}) {
+    Tensor xt = x.to(t).requires_grad_(), wt = w.to(t).requires_grad_();
+    Tensor y = F::layer_norm(xt, {4, 5}, wt, b.to(t));
+    EXPECT_EQ(y.dtype(), t);
+    Tensor x32 = x.to(t).to(kFloat32).requires_grad_(), w32 = w.to(t).to(kFloat32).requires_grad_();
+    Tensor ref = F::layer_norm(x32, {4, 5}, w32, b.to(t).to(kFloat32));
+    EXPECT_TRUE(golden::close(y, ref.to(t), 0, 0));
+    // Gradients too: computed in float32 and rounded to each input's dtype.
+    Tensor gy = G()["ln_two_f64:gy"];
+    y.backward(gy.to(t));
+    ref.backward(gy.to(t).to(kFloat32));
+    EXPECT_TRUE(golden::close(xt.grad(), x32.grad().to(t), 0, 0));
+    EXPECT_TRUE(golden::close(wt.grad(), w32.grad().to(t), 0, 0));
+  }
+}
+
 TEST(LayerNorm, Errors) {
   expect_error<Error>([] { F::layer_norm(randn({4, 3}), {4}); },
                       "Given normalized_shape=[4], expected input with shape [*, 4], but got input of size[4, 3]");

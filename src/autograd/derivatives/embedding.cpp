@@ -104,9 +104,12 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
                 "Padding_idx must be within num_embeddings");
     pad = *padding_idx < 0 ? weight.size(0) + *padding_idx : *padding_idx;
   }
+  if (sparse) throw NotImplementedError("embedding: sparse gradients are not supported; use sparse=false");
   if (max_norm) {
+    EMBER_CHECK(weight.dim() == 2, "'weight' must be 2-D");
+    check_indices(input, "embedding");
     Tensor w = weight;
-    embedding_renorm_(w, input.contiguous(), *max_norm, norm_type);
+    embedding_renorm_(w, input, *max_norm, norm_type);
   }
   return ember::embedding(weight, input, pad, scale_grad_by_freq, sparse);
 }
@@ -150,10 +153,6 @@ Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& of
                                           "'). Please open a feature request on GitHub."));
   check_indices(offs, "embedding_bag");
   std::vector<int64_t> idx = host_indices(input, weight.size(0));
-  if (max_norm) {
-    Tensor w = weight;
-    embedding_renorm_(w, input, *max_norm, norm_type);
-  }
   const int64_t n = int64_t(idx.size());
   Tensor offs64 = offs.to(kInt64).contiguous();
   std::vector<int64_t> starts(offs64.data_ptr<int64_t>(), offs64.data_ptr<int64_t>() + offs64.numel());
@@ -170,6 +169,11 @@ Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& of
     EMBER_CHECK(!starts.empty(), "include_last_offset: number of offset should be at least 1");
   } else {
     starts.push_back(n);
+  }
+  // Every check is done: only now may max_norm rewrite the weight.
+  if (max_norm) {
+    Tensor w = weight;
+    embedding_renorm_(w, input, *max_norm, norm_type);
   }
   const int64_t bags = int64_t(starts.size()) - 1, D = weight.size(1);
   // Entries at padding_idx take no part: they are neither summed nor counted.
