@@ -128,6 +128,9 @@ TEST(BatchNorm, Gradcheck) {
   };
   EXPECT_TRUE(gradcheck(train, {x, w, b}));
   EXPECT_TRUE(gradcheck(train2d, {x2, w2}));
+  // A strided input (channels not at their contiguous place) goes through a contiguous copy.
+  Tensor xt = randn64({4, 2, 3}, 6).transpose(0, 2).detach().requires_grad_();
+  EXPECT_TRUE(gradcheck(train, {xt, w, b}));
   EXPECT_TRUE(gradcheck(eval, {x, w, b}));
   EXPECT_TRUE(gradgradcheck(train, {x, w, b}));
   EXPECT_TRUE(gradgradcheck(eval, {x, w, b}));
@@ -192,6 +195,25 @@ TEST(LayerNorm, ManyRows) {
   expect_close(x.grad().index_select(0, rows), "ln_big:dx_rows", kFloat64);
   expect_close(w.grad(), "ln_big:dw", kFloat64);
   expect_close(b.grad(), "ln_big:db", kFloat64);
+}
+
+// The parameter gradients are summed in a fixed order, so the thread count does not change a bit.
+TEST(LayerNorm, SameForAnyThreadCount) {
+  Tensor i = arange(300 * 200, TensorOptions(kFloat32)).view({300, 200});
+  Tensor gy = cos(i * 0.23);
+  auto run = [&](int threads) {
+    set_num_threads(threads);
+    Tensor x = sin(i * 0.37).requires_grad_(), w = ones({200}).requires_grad_(), b = zeros({200}).requires_grad_();
+    F::layer_norm(x, {200}, w, b).backward(gy);
+    Tensor xb = (sin(i * 0.37) * 2).view({30, 10, 200}).requires_grad_();
+    Tensor wb = ones({10}).requires_grad_();
+    F::batch_norm(xb, {}, {}, wb, {}, true).backward(gy.view({30, 10, 200}));
+    return tensor_list{x.grad(), w.grad(), b.grad(), xb.grad(), wb.grad()};
+  };
+  int saved = get_num_threads();
+  tensor_list one = run(1), many = run(4);
+  set_num_threads(saved);
+  for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(golden::close(one[k], many[k], 0, 0)) << k;
 }
 
 TEST(LayerNorm, DifferentiableBackwardMatches) {
