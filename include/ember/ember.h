@@ -10,9 +10,11 @@
 #include <ember/core/parallel.h>
 #include <ember/nn.h>
 #include <ember/data.h>
+#include <ember/ops/embedding.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
+#include <ember/ops/norm.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/pool.h>
 #include <ember/ops/resample.h>

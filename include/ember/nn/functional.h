@@ -6,3 +6,4 @@
 #include <ember/nn/functional/dropout.h>
 #include <ember/nn/functional/pool.h>
 #include <ember/nn/functional/resample.h>
+#include <ember/nn/functional/norm.h>
