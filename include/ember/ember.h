@@ -8,9 +8,11 @@
 #include <ember/autograd/node.h>
 #include <ember/core/generator.h>
 #include <ember/core/parallel.h>
+#include <ember/ops/activation.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
+#include <ember/ops/loss.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/random.h>
 #include <ember/ops/reduce.h>
