@@ -135,8 +135,9 @@ void softmax_lastdim(const T* in, T* out, int64_t rows, int64_t n, bool log) {
       T* y = out + r * n;
       const T m = row_max(x, n);
       if (log) {
-        const T shift = m + std::log(exp_shift_sum<T>(x, m, nullptr, n));
-        for (int64_t i = 0; i < n; ++i) y[i] = x[i] - shift;
+        // (x - max) - log(sum): subtracting max first keeps float32 rows near +-1e4 exact.
+        const T lse = std::log(exp_shift_sum<T>(x, m, nullptr, n));
+        for (int64_t i = 0; i < n; ++i) y[i] = (x[i] - m) - lse;
       } else {
         const T inv = T(1) / exp_shift_sum<T>(x, m, y, n);
         for (int64_t i = 0; i < n; ++i) y[i] *= inv;
@@ -172,11 +173,11 @@ void softmax_inner(const T* in, T* out, const SoftmaxGeometry& g, bool log) {
         for (int64_t j = 0; j < w; ++j) sum[j] += yk[j];
       }
       if (log) {
-        for (int64_t j = 0; j < w; ++j) sum[j] = mx[j] + std::log(sum[j]);
+        for (int64_t j = 0; j < w; ++j) sum[j] = std::log(sum[j]);
         for (int64_t k = 0; k < g.n; ++k) {
           const T* xk = x + k * g.inner;
           T* yk = y + k * g.inner;
-          for (int64_t j = 0; j < w; ++j) yk[j] = xk[j] - sum[j];
+          for (int64_t j = 0; j < w; ++j) yk[j] = (xk[j] - mx[j]) - sum[j];
         }
       } else {
         for (int64_t j = 0; j < w; ++j) sum[j] = T(1) / sum[j];
