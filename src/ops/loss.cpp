@@ -19,7 +19,6 @@ std::string shape_str(IntArrayRef s) {
 
 // [N, C, S] geometry of nll_loss's input, after PyTorch's shape checks.
 dispatch::NllGeometry nll_geometry(const Tensor& self, const Tensor& target, const Tensor& weight) {
-  EMBER_CHECK(target.dtype() == kInt64, "expected scalar type Long but found ", dtype_title(target.dtype()));
   EMBER_CHECK(self.dim() >= 1, "input tensor should be 1D or 2D");
   const int64_t nd = self.dim();
   dispatch::NllGeometry g{1, self.size(nd == 1 ? 0 : 1), 1};
@@ -40,6 +39,7 @@ dispatch::NllGeometry nll_geometry(const Tensor& self, const Tensor& target, con
     EMBER_CHECK(target.sizes().equals(expected), "Expected target size ", shape_str(expected), ", got ",
                 shape_str(target.sizes()));
   }
+  EMBER_CHECK(target.dtype() == kInt64, "expected scalar type Long but found ", dtype_title(target.dtype()));
   if (weight.defined())
     EMBER_CHECK(weight.dim() == 1 && weight.numel() == g.C, "weight tensor should be defined either for all ", g.C,
                 " classes or no classes but got weight tensor of shape: ", shape_str(weight.sizes()));

@@ -93,7 +93,7 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target, const std::o
   if (reduction == Reduction::Mean) {
     // Normalised by the weights of the counted targets, as nll_loss's mean (PyTorch 1.13's formula).
     ret = weight ? smooth.sum() / weight->index_select(0, target.masked_select(ignore_mask.logical_not()).flatten()).sum()
-                 : smooth.mean();
+                 : smooth.sum() / ignore_mask.logical_not().sum();
   } else {
     ret = apply_reduction(smooth, reduction);
   }
