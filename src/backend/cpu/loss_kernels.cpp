@@ -1,5 +1,6 @@
 // CPU kernels of the fused losses: nll_loss forward and backward (cross_entropy's second half), and
 // ctc_loss with the alpha (forward) and beta (backward) recursions in log space.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -99,7 +100,8 @@ void ctc_loss_kernel(const Tensor& log_probs, const Tensor& targets, const CtcAr
     T* la = log_alpha.data_ptr<T>();
     T* out = nll.data_ptr<T>();
     const T ninf = -std::numeric_limits<T>::infinity();
-    core::parallel_for(0, N, 1, [&](int64_t b0, int64_t b1) {
+    // One sample's recursion is T * S steps; small batches stay on one thread.
+    core::parallel_for(0, N, std::max<int64_t>(1, 65536 / std::max<int64_t>(Tmax * S, 1)), [&](int64_t b0, int64_t b1) {
       for (int64_t b = b0; b < b1; ++b) {
         const int64_t Tb = a.input_lengths[b], L = a.target_lengths[b], Sb = 2 * L + 1;
         const int64_t* tg = tgt + a.target_offsets[b];
@@ -143,7 +145,7 @@ void ctc_loss_backward_kernel(const Tensor& grad, const Tensor& log_probs, const
     const T* gp = grad.data_ptr<T>();
     T* gi = grad_lp.data_ptr<T>();
     const T ninf = -std::numeric_limits<T>::infinity();
-    core::parallel_for(0, N, 1, [&](int64_t b0, int64_t b1) {
+    core::parallel_for(0, N, std::max<int64_t>(1, 65536 / std::max<int64_t>(Tmax * S, 1)), [&](int64_t b0, int64_t b1) {
       std::vector<T> beta(static_cast<size_t>(2 * S)), lcab(static_cast<size_t>(C));
       for (int64_t b = b0; b < b1; ++b) {
         const int64_t Tb = a.input_lengths[b], L = a.target_lengths[b], Sb = 2 * L + 1;
