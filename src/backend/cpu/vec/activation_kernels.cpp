@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 #include "backend/cpu/capability.h"
 // capability.h defines EMBER_KERNEL_NS, which the functors header reads.
@@ -23,53 +25,6 @@ namespace {
 
 using dispatch::SoftmaxGeometry;
 
-template <class F>
-void activation_kernel(const dispatch::TensorIterator& it, const char* name, const double* params) {
-  visit_dtype(it.dtype(1), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (!F::template ok<T>) {
-      not_implemented(name, it.dtype(1));
-    } else {
-      const F f(params);
-      it.for_each([&](char** data, const int64_t* st, int64_t n) {
-        if (st[0] == sizeof(T) && st[1] == sizeof(T)) {
-          T* out = reinterpret_cast<T*>(data[0]);
-          const T* in = reinterpret_cast<const T*>(data[1]);
-          for (int64_t i = 0; i < n; ++i) out[i] = f.fwd(in[i]);
-        } else {
-          for (int64_t i = 0; i < n; ++i)
-            *reinterpret_cast<T*>(data[0] + i * st[0]) = f.fwd(*reinterpret_cast<const T*>(data[1] + i * st[1]));
-        }
-      });
-    }
-  });
-}
-
-template <class F>
-void activation_backward_kernel(const dispatch::TensorIterator& it, const char* name, const double* params) {
-  visit_dtype(it.dtype(1), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (!F::template ok<T>) {
-      not_implemented(name, it.dtype(1));
-    } else {
-      const F f(params);
-      it.for_each([&](char** data, const int64_t* st, int64_t n) {
-        if (st[0] == sizeof(T) && st[1] == sizeof(T) && st[2] == sizeof(T)) {
-          T* out = reinterpret_cast<T*>(data[0]);
-          const T* g = reinterpret_cast<const T*>(data[1]);
-          const T* x = reinterpret_cast<const T*>(data[2]);
-          for (int64_t i = 0; i < n; ++i) out[i] = f.bwd(g[i], x[i]);
-        } else {
-          for (int64_t i = 0; i < n; ++i)
-            *reinterpret_cast<T*>(data[0] + i * st[0]) = f.bwd(*reinterpret_cast<const T*>(data[1] + i * st[1]),
-                                                               *reinterpret_cast<const T*>(data[2] + i * st[2]));
-        }
-      });
-    }
-  });
-}
-
-// ---- softmax ----
 template <class T>
 using V = typename vec_of<T>::type;
 
@@ -90,6 +45,96 @@ inline T hsum(V<T> v) {
   return s;
 }
 
+// The functors' math policy on whole registers: libmvec for the transcendentals, lane selects.
+struct VecMath {
+  template <class Vec>
+  using elem_t = std::remove_cv_t<std::remove_reference_t<decltype(std::declval<Vec>()[0])>>;
+  template <class Vec>
+  static Vec k(Vec, double v) {
+    return Vec{} + elem_t<Vec>(v);
+  }
+  template <class Mask, class Vec>
+  static Vec sel(Mask m, Vec a, Vec b) {
+    return m ? a : b;
+  }
+  template <class Vec>
+  static Vec abs(Vec x) {
+    return x < Vec{} ? -x : x;
+  }
+  template <class Vec>
+  static Vec exp(Vec x) {
+    return Mvec<Exp>::apply(x);
+  }
+  template <class Vec>
+  static Vec expm1(Vec x) {
+    return Mvec<Expm1>::apply(x);
+  }
+  template <class Vec>
+  static Vec log1p(Vec x) {
+    return Mvec<Log1p>::apply(x);
+  }
+  template <class Vec>
+  static Vec tanh(Vec x) {
+    return Mvec<Tanh>::apply(x);
+  }
+  template <class Vec>
+  static Vec erf(Vec x) {
+    return Mvec<Erf>::apply(x);
+  }
+};
+
+template <class F>
+void activation_kernel(const dispatch::TensorIterator& it, const char* name, const double* params) {
+  visit_dtype(it.dtype(1), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (!F::template ok<T>) {
+      not_implemented(name, it.dtype(1));
+    } else {
+      const F f(params);
+      it.for_each([&](char** data, const int64_t* st, int64_t n) {
+        if (st[0] == sizeof(T) && st[1] == sizeof(T)) {
+          T* out = reinterpret_cast<T*>(data[0]);
+          const T* in = reinterpret_cast<const T*>(data[1]);
+          int64_t i = 0;
+          for (; i + lanes<T> <= n; i += lanes<T>) store(out + i, f.template fwd<VecMath>(load(in + i)));
+          for (; i < n; ++i) out[i] = f.template fwd<ScalarMath>(in[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i)
+            *reinterpret_cast<T*>(data[0] + i * st[0]) =
+                f.template fwd<ScalarMath>(*reinterpret_cast<const T*>(data[1] + i * st[1]));
+        }
+      });
+    }
+  });
+}
+
+template <class F>
+void activation_backward_kernel(const dispatch::TensorIterator& it, const char* name, const double* params) {
+  visit_dtype(it.dtype(1), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (!F::template ok<T>) {
+      not_implemented(name, it.dtype(1));
+    } else {
+      const F f(params);
+      it.for_each([&](char** data, const int64_t* st, int64_t n) {
+        if (st[0] == sizeof(T) && st[1] == sizeof(T) && st[2] == sizeof(T)) {
+          T* out = reinterpret_cast<T*>(data[0]);
+          const T* g = reinterpret_cast<const T*>(data[1]);
+          const T* x = reinterpret_cast<const T*>(data[2]);
+          int64_t i = 0;
+          for (; i + lanes<T> <= n; i += lanes<T>) store(out + i, f.template bwd<VecMath>(load(g + i), load(x + i)));
+          for (; i < n; ++i) out[i] = f.template bwd<ScalarMath>(g[i], x[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i)
+            *reinterpret_cast<T*>(data[0] + i * st[0]) = f.template bwd<ScalarMath>(
+                *reinterpret_cast<const T*>(data[1] + i * st[1]), *reinterpret_cast<const T*>(data[2] + i * st[2]));
+        }
+      });
+    }
+  });
+}
+
+// ---- softmax ----
 template <class T>
 T row_max(const T* x, int64_t n) {
   constexpr int64_t L = lanes<T>;
