@@ -183,11 +183,23 @@ TEST(Loss, Gradcheck) {
     EXPECT_TRUE(gc([&](L i) { return F::multi_margin_loss(i[0], t, 2, 1.0, w, r); }, {x}));
     EXPECT_TRUE(gc([&](L i) { return F::soft_margin_loss(i[0], s.unsqueeze(1).expand({3, 4}), r); }, {x}));
   }
+  // Double backward of the fused cross_entropy (log_softmax's composite backward and nll_loss's
+  // linear one) for every reduction, weights and an ignored target.
+  for (const char* r : {"none", "mean", "sum"})
+    EXPECT_TRUE(autograd::gradgradcheck(
+        [&](L i) -> tensor_list { return {F::cross_entropy(i[0], t, w, 2, r, 0.1)}; }, {x}));
   // CTC: PyTorch's gradient assumes log_probs come from log_softmax, so it is checked through one.
   Tensor logits = leaf64({6, 2, 4}, 20, 1.5);
   Tensor tg = ember::tensor({{1, 1, 2}, {3, 0, 0}});
   for (const char* r : {"none", "mean", "sum"})
     EXPECT_TRUE(gc([&](L i) { return F::ctc_loss(F::log_softmax(i[0], 2), tg, {6, 4}, {3, 1}, 0, r); }, {logits}));
+}
+
+TEST(Loss, CtcDoubleBackwardRaises) {
+  Tensor lp = log_softmax(randn({5, 1, 3}), 2).detach().requires_grad_();
+  Tensor loss = F::ctc_loss(lp, ember::tensor({{1, 2}}), {5}, {2});
+  Tensor g = autograd::grad({loss}, {lp}, {}, std::nullopt, true)[0];
+  EXPECT_THROW(g.sum().backward(), NotImplementedError);
 }
 
 TEST(Loss, CrossEntropyStableAndFusedMatch) {

@@ -54,10 +54,19 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Te
     autograd::record("NllLossBackward0", {&out}, {&self},
                      [self_ = autograd::SavedVariable(self, false), target, w, reduction, ignore_index,
                       total_weight](autograd::Node&, const tensor_list& g) -> tensor_list {
-                       // The gradient does not depend on self, so it is complete as a constant of g even
-                       // under create_graph.
-                       return {ops::nll_loss_backward(g[0], self_.unpack(), target, w, reduction, ignore_index,
-                                                      total_weight)};
+                       Tensor gi = ops::nll_loss_backward(g[0], self_.unpack(), target, w, reduction, ignore_index,
+                                                          total_weight);
+                       // The gradient is linear in g and does not depend on self; its own vector-Jacobian
+                       // product (for double backward) is nll_loss of the incoming gradient.
+                       if (autograd::any_requires_grad({&g[0]}))
+                         autograd::record("NllLossBackwardBackward0", {&gi}, {&g[0]},
+                                          [target, w, reduction, ignore_index](autograd::Node&,
+                                                                               const tensor_list& gg) -> tensor_list {
+                                            return {nll_loss(gg[0], target, w.defined() ? std::optional<Tensor>(w)
+                                                                                        : std::nullopt,
+                                                             reduction, ignore_index)};
+                                          });
+                       return {gi};
                      });
   return out;
 }
@@ -352,9 +361,19 @@ Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef inpu
   if (autograd::any_requires_grad({&log_probs})) {
     DimVector shape(log_probs.sizes());
     autograd::record("CtcLossBackward0", {&nll}, {&log_probs},
-                     [in, nll_ = nll.detach(), log_alpha, zero_infinity, shape](autograd::Node&,
-                                                                                const tensor_list& g) -> tensor_list {
-                       return {ops::ctc_loss_backward(g[0], in, nll_, log_alpha, zero_infinity).reshape(shape)};
+                     [in, nll_ = nll.detach(), log_alpha, zero_infinity, shape,
+                      lp_ = autograd::SavedVariable(log_probs, false)](autograd::Node&,
+                                                                       const tensor_list& g) -> tensor_list {
+                       Tensor gi = ops::ctc_loss_backward(g[0], in, nll_, log_alpha, zero_infinity).reshape(shape);
+                       // As in PyTorch, the fused gradient has no derivative of its own.
+                       Tensor lp = lp_.unpack();
+                       if (autograd::any_requires_grad({&g[0], &lp}))
+                         autograd::record("CtcLossBackwardBackward0", {&gi}, {&g[0], &lp},
+                                          [](autograd::Node&, const tensor_list&) -> tensor_list {
+                                            throw NotImplementedError(
+                                                "the derivative for '_ctc_loss_backward' is not implemented.");
+                                          });
+                       return {gi};
                      });
   }
   Tensor loss = zero_infinity ? where(nll == std::numeric_limits<double>::infinity(), 0, nll) : nll;
