@@ -181,6 +181,7 @@ TEST(Loss, Gradcheck) {
     EXPECT_TRUE(gc([&](L i) { return F::multilabel_soft_margin_loss(i[0], (s > 0).to(kFloat64).unsqueeze(1).expand({3, 4}), w, r); },
                    {x}));
     EXPECT_TRUE(gc([&](L i) { return F::multi_margin_loss(i[0], t, 2, 1.0, w, r); }, {x}));
+    EXPECT_TRUE(gc([&](L i) { return F::hinge_embedding_loss(i[0], s.unsqueeze(1).expand({3, 4}), 0.8, r); }, {x}));
     EXPECT_TRUE(gc([&](L i) { return F::soft_margin_loss(i[0], s.unsqueeze(1).expand({3, 4}), r); }, {x}));
   }
   // Double backward of the fused cross_entropy (log_softmax's composite backward and nll_loss's
@@ -193,6 +194,24 @@ TEST(Loss, Gradcheck) {
   Tensor tg = ember::tensor({{1, 1, 2}, {3, 0, 0}});
   for (const char* r : {"none", "mean", "sum"})
     EXPECT_TRUE(gc([&](L i) { return F::ctc_loss(F::log_softmax(i[0], 2), tg, {6, 4}, {3, 1}, 0, r); }, {logits}));
+}
+
+TEST(Loss, CrossEntropySegmentationSized) {
+  // [N, C, H, W] with N * H * W above the kernels' threading grain: the fused loss and gradient equal
+  // -log_softmax picked at the targets (a gather, a different code path), with ignored pixels.
+  Generator g(4);
+  Tensor x = randn({3, 2, 64, 192}, g).requires_grad_();
+  Tensor t = randint(0, 2, {3, 64, 192}, g);
+  t.masked_fill_(rand({3, 64, 192}, g) < 0.1, -100);
+  Tensor loss = F::cross_entropy(x, t);
+  Tensor keep = t != -100;
+  Tensor picked = log_softmax(x.detach(), 1).gather(1, t.clamp_min(0).unsqueeze(1)).squeeze(1);
+  Tensor expected = -(picked * keep.to(kFloat32)).sum() / keep.sum().to(kFloat32);
+  EXPECT_NEAR(loss.item<double>(), expected.item<double>(), 1e-5);
+  loss.backward();
+  Tensor onehot = F::one_hot(t.clamp_min(0), 2).permute({0, 3, 1, 2}).to(kFloat32);
+  Tensor dx = (softmax(x.detach(), 1) - onehot) * keep.unsqueeze(1).to(kFloat32) / keep.sum().to(kFloat32);
+  EXPECT_TRUE(golden::close(x.grad(), dx, 1e-4, 1e-9));
 }
 
 TEST(Loss, CtcDoubleBackwardRaises) {
