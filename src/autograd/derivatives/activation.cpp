@@ -40,7 +40,8 @@ Tensor record_activation(const char* node, const Tensor& self, const Tensor& res
   return result;
 }
 
-Tensor lie(const Tensor& x, double lo, double hi) { return logical_and(x >= lo, x <= hi); }
+// lo <= x <= hi, as a bool mask.
+Tensor in_range(const Tensor& x, double lo, double hi) { return logical_and(x >= lo, x <= hi); }
 
 // ---- the table's ops, out of place ----
 Tensor hardtanh_impl(const Tensor& self, Params pr) {
@@ -242,14 +243,14 @@ Tensor softshrink(const Tensor& self, double lambd) {
   return record_activation(
       "SoftshrinkBackward0", self, ops::softshrink(self, pr.p),
       [pr](const Tensor& g, const Tensor& x) { return ops::softshrink_backward(g, x, pr.p); },
-      [pr](const Tensor& g, const Tensor& x) { return where(lie(x, -pr.p[0], pr.p[0]), 0, g); });
+      [pr](const Tensor& g, const Tensor& x) { return where(in_range(x, -pr.p[0], pr.p[0]), 0, g); });
 }
 Tensor hardshrink(const Tensor& self, double lambd) {
   Params pr{{lambd}};
   return record_activation(
       "HardshrinkBackward0", self, ops::hardshrink(self, pr.p),
       [pr](const Tensor& g, const Tensor& x) { return ops::hardshrink_backward(g, x, pr.p); },
-      [pr](const Tensor& g, const Tensor& x) { return where(lie(x, -pr.p[0], pr.p[0]), 0, g); });
+      [pr](const Tensor& g, const Tensor& x) { return where(in_range(x, -pr.p[0], pr.p[0]), 0, g); });
 }
 Tensor log_sigmoid(const Tensor& self) {
   return record_activation(
