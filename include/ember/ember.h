@@ -15,6 +15,8 @@
 #include <ember/ops/index.h>
 #include <ember/ops/linalg.h>
 #include <ember/ops/norm.h>
+#include <ember/ops/activation.h>
+#include <ember/ops/loss.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/pool.h>
 #include <ember/ops/resample.h>

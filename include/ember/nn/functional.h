@@ -7,3 +7,5 @@
 #include <ember/nn/functional/pool.h>
 #include <ember/nn/functional/resample.h>
 #include <ember/nn/functional/norm.h>
+#include <ember/nn/functional/activation.h>
+#include <ember/nn/functional/loss.h>
