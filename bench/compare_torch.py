@@ -77,6 +77,7 @@ WORKLOADS = [
              "torch.autograd.grad(torch.nn.functional.max_pool2d(x, 2), x, g)"),
     Workload("max_pool2d 2x2 fwd+bwd 64x64x11x11", "bench_pool", "BM_max_pool2d_fwd_bwd/64x64x11x11",
              "x = torch.randn(64, 64, 11, 11, requires_grad=True); g = torch.randn(64, 64, 5, 5)",
+             "torch.autograd.grad(torch.nn.functional.max_pool2d(x, 2), x, g)"),
 ]
 
 
