@@ -222,7 +222,7 @@ TEST(Reduce, LargeAndStridedLayouts) {
 // `const char*` ("fro") overload as a null pointer.
 TEST(Reduce, NormOfLiteralZero) {
   using namespace ember;
-  Tensor x = tensor(std::vector<double>{0, 2, -3, 0, 1}).reshape({1, 5});
+  Tensor x = tensor(std::vector<double>{0, 2, -3, 0, 1}).to(kFloat64).reshape({1, 5});
   EXPECT_EQ(x.norm(0).item<double>(), 3.0);
   EXPECT_EQ(norm(x, 0).item<double>(), 3.0);
   EXPECT_EQ(x.norm(0, {1}).item<double>(), 3.0);
