@@ -17,3 +17,4 @@
 #include <ember/ops/shape.h>
 #include <ember/ops/sort.h>
 #include <ember/tensor.h>
+#include <ember/ops/conv.h>

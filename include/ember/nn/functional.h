@@ -2,3 +2,4 @@
 // ember::nn::functional — torch.nn.functional's names (`namespace F = ember::nn::functional;`). Each
 // family's header under nn/functional/ exposes the ops of include/ember/ops/ under these names, with
 // PyTorch's functional signatures (plain default arguments, no options structs).
+#include <ember/nn/functional/conv.h>
