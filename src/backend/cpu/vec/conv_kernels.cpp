@@ -1,4 +1,4 @@
-// Convolution on the CPU: im2col + GEMM (OpenBLAS), as PyTorch's slow_conv2d/3d. The batch is split across
+// Convolution on the CPU (compiled per instruction set for the copy loops of im2col/col2im): im2col + GEMM (OpenBLAS), as PyTorch's slow_conv2d/3d. The batch is split across
 // ember's threads and each thread runs single-threaded BLAS on one sample at a time, with its own column
 // buffer reused for every sample: per-sample products are too small (the Fashion-MNIST CNN's second layer is
 // 64 x 288 x 121) for BLAS's own threading to pay, while whole samples per thread need no synchronisation.
@@ -7,14 +7,15 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
+#include "backend/cpu/capability.h"
 #include "core/parallel.h"
 #include "dispatch/conv_kernels.h"
 #include "dispatch/registry.h"
 
 namespace ember::kernels {
+inline namespace EMBER_KERNEL_NS {
 namespace {
 
 using dispatch::ConvGeometry;
@@ -95,7 +96,9 @@ void im2col_sample(std::conditional_t<Accumulate, T*, const T*> x, std::conditio
                 }
                 const T* xrow = x + ((c * D + id) * H + ih) * W;
                 std::fill(cline, cline + w_lo, T(0));
-                if (sw == 1) std::memcpy(cline + w_lo, xrow + w_lo + offw, size_t(w_hi - w_lo) * sizeof(T));
+                // Rows are short (11 to 28 elements in a small CNN): an inline loop beats a memcpy call.
+                if (sw == 1)
+                  for (int64_t ow = w_lo; ow < w_hi; ++ow) cline[ow] = xrow[ow + offw];
                 else
                   for (int64_t ow = w_lo; ow < w_hi; ++ow) cline[ow] = xrow[ow * sw + offw];
                 std::fill(cline + w_hi, cline + OW, T(0));
@@ -263,10 +266,11 @@ void col2im_kernel(const Tensor& col, const Tensor& x, const ConvGeometry& g) {
 
 }  // namespace
 
-EMBER_REGISTER_KERNEL("conv_forward", ::ember::kCPU, &conv_forward_kernel);
-EMBER_REGISTER_KERNEL("conv_backward_input", ::ember::kCPU, &conv_backward_input_kernel);
-EMBER_REGISTER_KERNEL("conv_backward_weight", ::ember::kCPU, &conv_backward_weight_kernel);
-EMBER_REGISTER_KERNEL("im2col", ::ember::kCPU, &im2col_kernel);
-EMBER_REGISTER_KERNEL("col2im", ::ember::kCPU, &col2im_kernel);
+EMBER_REGISTER_CPU_KERNEL("conv_forward", &conv_forward_kernel);
+EMBER_REGISTER_CPU_KERNEL("conv_backward_input", &conv_backward_input_kernel);
+EMBER_REGISTER_CPU_KERNEL("conv_backward_weight", &conv_backward_weight_kernel);
+EMBER_REGISTER_CPU_KERNEL("im2col", &im2col_kernel);
+EMBER_REGISTER_CPU_KERNEL("col2im", &col2im_kernel);
 
+}  // namespace EMBER_KERNEL_NS
 }  // namespace ember::kernels
