@@ -5,6 +5,7 @@
 // Spatial dims are always handled as three (depth, height, width); 1-d and 2-d convolutions have leading
 // sizes of 1. A 1x1 kernel with stride 1 and no padding reads the input as its own column matrix.
 #include <cblas.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <vector>
@@ -34,14 +35,11 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a
 
 // OpenBLAS (pthread build) would start its own threads inside each of ours; it runs single-threaded while a
 // kernel's threads split the batch and gets ember's thread count back after, the value gemm.cpp keeps it at.
+// (Setting the count only stores it: measured at well under a microsecond.)
+// With one ember thread too: BLAS's threads would only spin on products this small.
 struct SingleThreadedBlas {
-  bool active;
-  explicit SingleThreadedBlas(bool threaded) : active(threaded && get_num_threads() > 1) {
-    if (active) openblas_set_num_threads(1);
-  }
-  ~SingleThreadedBlas() {
-    if (active) openblas_set_num_threads(get_num_threads());
-  }
+  SingleThreadedBlas() { openblas_set_num_threads(1); }
+  ~SingleThreadedBlas() { openblas_set_num_threads(get_num_threads()); }
 };
 
 bool is_pointwise(const ConvGeometry& g) {
@@ -57,6 +55,25 @@ inline void valid_range(int64_t out, int64_t n, int64_t s, int64_t off, int64_t&
   hi = n - off <= 0 ? 0 : (n - off + s - 1) / s;
   lo = std::min(lo, out);
   hi = std::clamp(hi, lo, out);
+}
+
+// dst[0, n) = src[0, n) (Add: +=). im2col's rows are short (11 to 28 elements in a small CNN) and there are
+// thousands per sample, so the tail matters: a copy of n >= 8 floats ends with one 8-lane copy that
+// overlaps the previous one instead of a scalar loop.
+template <bool Add, class T>
+inline void copy_row(const T* src, T* dst, int64_t n) {
+  if constexpr (std::is_same_v<T, float> && !Add) {
+    if (n >= 8) {
+      int64_t i = 0;
+      for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_loadu_ps(src + i));
+      if (i < n) _mm256_storeu_ps(dst + n - 8, _mm256_loadu_ps(src + n - 8));
+      return;
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if constexpr (Add) dst[i] += src[i];
+    else dst[i] = src[i];
+  }
 }
 
 // columns (C * K, L) of one sample x (C, *in). With Accumulate, the reverse: adds columns into x (col2im).
@@ -85,8 +102,7 @@ void im2col_sample(std::conditional_t<Accumulate, T*, const T*> x, std::conditio
               if constexpr (Accumulate) {
                 if (!inside) continue;
                 T* xrow = x + ((c * D + id) * H + ih) * W;
-                if (sw == 1)
-                  for (int64_t ow = w_lo; ow < w_hi; ++ow) xrow[ow + offw] += cline[ow];
+                if (sw == 1) copy_row<true>(cline + w_lo, xrow + w_lo + offw, w_hi - w_lo);
                 else
                   for (int64_t ow = w_lo; ow < w_hi; ++ow) xrow[ow * sw + offw] += cline[ow];
               } else {
@@ -96,9 +112,7 @@ void im2col_sample(std::conditional_t<Accumulate, T*, const T*> x, std::conditio
                 }
                 const T* xrow = x + ((c * D + id) * H + ih) * W;
                 std::fill(cline, cline + w_lo, T(0));
-                // Rows are short (11 to 28 elements in a small CNN): an inline loop beats a memcpy call.
-                if (sw == 1)
-                  for (int64_t ow = w_lo; ow < w_hi; ++ow) cline[ow] = xrow[ow + offw];
+                if (sw == 1) copy_row<false>(xrow + w_lo + offw, cline + w_lo, w_hi - w_lo);
                 else
                   for (int64_t ow = w_lo; ow < w_hi; ++ow) cline[ow] = xrow[ow * sw + offw];
                 std::fill(cline + w_hi, cline + OW, T(0));
@@ -124,7 +138,7 @@ void forward(const T* x, const T* w, const T* bias, T* y, const ConvGeometry& g)
   const int64_t K = g.kernel_size(), L = g.out_size(), CgK = Cg * K, in_sample = g.in_channels * g.in_size();
   const bool direct = is_pointwise(g);
   const int64_t parts = batch_parts(g.batch);
-  SingleThreadedBlas blas(parts > 1);
+  SingleThreadedBlas blas;
   split_batch(g.batch, parts, [&](int64_t, int64_t lo, int64_t hi) {
     std::vector<T> col(direct ? 0 : size_t(g.in_channels * K * L));
     for (int64_t n = lo; n < hi; ++n) {
@@ -151,7 +165,7 @@ void backward_input(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
   const int64_t K = g.kernel_size(), L = g.out_size(), CgK = Cg * K, in_sample = g.in_channels * g.in_size();
   const bool direct = is_pointwise(g);
   const int64_t parts = batch_parts(g.batch);
-  SingleThreadedBlas blas(parts > 1);
+  SingleThreadedBlas blas;
   split_batch(g.batch, parts, [&](int64_t, int64_t lo, int64_t hi) {
     std::vector<T> col(direct ? 0 : size_t(g.in_channels * K * L));
     for (int64_t n = lo; n < hi; ++n) {
@@ -181,7 +195,7 @@ void backward_weight(const T* x, const T* gy, T* gw, const ConvGeometry& g) {
   std::vector<T> partial(size_t((parts - 1) * wsize));
   std::fill(gw, gw + wsize, T(0));
   {
-    SingleThreadedBlas blas(parts > 1);
+    SingleThreadedBlas blas;
     split_batch(g.batch, parts, [&](int64_t p, int64_t lo, int64_t hi) {
       T* acc = p == 0 ? gw : partial.data() + (p - 1) * wsize;
       std::vector<T> col(direct ? 0 : size_t(g.in_channels * K * L));
