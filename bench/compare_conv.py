@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Times the Fashion-MNIST CNN's convolutions (bench/bench_conv.cpp) in ember and in PyTorch side by side
-and prints torch time / ember time (> 1: ember is faster). The two alternate for --rounds rounds, since the
-machine is shared and its load drifts; each side's best round counts.
+and prints torch time / ember time (> 1: ember is faster), for wall time and for the CPU time of the whole
+process (all threads). The two alternate for --rounds rounds, since the machine is shared and its load
+drifts; each side's best round counts. On a loaded machine wall time mostly measures the other processes;
+CPU time then compares the work done (including threads that spin while waiting).
 
     python3 bench/compare_conv.py --build build [--threads 2] [--rounds 3]
 
@@ -25,12 +27,13 @@ def best(f, seconds=0.5):
     for _ in range(3): f()
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds: f(); n += 1
-    runs = []
+    k = max(n // 3, 1)
+    wall, cpu = [], []
     for _ in range(3):
-        t = time.perf_counter()
-        for _ in range(max(n // 3, 1)): f()
-        runs.append((time.perf_counter() - t) / max(n // 3, 1))
-    return min(runs) * 1e3
+        t, c = time.perf_counter(), time.process_time()
+        for _ in range(k): f()
+        wall.append((time.perf_counter() - t) / k); cpu.append((time.process_time() - c) / k)
+    return [min(wall) * 1e3, min(cpu) * 1e3]
 out = {}
 for i, (cin, cout, s) in enumerate(%s):
     x = torch.randn(64, cin, s, s); w = torch.randn(cout, cin, 3, 3); b = torch.randn(cout)
@@ -52,9 +55,11 @@ def ember_times(binary, threads):
     for b in json.loads(r.stdout)["benchmarks"]:
         if b.get("run_type") != "iteration":
             continue
-        name = b["run_name"]
-        t = b["real_time"] * {"ms": 1, "us": 1e-3, "ns": 1e-6}[b["time_unit"]]
-        times[name] = min(times.get(name, t), t)
+        name = "/".join(b["run_name"].split("/")[:2])  # without the "/process_time" suffix
+        scale = {"ms": 1, "us": 1e-3, "ns": 1e-6}[b["time_unit"]]
+        t = [b["real_time"] * scale, b["cpu_time"] * scale]
+        old = times.get(name, t)
+        times[name] = [min(old[0], t[0]), min(old[1], t[1])]
     return times
 
 
@@ -76,14 +81,18 @@ def main():
     for _ in range(a.rounds):
         for src, dst in ((ember_times(binary, a.threads), best_e), (torch_times(a.threads), best_t)):
             for k, v in src.items():
-                dst[k] = min(dst.get(k, v), v)
+                old = dst.get(k, v)
+                dst[k] = [min(old[0], v[0]), min(old[1], v[1])]
     labels = {"BM_conv2d_forward": "forward", "BM_conv2d_train": "forward+backward"}
-    print(f"{'workload (batch 64, 3x3)':44} {'ember ms':>9} {'torch ms':>9} {'torch/ember':>11}")
+    print(f"threads {a.threads}, best of {a.rounds} rounds; ms per call")
+    print(f"{'workload (batch 64, 3x3)':40} {'ember wall':>10} {'torch wall':>10} {'ratio':>6}"
+          f" {'ember cpu':>10} {'torch cpu':>10} {'ratio':>6}")
     for k in sorted(best_e):
         kind, layer = k.split("/")
         cin, cout, s = LAYERS[int(layer)]
         name = f"conv {cin}->{cout} on {s}x{s} {labels[kind]}"
-        print(f"{name:44} {best_e[k]:9.3f} {best_t[k]:9.3f} {best_t[k] / best_e[k]:11.2f}")
+        (ew, ec), (tw, tc) = best_e[k], best_t[k]
+        print(f"{name:40} {ew:10.3f} {tw:10.3f} {tw / ew:6.2f} {ec:10.3f} {tc:10.3f} {tc / ec:6.2f}")
 
 
 if __name__ == "__main__":
