@@ -36,10 +36,11 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a
 // OpenBLAS (pthread build) would start its own threads inside each of ours; it runs single-threaded while a
 // kernel's threads split the batch and gets ember's thread count back after, the value gemm.cpp keeps it at.
 // (Setting the count only stores it: measured at well under a microsecond.)
-// With one ember thread too: BLAS's threads would only spin on products this small.
-struct SingleThreadedBlas {
-  SingleThreadedBlas() { openblas_set_num_threads(1); }
-  ~SingleThreadedBlas() { openblas_set_num_threads(get_num_threads()); }
+// A batch smaller than the thread count (one image) leaves the threads to BLAS instead. Either way BLAS
+// gets ember's count, not its own default, so its threads do not spin next to ours.
+struct BlasThreads {
+  explicit BlasThreads(int64_t parts) { openblas_set_num_threads(parts > 1 ? 1 : get_num_threads()); }
+  ~BlasThreads() { openblas_set_num_threads(get_num_threads()); }
 };
 
 bool is_pointwise(const ConvGeometry& g) {
@@ -130,7 +131,11 @@ void split_batch(int64_t n, int64_t parts, const F& f) {
   });
 }
 
-int64_t batch_parts(int64_t n) { return std::max<int64_t>(1, std::min<int64_t>(get_num_threads(), n)); }
+// One part per thread, or a single part when the batch cannot give every thread a sample.
+int64_t batch_parts(int64_t n) {
+  const int64_t t = get_num_threads();
+  return n >= t ? t : 1;
+}
 
 template <class T>
 void forward(const T* x, const T* w, const T* bias, T* y, const ConvGeometry& g) {
@@ -138,7 +143,7 @@ void forward(const T* x, const T* w, const T* bias, T* y, const ConvGeometry& g)
   const int64_t K = g.kernel_size(), L = g.out_size(), CgK = Cg * K, in_sample = g.in_channels * g.in_size();
   const bool direct = is_pointwise(g);
   const int64_t parts = batch_parts(g.batch);
-  SingleThreadedBlas blas;
+  BlasThreads blas(parts);
   split_batch(g.batch, parts, [&](int64_t, int64_t lo, int64_t hi) {
     std::vector<T> col(direct ? 0 : size_t(g.in_channels * K * L));
     for (int64_t n = lo; n < hi; ++n) {
@@ -165,7 +170,7 @@ void backward_input(const T* gy, const T* w, T* gx, const ConvGeometry& g) {
   const int64_t K = g.kernel_size(), L = g.out_size(), CgK = Cg * K, in_sample = g.in_channels * g.in_size();
   const bool direct = is_pointwise(g);
   const int64_t parts = batch_parts(g.batch);
-  SingleThreadedBlas blas;
+  BlasThreads blas(parts);
   split_batch(g.batch, parts, [&](int64_t, int64_t lo, int64_t hi) {
     std::vector<T> col(direct ? 0 : size_t(g.in_channels * K * L));
     for (int64_t n = lo; n < hi; ++n) {
@@ -195,7 +200,7 @@ void backward_weight(const T* x, const T* gy, T* gw, const ConvGeometry& g) {
   std::vector<T> partial(size_t((parts - 1) * wsize));
   std::fill(gw, gw + wsize, T(0));
   {
-    SingleThreadedBlas blas;
+    BlasThreads blas(parts);
     split_batch(g.batch, parts, [&](int64_t p, int64_t lo, int64_t hi) {
       T* acc = p == 0 ? gw : partial.data() + (p - 1) * wsize;
       std::vector<T> col(direct ? 0 : size_t(g.in_channels * K * L));
