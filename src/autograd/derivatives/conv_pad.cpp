@@ -69,7 +69,7 @@ Tensor pad(const Tensor& input, IntArrayRef pad, std::string_view mode, std::opt
   if (mode == "constant") return constant_pad_nd(input, pad, value.value_or(0.0));
   EMBER_CHECK_T(NotImplementedError, mode == "reflect" || mode == "replicate" || mode == "circular",
                 "Unrecognised padding mode ", std::string(mode));
-  EMBER_CHECK(!value || *value == 0, "Padding mode \"", std::string(mode), "\" doesn't take in value argument");
+  EMBER_CHECK(value.value_or(0.0) == 0.0, "Padding mode \"", std::string(mode), "\" doesn't take in value argument");
   const int64_t npad = int64_t(pad.size()) / 2;
   EMBER_CHECK_T(NotImplementedError, npad >= 1 && npad <= 3 && (input.dim() == npad + 1 || input.dim() == npad + 2),
                 "Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
