@@ -12,6 +12,7 @@
 #include <ember/io/safetensors.h>
 #include <ember/nn.h>
 #include <ember/ops/activation.h>
+#include <ember/ops/conv.h>
 #include <ember/ops/embedding.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>

@@ -9,3 +9,4 @@
 #include <ember/nn/functional/norm.h>
 #include <ember/nn/functional/activation.h>
 #include <ember/nn/functional/loss.h>
+#include <ember/nn/functional/conv.h>
