@@ -32,8 +32,8 @@ DimVector unpool_size(const Tensor& input, int nd, IntArrayRef kernel_size, IntA
     int64_t lo = def[size_t(i)] - s[size_t(i)], hi = def[size_t(i)] + s[size_t(i)];
     if (out[size_t(i)] <= lo || out[size_t(i)] >= hi) {
       std::string shown;
-      for (size_t j = 0; j < n; ++j) shown += detail::str(j ? ", " : "", output_size[j]);
-      throw ValueError(detail::str("invalid output_size \"(", shown, ")\" (dim ", i, " must be between ", lo, " and ",
+      for (size_t j = 0; j < n; ++j) shown += ember::detail::str(j ? ", " : "", output_size[j]);
+      throw ValueError(ember::detail::str("invalid output_size \"(", shown, ")\" (dim ", i, " must be between ", lo, " and ",
                                    hi, ")"));
     }
   }

@@ -13,7 +13,7 @@ namespace {
 template <class T>
 std::string list(ArrayRef<T> v, const char* open = "[", const char* close = "]") {
   std::string s = open;
-  for (size_t i = 0; i < v.size(); ++i) s += detail::str(i ? ", " : "", v[i]);
+  for (size_t i = 0; i < v.size(); ++i) s += ember::detail::str(i ? ", " : "", v[i]);
   return s + close;
 }
 
@@ -85,13 +85,13 @@ Tensor interpolate(const Tensor& input, IntArrayRef size, ArrayRef<double> scale
     static const char* const needs[] = {"", "", "", "3D", "4D", "5D"};
     int64_t want = mode == "linear" ? 3 : mode == "bilinear" || mode == "bicubic" ? 4 : 5;
     if (d != want)
-      throw NotImplementedError(detail::str("Got ", d, "D input, but ", mode, " mode needs ", needs[want], " input"));
+      throw NotImplementedError(ember::detail::str("Got ", d, "D input, but ", mode, " mode needs ", needs[want], " input"));
     if (mode == "linear") return upsample_linear1d(input, output_size, corners, sc);
     if (mode == "bilinear") return upsample_bilinear2d(input, output_size, corners, sc);
     if (mode == "bicubic") return upsample_bicubic2d(input, output_size, corners, sc);
     return upsample_trilinear3d(input, output_size, corners, sc);
   }
-  throw NotImplementedError(detail::str("Input Error: Only 3D, 4D and 5D input Tensors supported (got ", d,
+  throw NotImplementedError(ember::detail::str("Input Error: Only 3D, 4D and 5D input Tensors supported (got ", d,
                                         "D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
                                         "nearest-exact (got ", mode, ")"));
 }
@@ -132,7 +132,7 @@ Tensor affine_grid(const Tensor& theta, IntArrayRef size, std::optional<bool> al
     EMBER_CHECK_VALUE(theta.dim() == 3 && theta.size(-2) == 3 && theta.size(-1) == 4,
                       "Expected a batch of 3D affine matrices of shape Nx3x4 for size ", shown, ". Got ", got, ".");
   } else {
-    throw NotImplementedError(detail::str("affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+    throw NotImplementedError(ember::detail::str("affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
                                           "respectively. Got size ", shown, "."));
   }
   for (int64_t s : size) EMBER_CHECK_VALUE(s > 0, "Expected non-zero, positive output size. Got ", shown);
