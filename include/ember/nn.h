@@ -6,8 +6,10 @@
 #include <ember/nn/module.h>
 #include <ember/nn/modules/activation.h>
 #include <ember/nn/modules/container.h>
+#include <ember/nn/modules/conv.h>
 #include <ember/nn/modules/dropout.h>
 #include <ember/nn/modules/flatten.h>
 #include <ember/nn/modules/linear.h>
+#include <ember/nn/modules/pooling.h>
 #include <ember/nn/utils.h>
 #include <ember/utils/checkpoint.h>
