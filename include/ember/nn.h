@@ -9,7 +9,13 @@
 #include <ember/nn/modules/conv.h>
 #include <ember/nn/modules/dropout.h>
 #include <ember/nn/modules/flatten.h>
+#include <ember/nn/modules/fold.h>
 #include <ember/nn/modules/linear.h>
+#include <ember/nn/modules/loss.h>
+#include <ember/nn/modules/normalization.h>
+#include <ember/nn/modules/padding.h>
 #include <ember/nn/modules/pooling.h>
+#include <ember/nn/modules/sparse.h>
+#include <ember/nn/modules/upsampling.h>
 #include <ember/nn/utils.h>
 #include <ember/utils/checkpoint.h>

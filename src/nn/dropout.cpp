@@ -1,5 +1,6 @@
 // Dropout and F.dropout over ember::dropout.
 #include <ember/nn/functional/dropout.h>
+#include <ember/nn/functional/norm.h>
 #include <ember/nn/modules/dropout.h>
 
 namespace ember::nn {
@@ -20,5 +21,18 @@ Dropout::Dropout(double p, bool inplace) : p(p), inplace(inplace) {
 Tensor Dropout::forward(const Tensor& input) { return functional::dropout(input, p, is_training(), inplace); }
 
 std::string Dropout::extra_repr() const { return "p=" + py_repr(p) + ", inplace=" + py_repr(inplace); }
+
+#define EMBER_DROPOUT_MODULE(Name, fn)                                                                     \
+  Name::Name(double p, bool inplace) : p(p), inplace(inplace) {                                            \
+    EMBER_CHECK_VALUE(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);    \
+  }                                                                                                        \
+  Tensor Name::forward(const Tensor& input) { return functional::fn(input, p, is_training(), inplace); }   \
+  std::string Name::extra_repr() const { return "p=" + py_repr(p) + ", inplace=" + py_repr(inplace); }
+EMBER_DROPOUT_MODULE(Dropout1d, dropout1d)
+EMBER_DROPOUT_MODULE(Dropout2d, dropout2d)
+EMBER_DROPOUT_MODULE(Dropout3d, dropout3d)
+EMBER_DROPOUT_MODULE(AlphaDropout, alpha_dropout)
+EMBER_DROPOUT_MODULE(FeatureAlphaDropout, feature_alpha_dropout)
+#undef EMBER_DROPOUT_MODULE
 
 }  // namespace ember::nn

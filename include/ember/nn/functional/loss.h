@@ -5,6 +5,7 @@
 
 #include <ember/core/error.h>
 #include <ember/ops/loss.h>
+#include <ember/ops/pointwise.h>
 
 namespace ember::nn::functional {
 

@@ -14,4 +14,22 @@ class Dropout : public Module {
   bool inplace;
 };
 
+// Dropout1d/2d/3d zero whole channels; AlphaDropout keeps SELU's mean and variance; FeatureAlphaDropout
+// does that per channel. The identity in eval mode.
+#define EMBER_DROPOUT_MODULE(Name)                                                                         \
+  class Name : public Module {                                                                             \
+   public:                                                                                                 \
+    explicit Name(double p = 0.5, bool inplace = false);                                                   \
+    Tensor forward(const Tensor& input) override;                                                          \
+    std::string extra_repr() const override;                                                               \
+    double p;                                                                                              \
+    bool inplace;                                                                                          \
+  };
+EMBER_DROPOUT_MODULE(Dropout1d)
+EMBER_DROPOUT_MODULE(Dropout2d)
+EMBER_DROPOUT_MODULE(Dropout3d)
+EMBER_DROPOUT_MODULE(AlphaDropout)
+EMBER_DROPOUT_MODULE(FeatureAlphaDropout)
+#undef EMBER_DROPOUT_MODULE
+
 }  // namespace ember::nn
