@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <ember/ember.h>
@@ -73,6 +74,12 @@ void check_case(Module& m, const std::string& name, const Forward& fwd = {}) {
       EXPECT_TRUE(golden::close(v, G()[name + "/sd_after/" + k], 1e-12, 1e-14)) << k;
     }
   }
+}
+
+std::vector<std::string> keys_of_state(const Module& m) {
+  std::vector<std::string> r;
+  for (const auto& item : m.state_dict()) r.push_back(item.first);
+  return r;
 }
 
 template <class E, class F>
@@ -150,4 +157,325 @@ TEST(NnLayers, MaxPool2d) {
     EXPECT_TRUE(golden::close(indices, G()["maxpool2d_indices/indices"], 0, 0));
     return values;
   });
+}
+
+TEST(NnLayers, ConvOthers) {
+  Conv1d a(4, 6, 3, 2, 1, 1, 2);
+  check_case(a, "conv1d");
+  Conv1d b(2, 3, 3, 1, 2, 2, 1, true, "circular");
+  check_case(b, "conv1d_circular");
+  Conv3d c(2, 3, {2, 3, 2}, {1, 2, 1}, {1, 0, 1});
+  check_case(c, "conv3d");
+  ConvTranspose1d d(4, 2, 3, 2, 1, 1, 2);
+  check_case(d, "convt1d");
+  ConvTranspose2d e(3, 4, {3, 2}, {2, 1}, {1, 0}, {1, 0}, 1, false, {1, 2});
+  check_case(e, "convt2d");
+  ConvTranspose3d f(2, 2, 2, 2);
+  check_case(f, "convt3d");
+  EXPECT_TRUE(throws_with<Error>([] { ConvTranspose2d(2, 2, 3, 1, 0, 0, 1, true, 1, "reflect"); },
+                                 "Only \"zeros\" padding mode is supported for ConvTranspose2d"));
+}
+
+TEST(NnLayers, PoolOthers) {
+  MaxPool1d a(3, 2, 1);
+  check_case(a, "maxpool1d");
+  MaxPool3d b({2, 2, 1}, {}, 0, 1, false, true);
+  check_case(b, "maxpool3d");
+  MaxUnpool2d c(2);
+  check_case(c, "maxunpool2d", [&](const tensor_list& in) { return c(in[0], in[1]); });
+  AvgPool1d d(3, 2, 1, false, false);
+  check_case(d, "avgpool1d");
+  AvgPool2d e({3, 2}, {2, 1}, 1, true);
+  check_case(e, "avgpool2d");
+  AvgPool2d f(2, {}, 0, false, true, 3);
+  check_case(f, "avgpool2d_div");
+  AvgPool3d g(2, 1);
+  check_case(g, "avgpool3d");
+  AdaptiveAvgPool1d h(4);
+  check_case(h, "adaptiveavgpool1d");
+  AdaptiveAvgPool2d i({2, 3});
+  check_case(i, "adaptiveavgpool2d");
+  AdaptiveMaxPool2d j(3, true);
+  check_case(j, "adaptivemaxpool2d", [&](const tensor_list& in) {
+    auto [values, indices] = j.forward_with_indices(in[0]);
+    EXPECT_TRUE(golden::close(indices, G()["adaptivemaxpool2d/indices"], 0, 0));
+    return values;
+  });
+}
+
+// ---- normalization ----
+
+TEST(NnLayers, BatchNorm) {
+  BatchNorm1d a(3);
+  check_case(a, "batchnorm1d");
+  BatchNorm1d b(3, 1e-5, 0.3, false);
+  check_case(b, "batchnorm1d_3d");
+  BatchNorm2d c(3);
+  check_case(c, "batchnorm2d");
+  BatchNorm3d d(2, 1e-3);
+  check_case(d, "batchnorm3d");
+  BatchNorm2d e(3, 1e-5, 0.1, true, false);
+  check_case(e, "batchnorm2d_notrack");
+  BatchNorm2d f(3);
+  f.eval();
+  check_case(f, "batchnorm2d_eval");
+  EXPECT_EQ(f.num_batches_tracked.item<int64_t>(), 0);
+  EXPECT_TRUE(throws_with<ValueError>([&] { c(ember::randn({2, 3})); }, "expected 4D input (got 2D input)"));
+  EXPECT_TRUE(throws_with<ValueError>([&] { a(ember::randn({2, 3, 1, 1})); }, "expected 2D or 3D input (got 4D input)"));
+}
+
+TEST(NnLayers, BatchNormRunningStats) {
+  // Three training steps then eval: exponential (momentum=0.2) and cumulative (momentum=None) averages.
+  for (const char* name : {"bn_steps", "bn_steps_cma"}) {
+    SCOPED_TRACE(name);
+    const std::string n = name;
+    BatchNorm2d bn(3, 1e-5, n == "bn_steps" ? std::optional<double>(0.2) : std::nullopt);
+    EXPECT_EQ(bn.repr(), strings().at(n + "/repr").get<std::string>());
+    bn.to(kFloat64);
+    for (int i = 0; i < 3; ++i)
+      EXPECT_TRUE(golden::close(bn(G()[n + "/x" + std::to_string(i)]).detach(), G()[n + "/y" + std::to_string(i)],
+                                1e-10, 1e-12));
+    for (const auto& [k, v] : bn.state_dict()) EXPECT_TRUE(golden::close(v, G()[n + "/sd_after/" + k], 1e-12, 1e-14)) << k;
+    EXPECT_EQ(bn.num_batches_tracked.item<int64_t>(), 3);
+    bn.eval();
+    EXPECT_TRUE(golden::close(bn(G()[n + "/x_eval"]), G()[n + "/y_eval"], 1e-10, 1e-12));
+    EXPECT_EQ(bn.num_batches_tracked.item<int64_t>(), 3);
+  }
+}
+
+TEST(NnLayers, OtherNorms) {
+  LayerNorm a({3, 4}, 1e-6);
+  check_case(a, "layernorm");
+  GroupNorm b(2, 4);
+  check_case(b, "groupnorm");
+  InstanceNorm2d c(3, 1e-5, 0.1, true, true);
+  check_case(c, "instancenorm2d");
+  InstanceNorm2d d(2);
+  check_case(d, "instancenorm2d_plain");
+  LocalResponseNorm e(3, 0.1, 0.6, 2.0);
+  check_case(e, "localresponsenorm");
+  EXPECT_TRUE(throws_with<ValueError>([] { GroupNorm(3, 4); }, "num_channels must be divisible by num_groups"));
+}
+
+TEST(NnLayers, RMSNorm) {
+  // torch 1.13 has no RMSNorm: x / sqrt(mean(x^2) + eps) * weight, with PyTorch 2.4's printout.
+  RMSNorm m({4}, 1e-6);
+  EXPECT_EQ(m.repr(), "RMSNorm((4,), eps=1e-06, elementwise_affine=True)");
+  EXPECT_EQ(keys_of_state(m), (std::vector<std::string>{"weight"}));
+  m.to(kFloat64);
+  {
+    NoGradGuard g;
+    m.weight.copy_(ember::tensor({0.5, -1.0, 2.0, 1.5}, kFloat64));
+  }
+  Tensor x = ember::tensor({1.0, 2.0, -3.0, 0.5, 0.0, 1.0, 2.0, -1.0}, kFloat64).view({2, 4});
+  const double r0 = std::sqrt((1 + 4 + 9 + 0.25) / 4 + 1e-6), r1 = std::sqrt((0 + 1 + 4 + 1) / 4.0 + 1e-6);
+  Tensor expected = ember::tensor({0.5 / r0, -2.0 / r0, -6.0 / r0, 0.75 / r0, 0.0, -1.0 / r1, 4.0 / r1, -1.5 / r1},
+                                  kFloat64).view({2, 4});
+  EXPECT_TRUE(golden::close(m(x), expected, 1e-12, 1e-14));
+  EXPECT_EQ(RMSNorm({2, 3}, std::nullopt, false).repr(), "RMSNorm((2, 3), eps=None, elementwise_affine=False)");
+}
+
+// ---- activations ----
+
+TEST(NnLayers, Activations) {
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> mods = {
+      {"relu6", std::make_shared<ReLU6>()},
+      {"leakyrelu", std::make_shared<LeakyReLU>(0.2)},
+      {"elu", std::make_shared<ELU>(0.5)},
+      {"selu", std::make_shared<SELU>()},
+      {"celu", std::make_shared<CELU>(1.5)},
+      {"gelu", std::make_shared<GELU>()},
+      {"gelu_tanh", std::make_shared<GELU>("tanh")},
+      {"silu", std::make_shared<SiLU>()},
+      {"mish", std::make_shared<Mish>()},
+      {"hardtanh", std::make_shared<Hardtanh>(-2.0, 1.5)},
+      {"hardsigmoid", std::make_shared<Hardsigmoid>()},
+      {"hardswish", std::make_shared<Hardswish>()},
+      {"softplus", std::make_shared<Softplus>()},
+      {"softplus_args", std::make_shared<Softplus>(2.0, 3.0)},
+      {"softsign", std::make_shared<Softsign>()},
+      {"softmax", std::make_shared<Softmax>(1)},
+      {"logsoftmax", std::make_shared<LogSoftmax>(0)},
+      {"softmin", std::make_shared<Softmin>(-1)},
+      {"glu", std::make_shared<GLU>()},
+      {"threshold", std::make_shared<Threshold>(0.5, -1.0)},
+      {"logsigmoid", std::make_shared<LogSigmoid>()},
+      {"tanhshrink", std::make_shared<Tanhshrink>()},
+      {"softshrink", std::make_shared<Softshrink>(0.7)},
+      {"hardshrink", std::make_shared<Hardshrink>(1.2)},
+  };
+  for (auto& [name, m] : mods) check_case(*m, "act_" + name);
+  PReLU p(3);
+  check_case(p, "prelu");
+  PReLU p1(1, 0.1);
+  check_case(p1, "prelu1");
+  Softmax sm;
+  check_case(sm, "softmax_none");
+  EXPECT_EQ(ReLU6(true).repr(), strings().at("relu6_inplace/repr").get<std::string>());
+  EXPECT_EQ(ELU(1.0, true).repr(), strings().at("elu_inplace/repr").get<std::string>());
+  // PReLU's default init is 0.25 for every slope.
+  PReLU q(4);
+  EXPECT_TRUE(golden::close(q.weight.detach(), ember::full({4}, 0.25), 0, 0));
+}
+
+TEST(NnLayers, ActivationInplace) {
+  Tensor x = ember::tensor({-2.0, 3.0, 7.0});
+  ReLU6 r(true);
+  Tensor y = r(x);
+  EXPECT_TRUE(golden::close(x, ember::tensor({0.0, 3.0, 6.0}), 0, 0));
+  EXPECT_TRUE(golden::close(y, x, 0, 0));
+}
+
+// ---- dropout ----
+
+TEST(NnLayers, Dropout) {
+  EXPECT_EQ(Dropout2d(0.3).repr(), strings().at("dropout2d/repr").get<std::string>());
+  EXPECT_EQ(AlphaDropout(0.2).repr(), strings().at("alphadropout/repr").get<std::string>());
+  EXPECT_EQ(Dropout1d(0.5, true).repr(), strings().at("dropout1d/repr").get<std::string>());
+  EXPECT_EQ(FeatureAlphaDropout().repr(), strings().at("featurealphadropout/repr").get<std::string>());
+  Tensor x = ember::randn({8, 16, 5, 5});
+  Dropout2d d(0.5);
+  // Training: each (sample, channel) plane is all zero or all scaled by 2.
+  Tensor y = d(x);
+  Tensor ratio = (y / x).view({8 * 16, 25});
+  int zeros = 0;
+  for (int64_t i = 0; i < 8 * 16; ++i) {
+    const double lo = ratio[i].min().item<float>(), hi = ratio[i].max().item<float>();
+    EXPECT_EQ(lo, hi);
+    EXPECT_TRUE(lo == 0 || std::abs(lo - 2) < 1e-6) << lo;
+    zeros += lo == 0;
+  }
+  EXPECT_GT(zeros, 30);  // about 64 of 128 expected
+  EXPECT_LT(zeros, 98);
+  d.eval();
+  EXPECT_TRUE(golden::close(d(x), x, 0, 0));
+  AlphaDropout a(0.2);
+  a.eval();
+  EXPECT_TRUE(golden::close(a(x), x, 0, 0));
+  EXPECT_TRUE(throws_with<ValueError>([] { Dropout2d(1.5); }, "dropout probability has to be between 0 and 1"));
+}
+
+// ---- embeddings ----
+
+TEST(NnLayers, Embedding) {
+  Embedding a(6, 3, -2);
+  EXPECT_EQ(*a.padding_idx, 4);
+  EXPECT_TRUE(golden::close(a.weight[4].detach(), ember::zeros({3}), 0, 0));
+  check_case(a, "embedding");
+  Embedding b(5, 4, std::nullopt, 1.0, 2.0, true);
+  check_case(b, "embedding_maxnorm");
+  EmbeddingBag c(6, 3, std::nullopt, 2.0, false, "sum");
+  check_case(c, "embeddingbag", [&](const tensor_list& in) { return c(in[0], in[1], in[2]); });
+  EmbeddingBag d(5, 2, std::nullopt, 2.0, false, "max", false, {}, false, 0);
+  check_case(d, "embeddingbag_max");
+  auto e = Embedding::from_pretrained(G()["from_pretrained/weight"], true, 1);
+  EXPECT_EQ(e->repr(), strings().at("from_pretrained/repr").get<std::string>());
+  EXPECT_FALSE(e->weight.requires_grad());
+  EXPECT_TRUE(golden::close((*e)(ember::tensor({3, 1}, kInt64)), G()["from_pretrained/out"], 0, 0));
+  EXPECT_TRUE(throws_with<Error>([] { Embedding(3, 2, 3); }, "Padding_idx must be within num_embeddings"));
+}
+
+// ---- resampling, padding, fold ----
+
+TEST(NnLayers, ResamplePadFold) {
+  Upsample a({}, {2.0});
+  check_case(a, "upsample_nearest");
+  Upsample b({4, 5}, {}, "bilinear", true);
+  check_case(b, "upsample_bilinear");
+  PixelShuffle c(2);
+  check_case(c, "pixelshuffle");
+  PixelUnshuffle d(2);
+  check_case(d, "pixelunshuffle");
+  ZeroPad2d e({1, 2, 0, 3});
+  check_case(e, "zeropad2d");
+  ReflectionPad2d f(2);
+  check_case(f, "reflectionpad2d");
+  ReplicationPad2d g({1, 0, 2, 1});
+  check_case(g, "replicationpad2d");
+  ConstantPad2d h(1, 3.5);
+  check_case(h, "constantpad2d");
+  Fold i({4, 5}, 2);
+  check_case(i, "fold");
+  Unfold j(2, 1, 1, {1, 2});
+  check_case(j, "unfold");
+}
+
+// ---- losses ----
+
+namespace {
+template <class L>
+void check_loss(L& loss, const std::string& name) {
+  check_case(loss, name, [&](const tensor_list& in) {
+    if constexpr (std::is_invocable_v<L&, const Tensor&, const Tensor&>) {
+      if (in.size() == 2) return loss(in[0], in[1]);
+    }
+    if constexpr (std::is_invocable_v<L&, const Tensor&, const Tensor&, const Tensor&>) {
+      if (in.size() == 3) return loss(in[0], in[1], in[2]);
+    }
+    throw std::runtime_error("unexpected input count");
+  });
+}
+Tensor w(const std::string& name) { return G()[name + "/sd/weight"].to(kFloat32); }
+}  // namespace
+
+TEST(NnLayers, Losses) {
+  CrossEntropyLoss a;
+  check_loss(a, "crossentropy");
+  CrossEntropyLoss b(w("crossentropy_args"), 2, "mean", 0.1);
+  check_loss(b, "crossentropy_args");
+  CrossEntropyLoss c(std::nullopt, -100, "sum");
+  check_loss(c, "crossentropy_probs");
+  NLLLoss d(w("nllloss"), -100, "none");
+  check_loss(d, "nllloss");
+  BCELoss e(w("bceloss"));
+  check_loss(e, "bceloss");
+  BCEWithLogitsLoss f(std::nullopt, "mean", G()["bcewithlogits/sd/pos_weight"]);
+  check_loss(f, "bcewithlogits");
+  MSELoss g;
+  check_loss(g, "mseloss");
+  L1Loss h("sum");
+  check_loss(h, "l1loss");
+  SmoothL1Loss i("mean", 0.5);
+  check_loss(i, "smoothl1loss");
+  HuberLoss j("none", 0.7);
+  check_loss(j, "huberloss");
+  KLDivLoss k("batchmean");
+  check_loss(k, "kldivloss");
+  KLDivLoss l("sum", true);
+  check_loss(l, "kldivloss_logt");
+  PoissonNLLLoss m(true, true);
+  check_loss(m, "poissonnllloss");
+  GaussianNLLLoss n;
+  check_loss(n, "gaussiannllloss");
+  CosineEmbeddingLoss o(0.2);
+  check_loss(o, "cosineembeddingloss");
+  MarginRankingLoss p(0.1);
+  check_loss(p, "marginrankingloss");
+  TripletMarginLoss q(0.5, 1.5, 1e-6, true);
+  check_loss(q, "tripletmarginloss");
+  HingeEmbeddingLoss r(0.5);
+  check_loss(r, "hingeembeddingloss");
+  MultiLabelSoftMarginLoss s(w("multilabelsoftmarginloss"));
+  check_loss(s, "multilabelsoftmarginloss");
+  MultiMarginLoss t(2, 0.5);
+  check_loss(t, "multimarginloss");
+  CTCLoss u(0, "mean", true);
+  check_case(u, "ctcloss", [&](const tensor_list& in) { return u(in[0], in[1], in[2], in[3]); });
+  MSELoss bad("average");
+  EXPECT_TRUE(throws_with<ValueError>([&] { bad(ember::zeros({2}), ember::zeros({2})); },
+                                      "average is not a valid value for reduction"));
+}
+
+TEST(NnLayers, LossHooks) {
+  // A forward hook sees both inputs of a two-input loss and may replace the output.
+  MSELoss loss;
+  int calls = 0;
+  loss.register_forward_hook([&](Module&, const tensor_list& in, const tensor_list& out) {
+    ++calls;
+    EXPECT_EQ(in.size(), 2u);
+    return std::optional<tensor_list>(tensor_list{out[0] * 2});
+  });
+  Tensor y = loss(ember::tensor({1.0, 2.0}), ember::tensor({0.0, 0.0}));
+  EXPECT_EQ(calls, 1);
+  EXPECT_NEAR(y.item<float>(), 5.0, 1e-6);
 }
