@@ -126,7 +126,9 @@ TEST(NnLayers, Conv2dInit) {
   EXPECT_LE(wmax, bound);
   EXPECT_LE(bmax, bound);
   EXPECT_NEAR(wmax, G()["init/conv2d_weight_absmax"].item<double>(), 1e-3 * bound);
-  EXPECT_NEAR(bmax, G()["init/conv2d_bias_absmax"].item<double>(), 0.05 * bound);
+  // 128 bias draws: the largest lies above 0.9 * bound except with probability 0.9^128 (as PyTorch's does).
+  EXPECT_GT(bmax, 0.9 * bound);
+  EXPECT_GT(G()["init/conv2d_bias_absmax"].item<double>(), 0.9 * bound);
   // std of U(-b, b) is b / sqrt(3); 73,728 draws put the sample std within 1% of it.
   EXPECT_NEAR(big.weight.std().item<float>(), G()["init/conv2d_weight_std"].item<double>(), 0.01 * bound);
 }
