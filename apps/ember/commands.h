@@ -13,5 +13,8 @@ struct Command {
 };
 
 Command add_info(CLI::App& app);
+Command add_train(CLI::App& app);
+Command add_eval(CLI::App& app);
+Command add_predict(CLI::App& app);
 
 }  // namespace ember::app

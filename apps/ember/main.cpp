@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   CLI::App app{"ember: train, evaluate and run models", "ember"};
   app.require_subcommand(1);
   app.set_version_flag("--version", ember::version);
-  std::vector<ember::app::Command> commands{ember::app::add_info(app)};
+  std::vector<ember::app::Command> commands{ember::app::add_train(app), ember::app::add_eval(app),
+                                           ember::app::add_predict(app), ember::app::add_info(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
