@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 VENV_PY := $(CURDIR)/.venv/bin/python
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: deps build demo test test-release test-python test-asan test-install test-pip check-layers bench install clean golden
+.PHONY: deps build demo test test-release test-python test-cli test-asan test-install test-pip check-layers bench install clean golden
 
 deps:
 	@bash scripts/install_deps.sh
@@ -18,8 +18,9 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: `ember train` with its defaults (the Fashion-MNIST CNN, 3 epochs).
 demo: build
-	./$(BUILD)/ember_demo
+	./$(BUILD)/bin/ember train
 
 check-layers:
 	python3 scripts/check_layers.py
@@ -41,7 +42,12 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 test-python: build
 	PYTHONPATH=$(CURDIR)/python $(VENV_PY) -m pytest tests/python -q -p no:cacheprovider
 
-test: check-layers test-release test-python test-asan test-install test-pip
+# The `ember` command as users run it; the files it writes are read back with safetensors, PyTorch and
+# TensorBoard's reader from the venv.
+test-cli: build
+	EMBER_BIN=$(CURDIR)/$(BUILD)/bin/ember $(VENV_PY) -m pytest tests/cli -q -p no:cacheprovider
+
+test: check-layers test-release test-python test-cli test-asan test-install test-pip
 
 # An outside CMake project finds the installed package and links against it.
 test-install: build

@@ -6,6 +6,7 @@
 #include <ember/autograd/gradcheck.h>
 #include <ember/autograd/meta.h>
 #include <ember/autograd/node.h>
+#include <ember/core/config.h>
 #include <ember/core/generator.h>
 #include <ember/core/parallel.h>
 #include <ember/data.h>

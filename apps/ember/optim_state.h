@@ -1,0 +1,15 @@
+#pragma once
+// An optimizer's state_dict as a checkpoint stores it: its tensors (under "<param index>.<key>", list
+// entries as "<param index>.<key>.<i>") and a JSON document for the rest (numbers, options, param groups).
+// Both directions, so a resumed run's optimizer is the saved one exactly.
+#include <ember/io/safetensors.h>
+#include <ember/optim/optimizer.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ember::app {
+
+void optimizer_state_to_checkpoint(const optim::OptimizerStateDict& sd, io::TensorMap& tensors, nlohmann::json& doc);
+optim::OptimizerStateDict optimizer_state_from_checkpoint(const io::TensorMap& tensors, const nlohmann::json& doc);
+
+}  // namespace ember::app
