@@ -25,10 +25,9 @@ int main() {
 
   std::map<std::string, Tensor> activations;
   std::vector<nn::RemovableHandle> handles;
-  for (const auto& item : model->named_modules()) {
-    if (item.key().empty()) continue;  // the Sequential itself
-    const std::string name = item.key();
-    handles.push_back(item.value()->register_forward_hook(
+  for (const auto& [name, module] : model->named_modules()) {
+    if (name.empty()) continue;  // the Sequential itself
+    handles.push_back(module->register_forward_hook(
         [&activations, name](nn::Module&, const ember::tensor_list&, const ember::tensor_list& out) {
           activations[name] = out[0].detach();
         }));

@@ -33,7 +33,7 @@ optim::OptionValue option_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
-void optimizer_state_to_checkpoint(const optim::OptimizerStateDict& sd, io::TensorMap& tensors, nlohmann::json& doc) {
+void optimizer_state_to_checkpoint(const optim::OptimizerStateDict& sd, TensorMap& tensors, nlohmann::json& doc) {
   nlohmann::json state = nlohmann::json::object();
   for (const auto& [index, entries] : sd.state) {
     nlohmann::json& js = state[std::to_string(index)];
@@ -68,7 +68,7 @@ void optimizer_state_to_checkpoint(const optim::OptimizerStateDict& sd, io::Tens
   doc = {{"state", std::move(state)}, {"param_groups", std::move(groups)}};
 }
 
-optim::OptimizerStateDict optimizer_state_from_checkpoint(const io::TensorMap& tensors, const nlohmann::json& doc) {
+optim::OptimizerStateDict optimizer_state_from_checkpoint(const TensorMap& tensors, const nlohmann::json& doc) {
   auto tensor = [&](const std::string& name) {
     auto it = tensors.find(name);
     EMBER_CHECK_VALUE(it != tensors.end(), "checkpoint: the optimizer state lacks tensor '", name, "'");

@@ -9,7 +9,7 @@
 
 namespace ember::app {
 
-void optimizer_state_to_checkpoint(const optim::OptimizerStateDict& sd, io::TensorMap& tensors, nlohmann::json& doc);
-optim::OptimizerStateDict optimizer_state_from_checkpoint(const io::TensorMap& tensors, const nlohmann::json& doc);
+void optimizer_state_to_checkpoint(const optim::OptimizerStateDict& sd, TensorMap& tensors, nlohmann::json& doc);
+optim::OptimizerStateDict optimizer_state_from_checkpoint(const TensorMap& tensors, const nlohmann::json& doc);
 
 }  // namespace ember::app

@@ -8,6 +8,7 @@
 #include <ember/data/transforms.h>
 #include <ember/ember.h>
 #include <ember/io/checkpoint.h>
+#include <ember/io/file.h>
 #include <ember/io/safetensors.h>
 #include <ember/nn/functional.h>
 #include <ember/optim/adam.h>
@@ -57,13 +58,13 @@ void write_metrics(const std::string& path, const nlohmann::json& epochs) {
   io::write_file_atomic(path, epochs.dump(2) + "\n");
 }
 
-io::TensorMap to_map(const nn::StateDict& sd) {
-  io::TensorMap m;
-  for (const auto& item : sd) m[item.key()] = item.value();
+TensorMap to_map(const nn::StateDict& sd) {
+  TensorMap m;
+  for (const auto& [key, value] : sd) m[key] = value;
   return m;
 }
 
-nn::StateDict to_state_dict(const io::TensorMap& m) {
+nn::StateDict to_state_dict(const TensorMap& m) {
   nn::StateDict sd;
   for (const auto& [k, v] : m) sd.insert(k, v);
   return sd;
@@ -91,15 +92,15 @@ EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normali
 }
 
 SavedModel load_model(const std::string& path) {
-  io::SafeOpen file = io::safe_open(path);
-  const io::MetadataMap meta = file.metadata();
+  SafeOpen file = ember::safe_open(path);
+  const MetadataMap meta = file.metadata();
   auto recipe = meta.find("recipe");
   EMBER_CHECK_VALUE(recipe != meta.end(), path, " has no 'recipe' in its metadata: not a model `ember train` saved");
   SavedModel saved;
   saved.recipe = recipe->second;
   saved.normalize = meta.count("normalize") && meta.at("normalize") == "true";
   saved.model = find_recipe(saved.recipe).make_model();
-  saved.model->load_state_dict(to_state_dict(io::load(path)));
+  saved.model->load_state_dict(to_state_dict(ember::load(path)));
   return saved;
 }
 
@@ -160,7 +161,7 @@ int train(const TrainConfig& c) {
       ++batches;
       ++step;
       if (writer && step % 50 == 0) writer->add_scalar("train/loss", l, step);
-      bar.set_postfix(detail::str("loss=", utils::format_number(loss_sum / double(batches))));
+      bar.set_postfix({{"loss", loss_sum / double(batches)}});
       bar.update(1);
     }
     bar.close();
@@ -194,7 +195,7 @@ int train(const TrainConfig& c) {
   }
 
   const fs::path model_path = ckpt_root / "model.safetensors";
-  io::save(to_map(model->state_dict()), model_path,
+  ember::save(to_map(model->state_dict()), model_path,
            {{"format", "pt"},
             {"recipe", c.recipe},
             {"normalize", c.normalize ? "true" : "false"},

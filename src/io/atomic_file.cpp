@@ -1,5 +1,7 @@
 #include "io/atomic_file.h"
 
+#include <ember/io/file.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -98,3 +100,9 @@ std::string read_small_file(const std::filesystem::path& path, size_t limit) {
 }
 
 }  // namespace ember::io::detail
+
+namespace ember::io {
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+  detail::write_file_atomic(path, contents);
+}
+}  // namespace ember::io

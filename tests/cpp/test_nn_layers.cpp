@@ -66,7 +66,9 @@ void check_case(Module& m, const std::string& name, const Forward& fwd = {}) {
       EXPECT_TRUE(golden::close(p.grad(), G()[name + "/grad/" + k], 1e-10, 1e-12));
     }
     if (grad_in) {
-      EXPECT_TRUE(golden::close(in[0].grad(), G()[name + "/grad_in0"], 1e-10, 1e-12));
+      // torch 1.13 scales hardsigmoid's float64 gradient by float32's 1/6 (docs/DIFFERENCES.md).
+      const double rtol = name == "act_hardsigmoid" ? 3e-8 : 1e-10;
+      EXPECT_TRUE(golden::close(in[0].grad(), G()[name + "/grad_in0"], rtol, 1e-12));
     }
   }
   for (const auto& [k, v] : m.named_buffers()) {

@@ -144,7 +144,7 @@ for name, m in [("relu6", nn.ReLU6()), ("leakyrelu", nn.LeakyReLU(0.2)), ("elu",
                 ("celu", nn.CELU(1.5)), ("gelu", nn.GELU()), ("gelu_tanh", nn.GELU(approximate="tanh")),
                 ("silu", nn.SiLU()), ("mish", nn.Mish()), ("hardtanh", nn.Hardtanh(-2.0, 1.5)),
                 ("hardsigmoid", nn.Hardsigmoid()), ("hardswish", nn.Hardswish()), ("softplus", nn.Softplus()),
-                ("softplus_args", nn.Softplus(beta=2.0, threshold=3.0)), ("softsign", nn.Softsign()),
+                ("softplus_args", nn.Softplus(beta=2, threshold=3)), ("softsign", nn.Softsign()),
                 ("softmax", nn.Softmax(dim=1)), ("logsoftmax", nn.LogSoftmax(dim=0)), ("softmin", nn.Softmin(dim=-1)),
                 ("glu", nn.GLU()), ("threshold", nn.Threshold(0.5, -1.0)), ("logsigmoid", nn.LogSigmoid()),
                 ("tanhshrink", nn.Tanhshrink()), ("softshrink", nn.Softshrink(0.7)), ("hardshrink", nn.Hardshrink(1.2))]:
