@@ -91,7 +91,7 @@ TensorIterator::TensorIterator(Tensor& out, DType out_dtype, std::initializer_li
   } else {
     EMBER_CHECK(out.sizes().equals(shape), "output with shape ", out.sizes(),
                 " doesn't match the broadcast shape ", IntArrayRef(shape));
-    if (check_mem_overlap && check_internal_overlap)
+    if (check_mem_overlap && check_internal_overlap && out.numel() != 0)  // nothing is written to an empty tensor
       for (int64_t d = 0; d < out.dim(); ++d)
         EMBER_CHECK(out.strides()[d] != 0 || out.sizes()[d] <= 1,
                     "unsupported operation: more than one element of the written-to tensor refers to a single "

@@ -169,3 +169,12 @@ TEST(ConformanceRegressions, LerpNumberWeightInReducedPrecision) {
   EXPECT_EQ(values(ember::lerp(a, b, 0.3).to(kFloat32)),
             values(ember::lerp(a.to(kFloat32), b.to(kFloat32), 0.3).to(kBFloat16)));
 }
+
+// An in-place op on an empty tensor writes nothing, so a zero stride there is no overlap (NumPy gives
+// zero-size arrays such strides, and torch.from_numpy keeps them).
+TEST(ConformanceRegressions, InplaceOnEmptyTensorWithZeroStride) {
+  using namespace ember;
+  Tensor t = zeros({1}).as_strided({0, 3}, {3, 0});
+  EXPECT_NO_THROW(t.add_(1));
+  EXPECT_EQ(t.sizes(), IntArrayRef({0, 3}));
+}
