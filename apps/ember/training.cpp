@@ -146,7 +146,8 @@ int train(const TrainConfig& c) {
 
   for (int epoch = start_epoch; epoch < c.epochs; ++epoch) {
     model->train();
-    utils::ProgressBar bar(loader.size(), detail::str("epoch ", epoch + 1, "/", c.epochs), "batch");
+    std::optional<utils::ProgressBar> bar;
+    if (c.progress) bar.emplace(loader.size(), detail::str("epoch ", epoch + 1, "/", c.epochs), "batch");
     double loss_sum = 0;
     int64_t seen = 0, batches = 0;
     const auto t0 = Clock::now();
@@ -161,10 +162,12 @@ int train(const TrainConfig& c) {
       ++batches;
       ++step;
       if (writer && step % 50 == 0) writer->add_scalar("train/loss", l, step);
-      bar.set_postfix({{"loss", loss_sum / double(batches)}});
-      bar.update(1);
+      if (bar) {
+        bar->set_postfix({{"loss", loss_sum / double(batches)}});
+        bar->update(1);
+      }
     }
-    bar.close();
+    if (bar) bar->close();
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     const EvalResult ev = evaluate(*model, c.data_dir, c.normalize);
     const double train_loss = loss_sum / double(std::max<int64_t>(batches, 1));

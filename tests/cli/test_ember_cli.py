@@ -200,3 +200,10 @@ def test_default_recipe_reaches_90_percent_in_3_epochs(ember_bin, tmp_path):
     m = json.loads((tmp_path / "m.json").read_text())
     assert len(m) == 3
     assert m[-1]["test_accuracy"] >= 0.90, m
+
+
+def test_no_progress_prints_only_the_summary(ember_bin, small_fashion, tmp_path):
+    res = run(ember_bin, "train", "--epochs", 1, "--no-progress", "--data-dir", small_fashion,
+              "--checkpoint-dir", tmp_path, "--threads", 2)
+    assert res.stderr == ""
+    assert res.stdout.splitlines()[0].startswith("epoch 1/1: train_loss")
