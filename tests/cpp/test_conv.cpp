@@ -117,7 +117,9 @@ TEST(Conv, Gradcheck) {
     });
     EXPECT_TRUE(gradcheck(f, in));
     // Double backward runs through the same three ops for every case; a few cases cover its wiring.
-    if (c.p == "conv1." || c.p == "conv3." || c.p == "conv15." || c.p == "conv17.") EXPECT_TRUE(gradgradcheck(f, in));
+    if (c.p == "conv1." || c.p == "conv3." || c.p == "conv15." || c.p == "conv17.") {
+      EXPECT_TRUE(gradgradcheck(f, in));
+    }
   }
 }
 
