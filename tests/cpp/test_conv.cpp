@@ -90,7 +90,9 @@ void check_conv_case(int64_t i, DType dt, double rtol, double atol) {
   y.backward(g[c.p + "gy"].to(dt));
   EXPECT_TRUE(golden::close(x.grad(), g[c.p + "gx"].to(dt), rtol, atol));
   EXPECT_TRUE(golden::close(w.grad(), g[c.p + "gw"].to(dt), rtol, atol));
-  if (b) EXPECT_TRUE(golden::close(b->grad(), g[c.p + "gb"].to(dt), rtol, atol));
+  if (b) {
+    EXPECT_TRUE(golden::close(b->grad(), g[c.p + "gb"].to(dt), rtol, atol));
+  }
 }
 
 const char* kPadModes[] = {"constant", "reflect", "replicate", "circular"};
