@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include <ember/ember.h>
 
@@ -61,6 +62,12 @@ class File {
     return t64.to(dt);
   }
   bool has(const std::string& name) const { return json_.contains(name); }
+  // Every tensor name in the file, in the file's order.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (auto it = json_.begin(); it != json_.end(); ++it) out.push_back(it.key());
+    return out;
+  }
 
  private:
   nlohmann::json json_;

@@ -121,7 +121,9 @@ int run_cases(const std::vector<Case>& cases) {
       const bool sixth = c.name.rfind("hardsigmoid", 0) == 0 && expected.dtype() == kFloat64;
       for (size_t i = 0; i < in.size(); ++i) {
         const std::string dk = key + "|d" + std::to_string(i);
-        if (gold().has(dk)) EXPECT_TRUE(golden::close(grads[i], gold()[dk], sixth ? 3e-8 : rtol, atol)) << dk;
+        if (gold().has(dk)) {
+          EXPECT_TRUE(golden::close(grads[i], gold()[dk], sixth ? 3e-8 : rtol, atol)) << dk;
+        }
       }
       ++ran;
     }

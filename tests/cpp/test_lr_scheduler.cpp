@@ -17,18 +17,6 @@ const golden::File& gold() {
   return f;
 }
 
-const std::vector<std::string>& golden_names() {
-  static std::vector<std::string> names = [] {
-    const char* dir = std::getenv("EMBER_GOLDEN_DIR");
-    std::ifstream in(std::string(dir ? dir : "tests/golden") + "/lr_scheduler.json");
-    nlohmann::json j = nlohmann::json::parse(in)["tensors"];
-    std::vector<std::string> out;
-    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
-    return out;
-  }();
-  return names;
-}
-
 constexpr int kSteps = 30;
 constexpr int kStateDictAt = 10;
 
@@ -148,8 +136,9 @@ void expect_row(const Scheduled& s, const std::string& name, int64_t row) {
         << name << " step " << row << " group " << g;
     EXPECT_NEAR(got_last[g], last.data_ptr<double>()[k], 1e-15 + 1e-12 * std::abs(last.data_ptr<double>()[k]))
         << name << " get_last_lr step " << row << " group " << g;
-    if (has_m)
+    if (has_m) {
       EXPECT_NEAR(momentum_of(groups[g]), mom.data_ptr<double>()[k], 1e-13) << name << " momentum step " << row;
+    }
   }
 }
 
@@ -157,7 +146,7 @@ SchedulerStateDict state_of(const Scheduled& s) { return s.plateau ? s.plateau->
 
 // Every numeric entry of PyTorch's state_dict is in ours with the same value.
 void expect_state_dict(const SchedulerStateDict& sd, const std::string& prefix) {
-  for (const std::string& n : golden_names()) {
+  for (const std::string& n : gold().names()) {
     if (n.rfind(prefix + "/", 0) != 0) continue;
     std::string key = n.substr(prefix.size() + 1);
     if (key.rfind("_schedulers/", 0) == 0) continue;

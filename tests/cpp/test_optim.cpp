@@ -18,19 +18,6 @@ const golden::File& gold() {
   return f;
 }
 
-// The golden file's names (golden::File looks tensors up by name only).
-const std::vector<std::string>& golden_names() {
-  static std::vector<std::string> names = [] {
-    const char* dir = std::getenv("EMBER_GOLDEN_DIR");
-    std::ifstream in(std::string(dir ? dir : "tests/golden") + "/optim.json");
-    nlohmann::json j = nlohmann::json::parse(in)["tensors"];
-    std::vector<std::string> out;
-    for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
-    return out;
-  }();
-  return names;
-}
-
 std::vector<Tensor> init_params(DType dt) {
   std::vector<Tensor> ps;
   for (int i = 0; i < 5; ++i) ps.push_back(gold()["init/p" + std::to_string(i)].to(dt).requires_grad_());
@@ -147,7 +134,7 @@ TEST_P(Trajectory, StateDictMatchesTorch) {
   OptimizerStateDict sd = r.opt->state_dict();
   const std::string state_prefix = c + "/state/", group_prefix = c + "/group/";
   std::set<std::string> expected_state, expected_group;
-  for (const std::string& n : golden_names()) {
+  for (const std::string& n : gold().names()) {
     if (n.rfind(state_prefix, 0) == 0) {
       std::string rest = n.substr(state_prefix.size());
       expected_state.insert(rest.substr(0, rest.find("#list/")));

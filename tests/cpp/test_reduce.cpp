@@ -18,15 +18,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return parts;
 }
 
-std::vector<std::string> golden_names() {
-  const char* dir = std::getenv("EMBER_GOLDEN_DIR");
-  std::ifstream in(std::string(dir ? dir : "tests/golden") + "/reduce.json");
-  std::vector<std::string> names;
-  nlohmann::json j = nlohmann::json::parse(in);
-  for (auto& [k, v] : j["tensors"].items()) names.push_back(k);
-  return names;
-}
-
 Tensor make_view(const Tensor& x, const std::string& v) {
   if (v == "T") return x.transpose(0, 2);
   if (v == "S") {
@@ -94,7 +85,7 @@ double rtol_for(DType t) {
 TEST(Reduce, MatchesTorchForEveryOpDtypeAndDims) {
   golden::File g("reduce");
   int checked = 0;
-  for (const std::string& full : golden_names()) {
+  for (const std::string& full : g.names()) {
     if (full.rfind("in:", 0) == 0 || (full.size() > 2 && full.substr(full.size() - 2) == "#1")) continue;
     bool two = full.size() > 2 && full.substr(full.size() - 2) == "#0";
     std::string name = two ? full.substr(0, full.size() - 2) : full;
