@@ -1,0 +1,2 @@
+"""ember.utils: torch.utils's names."""
+from ember.utils import hooks as hooks
