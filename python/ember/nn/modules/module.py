@@ -31,9 +31,9 @@ _LEGACY_TENSOR_TYPES = {"float32": "FloatTensor", "float64": "DoubleTensor", "fl
 
 def _typename(o):
     """torch.typename, which the registration errors quote: a tensor by its legacy type name
-    ("torch.FloatTensor", verbatim as in torch's messages), anything else by its qualified class name."""
+    ("ember.FloatTensor", as torch says "torch.FloatTensor"), anything else by its qualified class name."""
     if isinstance(o, Tensor):
-        return "torch." + _LEGACY_TENSOR_TYPES.get(str(o.dtype).split(".")[-1], "Tensor")
+        return "ember." + _LEGACY_TENSOR_TYPES.get(str(o.dtype).split(".")[-1], "Tensor")
     module = type(o).__module__
     if module in ("builtins", "__builtin__", None):
         return type(o).__qualname__
