@@ -180,7 +180,8 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
           "requires_grad"_a = true)
       .def_prop_rw(
           "grad", [](const Tensor& t) { return wrap(t.grad()); },
-          [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g ? *g : Tensor()); }, nb::arg().none())
+          [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g ? *g : Tensor()); },
+          nb::for_getter(nb::sig("def grad(self, /) -> Tensor | None")), nb::arg().none())
       .def_prop_ro("is_leaf", &Tensor::is_leaf)
       .def_prop_ro("_version", &Tensor::_version)
       .def_prop_rw("data", &Tensor::variable_data, &set_data)
