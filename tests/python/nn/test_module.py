@@ -519,3 +519,17 @@ def test_backward_hook_handle_removes_it(lib):
     h.remove()
     m(x).sum().backward()
     assert calls == [1]
+
+
+def test_named_parameters_without_removing_duplicates():
+    # torch 2.x's remove_duplicate=False (1.13 lacks it): every (module path, own parameter) pair, the
+    # module tree walked with duplicates as torch 1.13's named_modules(remove_duplicate=False) walks it.
+    t = build(torch)
+    want = [(p + ("." if p else "") + k) for p, mod in t.named_modules(remove_duplicate=False)
+            for k, v in mod._parameters.items() if v is not None]
+    e = build(ember)
+    got = [n for n, _ in e.named_parameters(remove_duplicate=False)]
+    assert got == want and len(got) > len(list(e.parameters()))
+    assert [n for n, _ in e.named_buffers(remove_duplicate=False)] == [
+        (p + ("." if p else "") + k) for p, mod in t.named_modules(remove_duplicate=False)
+        for k, v in mod._buffers.items() if v is not None]
