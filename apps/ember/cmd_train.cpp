@@ -16,6 +16,10 @@ Command add_train(CLI::App& app) {
   cmd->add_option("--optimizer", c->optimizer, "adam, adamw, sgd (momentum 0.9) or rmsprop")
       ->capture_default_str()
       ->check(CLI::IsMember({"adam", "adamw", "sgd", "rmsprop"}));
+  cmd->add_option("--lr-schedule", c->lr_schedule,
+                  "onecycle (per batch: up to --lr over the first 30%, then down to --lr/25e4) or constant")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"onecycle", "constant"}));
   cmd->add_option("--seed", c->seed, "Seed for initialisation and shuffling")->capture_default_str();
   cmd->add_option("--threads", c->threads, "Intra-op threads (default: all cores)")->check(CLI::Range(1, 4096));
   cmd->add_option("--workers", c->num_workers, "DataLoader worker threads")->capture_default_str()
@@ -27,7 +31,8 @@ Command add_train(CLI::App& app) {
   cmd->add_flag("--resume", c->resume, "Continue from the latest checkpoint in --checkpoint-dir");
   cmd->add_option("--device", c->device, "cpu (cuda where built with CUDA)")->capture_default_str();
   cmd->add_option("--metrics-json", c->metrics_json, "Write per-epoch metrics to this JSON file");
-  cmd->add_flag("--normalize", c->normalize, "Normalise inputs with Fashion-MNIST's mean 0.2860 and std 0.3530");
+  cmd->add_flag("--normalize,!--no-normalize", c->normalize,
+                "Normalise inputs with Fashion-MNIST's mean 0.2860 and std 0.3530 (default), or not");
   cmd->add_flag("!--no-progress", c->progress, "No progress bar");
   return {cmd, [c] { return train(*c); }};
 }

@@ -104,4 +104,19 @@ optim::OptimizerStateDict optimizer_state_from_checkpoint(const TensorMap& tenso
   return sd;
 }
 
+nlohmann::json scheduler_state_to_json(const optim::SchedulerStateDict& sd) {
+  nlohmann::json doc = nlohmann::json::object();
+  for (const auto& [key, value] : sd.values) doc["values"][key] = option_to_json(value);
+  doc["schedulers"] = nlohmann::json::array();
+  for (const auto& child : sd.schedulers) doc["schedulers"].push_back(scheduler_state_to_json(child));
+  return doc;
+}
+
+optim::SchedulerStateDict scheduler_state_from_json(const nlohmann::json& doc) {
+  optim::SchedulerStateDict sd;
+  for (const auto& [key, value] : doc.at("values").items()) sd.values[key] = option_from_json(value);
+  for (const auto& child : doc.at("schedulers")) sd.schedulers.push_back(scheduler_state_from_json(child));
+  return sd;
+}
+
 }  // namespace ember::app

@@ -12,6 +12,7 @@
 #include <ember/io/safetensors.h>
 #include <ember/nn/functional.h>
 #include <ember/optim/adam.h>
+#include <ember/optim/lr_scheduler.h>
 #include <ember/optim/rmsprop.h>
 #include <ember/optim/sgd.h>
 #include <ember/utils/progress.h>
@@ -119,6 +120,14 @@ int train(const TrainConfig& c) {
   std::optional<Generator> shuffle_gen = Generator(c.seed);
   data::DataLoader<data::Example<>> loader(train_set, c.batch_size, /*shuffle=*/true, nullptr, nullptr,
                                            c.num_workers, nullptr, false, false, 0, nullptr, shuffle_gen);
+  // One cycle (PyTorch's OneCycleLR: lr warms up to --lr over 30% of the batches, then anneals to
+  // --lr / 25e4, with Adam's beta1 cycled against it) with inputs normalised: the default recipe's test
+  // accuracy after 3 epochs went from 88.9% (constant 1e-3, raw pixels) to 91.2% (one cycle to 3e-3,
+  // normalised); normalising alone gave 90.1%, with a constant 2e-3 90.2%.
+  std::unique_ptr<optim::LRScheduler> scheduler;
+  if (c.lr_schedule == "onecycle")
+    scheduler = std::make_unique<optim::OneCycleLR>(*opt, std::vector<double>{c.lr},
+                                                    int64_t(c.epochs) * int64_t(loader.size()));
 
   int start_epoch = 0;
   int64_t step = 0;
@@ -133,6 +142,15 @@ int train(const TrainConfig& c) {
     model->load_state_dict(to_state_dict(ck.tensors.at("model")));
     opt->load_state_dict(optimizer_state_from_checkpoint(ck.tensors.at("optimizer"), ck.state.at("optimizer")));
     loader.load_state_dict(ck.tensors.at("loader"));
+    EMBER_CHECK_VALUE(ck.state.value("lr_schedule", "constant") == c.lr_schedule, "--resume: the checkpoint in ",
+                      latest->string(), " was trained with --lr-schedule ", ck.state.value("lr_schedule", "constant"),
+                      ", not ", c.lr_schedule);
+    if (scheduler) {
+      const int planned = ck.state.value("epochs", c.epochs);
+      EMBER_CHECK_VALUE(planned == c.epochs, "--resume: the checkpoint in ", latest->string(),
+                        " follows a one-cycle schedule over ", planned, " epochs; resume it with --epochs ", planned);
+      scheduler->load_state_dict(scheduler_state_from_json(ck.state.at("scheduler")));
+    }
     default_generator().set_state(ck.tensors.at("rng").at("default"));
     start_epoch = ck.state.at("epoch").get<int>();
     step = ck.state.at("step").get<int64_t>();
@@ -156,6 +174,7 @@ int train(const TrainConfig& c) {
       Tensor loss = F::cross_entropy((*model)(batch.data), batch.target);
       loss.backward();
       opt->step();
+      if (scheduler) scheduler->step();
       const double l = loss.item<double>();
       loss_sum += l;
       seen += batch.target.size(0);
@@ -193,7 +212,9 @@ int train(const TrainConfig& c) {
     ck.tensors["loader"] = loader.state_dict();
     ck.tensors["rng"] = {{"default", default_generator().get_state()}};
     ck.state = {{"recipe", c.recipe}, {"epoch", epoch + 1},     {"step", step},
-                {"optimizer", opt_doc}, {"history", history}, {"optimizer_name", c.optimizer}};
+                {"optimizer", opt_doc}, {"history", history}, {"optimizer_name", c.optimizer},
+                {"lr_schedule", c.lr_schedule}, {"epochs", c.epochs}};
+    if (scheduler) ck.state["scheduler"] = scheduler_state_to_json(scheduler->state_dict());
     io::save_checkpoint(ckpt_root, ck, "", /*keep_last=*/2);
   }
 

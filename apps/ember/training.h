@@ -12,8 +12,9 @@ struct TrainConfig {
   std::string recipe = "cnn";
   int epochs = 3;
   int64_t batch_size = 64;
-  double lr = 1e-3;
+  double lr = 3e-3;  // the peak of the one-cycle schedule, or the constant rate
   std::string optimizer = "adam";
+  std::string lr_schedule = "onecycle";  // or "constant"
   uint64_t seed = 0;
   int threads = 0;  // 0: leave ember's default
   std::string data_dir;
@@ -22,7 +23,7 @@ struct TrainConfig {
   bool resume = false;
   std::string device = "cpu";
   std::string metrics_json;  // empty: none
-  bool normalize = false;
+  bool normalize = true;
   int num_workers = 0;
   bool progress = true;
 };
@@ -42,7 +43,7 @@ EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normali
 struct SavedModel {
   std::shared_ptr<nn::Module> model;
   std::string recipe;
-  bool normalize = false;
+  bool normalize = true;
 };
 SavedModel load_model(const std::string& path);
 
