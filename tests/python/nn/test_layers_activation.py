@@ -17,10 +17,11 @@ CASES = [(e, X) for e in [
     "nn.Hardtanh(-2.0, 3.0)", "nn.Hardsigmoid()", "nn.Hardswish()", "nn.Softplus()",
     "nn.Softplus(beta=2, threshold=5)", "nn.Softsign()", "nn.Softshrink()", "nn.Softshrink(0.3)", "nn.Hardshrink()",
     "nn.Hardshrink(0.4)", "nn.Tanhshrink()", "nn.LogSigmoid()", "nn.Softmax(dim=1)", "nn.Softmax(-1)",
-    "nn.LogSoftmax(dim=0)", "nn.LogSoftmax(2)", "nn.Softmin(dim=1)", "nn.Softmax2d()", "nn.GLU()", "nn.GLU(dim=1)",
+    "nn.LogSoftmax(dim=0)", "nn.LogSoftmax(2)", "nn.Softmin(dim=1)", "nn.Softmax2d()", "nn.GLU(dim=1)",
     "nn.Threshold(0.1, 20.0)", "nn.Threshold(-1, -2.5)",
 ]] + [
     ("nn.Softmax2d()", [randn(2, 3, 4, 5)]),
+    ("nn.GLU()", [randn(3, 4, 6)]),
     ("nn.CosineSimilarity()", [randn(4, 5, 3), randn(4, 5, 3, seed=1)]),
     ("nn.CosineSimilarity(dim=2, eps=1e-3)", [randn(4, 5, 3), randn(4, 5, 3, seed=1)]),
     ("nn.PairwiseDistance()", [randn(4, 5), randn(4, 5, seed=1)]),

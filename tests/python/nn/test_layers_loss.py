@@ -22,7 +22,7 @@ def sign(*shape, seed=0):
 W = rand(5, low=0.5, high=2.0, seed=7)
 LOGITS = randn(6, 5)
 PROBS = Const(np.exp(log_softmax(randn(6, 5, seed=1), 1)))
-LOGP = log_softmax(randn(6, 2, 5), 1)
+LOGP = log_softmax(randn(6, 5, 2), 1)
 
 CASES = [
     ("nn.L1Loss()", [randn(4, 5), randn(4, 5, seed=1)]),
@@ -43,7 +43,7 @@ CASES = [
     ("nn.CrossEntropyLoss(reduction='none')", [randn(5), np.array(3)]),
     ("nn.NLLLoss()", [log_softmax(LOGITS, 1), randint(5, 6)]),
     ("nn.NLLLoss(weight=T(W), ignore_index=1, reduction='sum')", [LOGITS, np.array([0, 1, 4, 1, 2, 3])]),
-    ("nn.NLLLoss(weight=T(W))", [LOGP, randint(5, 6, 5)]),
+    ("nn.NLLLoss(weight=T(W))", [LOGP, randint(5, 6, 2)]),
     ("nn.BCELoss()", [rand(4, 5, low=0.05, high=0.95), Const(rand(4, 5, seed=1))]),
     ("nn.BCELoss(weight=T(W), reduction='sum')", [rand(4, 5, low=0.05, high=0.95), Const(rand(4, 5, seed=1))]),
     ("nn.BCEWithLogitsLoss()", [randn(4, 5) * 3, Const(rand(4, 5, seed=1))]),

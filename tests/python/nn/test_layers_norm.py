@@ -19,7 +19,7 @@ CASES = [
     ("nn.InstanceNorm1d(3)", [randn(4, 3, 6)]),
     ("nn.InstanceNorm1d(3, affine=True)", [randn(3, 7)]),
     ("nn.InstanceNorm2d(4, affine=True, track_running_stats=True)", [randn(3, 4, 5, 6)]),
-    ("nn.InstanceNorm2d(2, momentum=None, track_running_stats=True)", [randn(3, 2, 5, 6)]),
+    ("nn.InstanceNorm2d(2, momentum=0.4, track_running_stats=True)", [randn(3, 2, 5, 6)]),
     ("nn.InstanceNorm3d(2, eps=1e-3)", [randn(2, 2, 3, 4, 3)]),
     ("nn.LayerNorm(6)", [randn(4, 3, 6)]),
     ("nn.LayerNorm([3, 6], eps=1e-3, elementwise_affine=False)", [randn(4, 3, 6)]),
@@ -68,7 +68,7 @@ def test_embedding_bag_per_sample_weights(dtype):
     ("nn.BatchNorm2d(2, momentum=0.5, affine=False)", [(3, 2, 4, 4), (2, 2, 3, 5), (4, 2, 2, 2)]),
     ("nn.BatchNorm3d(2, momentum=None)", [(2, 2, 3, 2, 2), (3, 2, 2, 2, 2)]),
     ("nn.InstanceNorm1d(3, track_running_stats=True)", [(4, 3, 5), (2, 3, 6)]),
-    ("nn.InstanceNorm2d(2, affine=True, track_running_stats=True, momentum=None)", [(3, 2, 3, 3), (2, 2, 4, 3)]),
+    ("nn.InstanceNorm2d(2, affine=True, track_running_stats=True, momentum=0.2)", [(3, 2, 3, 3), (2, 2, 4, 3)]),
 ])
 def test_running_stats_over_steps_then_eval(expr, shapes):
     """Several training steps update running_mean/var (unbiased variance), num_batches_tracked and, with

@@ -65,7 +65,7 @@ CASES = [
     ("nn.ReplicationPad2d((1, 3, 2, 0))", [randn(3, 4, 5)]),
     ("nn.ReplicationPad3d(1)", [randn(1, 2, 3, 4, 5)]),
     ("nn.Fold(output_size=(4, 5), kernel_size=2)", [randn(2, 12, 12)]),
-    ("nn.Fold((5, 6), (2, 3), dilation=(2, 1), padding=1, stride=(1, 2))", [randn(2, 6, 12)]),
+    ("nn.Fold((5, 6), (2, 3), dilation=(2, 1), padding=1, stride=(1, 2))", [randn(2, 6, 15)]),
     ("nn.Unfold(kernel_size=(2, 3))", [randn(2, 3, 4, 5)]),
     ("nn.Unfold(3, dilation=2, padding=1, stride=2)", [randn(2, 2, 7, 6)]),
 ]
