@@ -18,4 +18,6 @@ NB_MODULE(_C, m) {
   bind_sort(m, cls);
   bind_indexing(m, cls);
   bind_autograd(m, cls);
+  bind_nn_init(m);
+  bind_nn_utils(m);
 }

@@ -18,6 +18,50 @@ nb::object to_list(const Tensor& t) {
   return out;
 }
 
+// `t.data = new`: t keeps its identity and autograd state (grad, hooks, requires_grad) and takes new's
+// storage, shape and dtype, as PyTorch's set_data; nn.Module._apply converts parameters in place this way.
+void set_data(Tensor& t, const Tensor& new_) {
+  TensorImpl* a = t.unsafeGetTensorImpl();
+  const TensorImpl* b = new_.unsafeGetTensorImpl();
+  a->storage = b->storage;
+  a->sizes = b->sizes;
+  a->strides = b->strides;
+  a->storage_offset = b->storage_offset;
+  a->dtype = b->dtype;
+  a->refresh();
+}
+
+// torch.Tensor._make_subclass: a new Python object of the Tensor subclass `cls` (nn.Parameter) holding a
+// detached alias of data, so the subclass instance shares data's storage but none of its history.
+nb::object make_subclass(nb::type_object cls, const Tensor& data, bool require_grad) {
+  if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(cls.ptr()), reinterpret_cast<PyTypeObject*>(nb::type<Tensor>().ptr())))
+    throw nb::type_error("cls must be a subclass of Tensor");
+  nb::object o = nb::inst_alloc(cls);
+  new (nb::inst_ptr<Tensor>(o)) Tensor(data.detach());
+  nb::inst_mark_ready(o);
+  nb::inst_ptr<Tensor>(o)->requires_grad_(require_grad);
+  return o;
+}
+
+// copy.deepcopy of a leaf tensor: new storage, the same requires_grad, a deep copy of grad (torch's
+// Tensor.__deepcopy__); memo maps id(self) so a tensor reached twice is copied once.
+nb::object deepcopy(nb::handle self, nb::dict memo) {
+  const Tensor& t = *nb::inst_ptr<Tensor>(self);
+  EMBER_CHECK(t.is_leaf(), "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment");
+  nb::int_ key(reinterpret_cast<uintptr_t>(self.ptr()));
+  if (memo.contains(key)) return memo[key];
+  Tensor copy;
+  {
+    NoGradGuard no_grad;
+    copy = t.clone();
+  }
+  if (t.requires_grad()) copy.requires_grad_(true);
+  nb::object r = nb::cast(std::move(copy));
+  if (t.grad().defined()) r.attr("grad") = nb::cast(t.grad()).attr("__deepcopy__")(memo);
+  memo[key] = r;
+  return r;
+}
+
 }  // namespace
 
 TensorOptions make_options(std::optional<DType> dtype, std::optional<Device> device, bool requires_grad) {
@@ -73,6 +117,25 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
       .def("contiguous", [](const Tensor& t) { return t.contiguous(); })
       .def("clone", [](const Tensor& t) { return t.clone(); })
       .def("detach", &Tensor::detach)
+      // In-place writes return the very Python object (a Parameter stays a Parameter).
+      .def("zero_", [](nb::handle_t<Tensor> self) {
+        nb::inst_ptr<Tensor>(self)->zero_();
+        return nb::borrow(self);
+      })
+      .def("fill_", [](nb::handle_t<Tensor> self, const Scalar& value) {
+        nb::inst_ptr<Tensor>(self)->fill_(value);
+        return nb::borrow(self);
+      }, "value"_a)
+      .def("fill_", [](nb::handle_t<Tensor> self, const Tensor& value) {
+        nb::inst_ptr<Tensor>(self)->fill_(value);
+        return nb::borrow(self);
+      }, "value"_a)
+      .def("copy_", [](nb::handle_t<Tensor> self, const Tensor& src, bool non_blocking) {
+        nb::inst_ptr<Tensor>(self)->copy_(src, non_blocking);
+        return nb::borrow(self);
+      }, "src"_a, "non_blocking"_a = false)
+      .def_static("_make_subclass", &make_subclass, "cls"_a, "data"_a, "require_grad"_a = false)
+      .def("__deepcopy__", &deepcopy, "memo"_a)
       .def("detach_", [](nb::handle_t<Tensor> self) {
         nb::inst_ptr<Tensor>(self)->detach_();
         return nb::borrow(self);
@@ -120,7 +183,7 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
           [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g ? *g : Tensor()); }, nb::arg().none())
       .def_prop_ro("is_leaf", &Tensor::is_leaf)
       .def_prop_ro("_version", &Tensor::_version)
-      .def_prop_ro("data", &Tensor::variable_data)
+      .def_prop_rw("data", &Tensor::variable_data, &set_data)
       .def("retain_grad", &Tensor::retain_grad)
       .def_prop_ro("retains_grad", &Tensor::retains_grad)
       .def(
