@@ -18,4 +18,8 @@ NB_MODULE(_C, m) {
   bind_sort(m, cls);
   bind_indexing(m, cls);
   bind_autograd(m, cls);
+  bind_nn_conv(m);
+  bind_nn_pool(m);
+  bind_nn_resample(m);
+  bind_nn_dropout(m);
 }
