@@ -2,7 +2,7 @@
 // torch.adaptive_max_pool1d ...) and those under ember._C._nn (torch._C._nn's, plus F's max_unpool and
 // lp_pool, which PyTorch composes in Python and ember in C++). An empty stride means stride = kernel_size;
 // *_with_indices and adaptive_max_pool return (output, indices) tuples, as PyTorch's.
-#include "python/bind.h"
+#include "python/nn_args.h"
 
 namespace ember::python {
 
@@ -18,8 +18,14 @@ void bind_nn_pool(nb::module_& m) {
         "dilation"_a = 1, "ceil_mode"_a = false);
   m.def("max_pool1d_with_indices", &ember::max_pool1d_with_indices, "input"_a, "kernel_size"_a,
         "stride"_a = IntArrayRef(), "padding"_a = 0, "dilation"_a = 1, "ceil_mode"_a = false);
-  m.def("avg_pool1d", &ember::avg_pool1d, "input"_a, "kernel_size"_a, "stride"_a = IntArrayRef(), "padding"_a = 0,
-        "ceil_mode"_a = false, "count_include_pad"_a = true);
+  m.def(
+      "avg_pool1d",
+      [](const Tensor& input, IntArrayRef kernel_size, const SizesOrNone& stride, IntArrayRef padding, bool ceil_mode,
+         bool count_include_pad) {
+        return ember::avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad);
+      },
+      "input"_a, "kernel_size"_a, "stride"_a = nb::none(), "padding"_a = 0, "ceil_mode"_a = false,
+      "count_include_pad"_a = true);
   m.def("adaptive_avg_pool1d", &ember::adaptive_avg_pool1d, "input"_a, "output_size"_a);
   m.def("adaptive_max_pool1d", &ember::adaptive_max_pool1d, "input"_a, "output_size"_a);
 
@@ -27,10 +33,22 @@ void bind_nn_pool(nb::module_& m) {
          "stride"_a = IntArrayRef(), "padding"_a = 0, "dilation"_a = 1, "ceil_mode"_a = false);
   nn.def("max_pool3d_with_indices", &ember::max_pool3d_with_indices, "input"_a, "kernel_size"_a,
          "stride"_a = IntArrayRef(), "padding"_a = 0, "dilation"_a = 1, "ceil_mode"_a = false);
-  nn.def("avg_pool2d", &ember::avg_pool2d, "input"_a, "kernel_size"_a, "stride"_a = IntArrayRef(), "padding"_a = 0,
-         "ceil_mode"_a = false, "count_include_pad"_a = true, "divisor_override"_a = nb::none());
-  nn.def("avg_pool3d", &ember::avg_pool3d, "input"_a, "kernel_size"_a, "stride"_a = IntArrayRef(), "padding"_a = 0,
-         "ceil_mode"_a = false, "count_include_pad"_a = true, "divisor_override"_a = nb::none());
+  nn.def(
+      "avg_pool2d",
+      [](const Tensor& input, IntArrayRef kernel_size, const SizesOrNone& stride, IntArrayRef padding, bool ceil_mode,
+         bool count_include_pad, std::optional<int64_t> divisor_override) {
+        return ember::avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
+      },
+      "input"_a, "kernel_size"_a, "stride"_a = nb::none(), "padding"_a = 0, "ceil_mode"_a = false,
+      "count_include_pad"_a = true, "divisor_override"_a = nb::none());
+  nn.def(
+      "avg_pool3d",
+      [](const Tensor& input, IntArrayRef kernel_size, const SizesOrNone& stride, IntArrayRef padding, bool ceil_mode,
+         bool count_include_pad, std::optional<int64_t> divisor_override) {
+        return ember::avg_pool3d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
+      },
+      "input"_a, "kernel_size"_a, "stride"_a = nb::none(), "padding"_a = 0, "ceil_mode"_a = false,
+      "count_include_pad"_a = true, "divisor_override"_a = nb::none());
   nn.def("adaptive_avg_pool2d", &ember::adaptive_avg_pool2d, "input"_a, "output_size"_a);
   nn.def("adaptive_avg_pool3d", &ember::adaptive_avg_pool3d, "input"_a, "output_size"_a);
   nn.def("adaptive_max_pool2d", &ember::adaptive_max_pool2d, "input"_a, "output_size"_a);
