@@ -1,4 +1,253 @@
 """ember.nn.functional: torch.nn.functional's names, computed by the C++ library."""
+import warnings
+
 from ember import _C
 
 one_hot = _C._nn.one_hot
+
+# Linear and convolution layers: the bindings are torch's own signatures (torch.conv2d is F.conv2d).
+linear = _C._nn.linear
+bilinear = _C.bilinear
+conv1d = _C.conv1d
+conv2d = _C.conv2d
+conv3d = _C.conv3d
+conv_transpose1d = _C.conv_transpose1d
+conv_transpose2d = _C.conv_transpose2d
+conv_transpose3d = _C.conv_transpose3d
+pad = _C._nn.pad
+unfold = _C._nn.unfold
+fold = _C._nn.fold
+
+
+# Pooling. As torch's, max_pool* and adaptive_max_pool* return (output, indices) when return_indices is
+# true and the *_with_indices forms always do; stride=None means stride = kernel_size.
+def _list_with_default(out_size, defaults):
+    # adaptive pools: None in output_size keeps that dim's input size (torch.nn.modules.utils).
+    if isinstance(out_size, int):
+        return out_size
+    if len(defaults) <= len(out_size):
+        raise ValueError("Input dimension should be at least {}".format(len(out_size) + 1))
+    return [v if v is not None else d for v, d in zip(out_size, defaults[-len(out_size):])]
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return _C.max_pool1d_with_indices(input, kernel_size, [] if stride is None else stride, padding, dilation,
+                                      ceil_mode)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return _C._nn.max_pool2d_with_indices(input, kernel_size, [] if stride is None else stride, padding, dilation,
+                                          ceil_mode)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return _C._nn.max_pool3d_with_indices(input, kernel_size, [] if stride is None else stride, padding, dilation,
+                                          ceil_mode)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    if return_indices:
+        return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _C.max_pool1d(input, kernel_size, [] if stride is None else stride, padding, dilation, ceil_mode)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    if return_indices:
+        return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _C.max_pool2d(input, kernel_size, [] if stride is None else stride, padding, dilation, ceil_mode)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    if return_indices:
+        return max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _C.max_pool3d(input, kernel_size, [] if stride is None else stride, padding, dilation, ceil_mode)
+
+
+avg_pool1d = _C.avg_pool1d
+avg_pool2d = _C._nn.avg_pool2d
+avg_pool3d = _C._nn.avg_pool3d
+adaptive_avg_pool1d = _C.adaptive_avg_pool1d
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _C._nn.adaptive_avg_pool2d(input, _list_with_default(output_size, input.size()))
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _C._nn.adaptive_avg_pool3d(input, _list_with_default(output_size, input.size()))
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    return _C.adaptive_max_pool1d(input, output_size)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return _C._nn.adaptive_max_pool2d(input, _list_with_default(output_size, input.size()))
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return _C._nn.adaptive_max_pool3d(input, _list_with_default(output_size, input.size()))
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    result = adaptive_max_pool1d_with_indices(input, output_size)
+    return result if return_indices else result[0]
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    result = adaptive_max_pool2d_with_indices(input, output_size)
+    return result if return_indices else result[0]
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    result = adaptive_max_pool3d_with_indices(input, output_size)
+    return result if return_indices else result[0]
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _C._nn.lp_pool1d(input, norm_type, kernel_size, [] if stride is None else stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _C._nn.lp_pool2d(input, norm_type, kernel_size, [] if stride is None else stride, ceil_mode)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _C._nn.max_unpool1d(input, indices, kernel_size, [] if stride is None else stride, padding,
+                               [] if output_size is None else output_size)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _C._nn.max_unpool2d(input, indices, kernel_size, [] if stride is None else stride, padding,
+                               [] if output_size is None else output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _C._nn.max_unpool3d(input, indices, kernel_size, [] if stride is None else stride, padding,
+                               [] if output_size is None else output_size)
+
+
+# Resampling. interpolate's checks and dispatch are in C++; here only what depends on the Python form of
+# size / scale_factor (a tuple must name every spatial dim, a number stands for all) and the warnings.
+_ALIGN_CORNERS_WARNING = (
+    "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify "
+    "align_corners=True if the old behavior is desired. See the documentation of grid_sample for details.")
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if isinstance(size, (list, tuple)) and len(size) != input.dim() - 2:
+        raise ValueError(
+            "Input and output must have the same number of spatial dimensions, but got "
+            f"input with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+            "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+            "output size in (o1, o2, ...,oK) format.")
+    if isinstance(scale_factor, (list, tuple)) and len(scale_factor) != input.dim() - 2:
+        raise ValueError(
+            "Input and scale_factor must have the same number of spatial dimensions, but "
+            f"got input with spatial dimensions of {list(input.shape[2:])} and "
+            f"scale_factor of shape {scale_factor}. "
+            "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+            "scale_factor in (s1, s2, ...,sK) format.")
+    if size is not None and not isinstance(size, (list, tuple)):
+        size = [size]
+    if scale_factor is not None and not isinstance(scale_factor, (list, tuple)):
+        scale_factor = [scale_factor]
+    return _C._nn.interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+pixel_shuffle = _C.pixel_shuffle
+pixel_unshuffle = _C.pixel_unshuffle
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    if mode in ("bilinear", "nearest", "bicubic") and padding_mode in ("zeros", "border", "reflection") \
+            and align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING)
+    return _C._nn.grid_sample(input, grid, mode, padding_mode, align_corners)
+
+
+def affine_grid(theta, size, align_corners=None):
+    if align_corners is None:
+        warnings.warn(_ALIGN_CORNERS_WARNING)
+        align_corners = False
+    if align_corners and len(size) in (4, 5) and min(size[2:]) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
+                      "of affine_grid for details.")
+    return _C._nn.affine_grid(theta, size, align_corners)
+
+
+# Dropout. The in-place forms return input itself, as torch's. dropout2d/dropout3d warn about inputs of
+# other ranks as torch 1.13 does, then drop channels along dim 1 (dropout3d adds a batch dim to 4-D).
+def dropout(input, p=0.5, training=True, inplace=False):
+    result = _C._nn.dropout(input, p, training, inplace)
+    return input if inplace else result
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    result = _C._nn.alpha_dropout(input, p, training, inplace)
+    return input if inplace else result
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    result = _C._nn.feature_alpha_dropout(input, p, training, inplace)
+    return input if inplace else result
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    result = _C._nn.dropout1d(input, p, training, inplace)
+    return input if inplace else result
+
+
+def _warn_feature_dropout_rank(name, input, p, ranks, spatial):
+    if p < 0.0 or p > 1.0:
+        return  # C++ raises the ValueError before any warning, as torch checks p first
+    if input.dim() not in ranks:
+        warnings.warn(
+            f"{name}: Received a {input.dim()}-D input to {name}, which is deprecated and will result in an error "
+            "in a future release. To retain the behavior and silence this warning, please use dropout instead. "
+            f"Note that {name} exists to provide channel-wise dropout on inputs with {spatial} spatial dimensions, "
+            f"a channel dimension, and an optional batch dimension (i.e. {ranks[0]}D or {ranks[1]}D inputs).")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    _warn_feature_dropout_rank("dropout2d", input, p, (3, 4), 2)
+    if input.dim() == 3 and 0.0 <= p <= 1.0:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+            "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+            "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+            "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d "
+            "instead.")
+    result = _C._nn.dropout2d(input, p, training, inplace)
+    return input if inplace else result
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    _warn_feature_dropout_rank("dropout3d", input, p, (4, 5), 3)
+    result = _C._nn.dropout3d(input, p, training, inplace)
+    return input if inplace else result
