@@ -24,4 +24,7 @@ NB_MODULE(_C, m) {
   bind_nn_pool(m);
   bind_nn_resample(m);
   bind_nn_dropout(m);
+  bind_nn_activation(m, cls);
+  bind_nn_norm(m, cls);
+  bind_nn_loss(m);
 }
