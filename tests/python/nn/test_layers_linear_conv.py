@@ -2,6 +2,7 @@
 gradients and state_dict keys (through _layer_check), default initialisation, printout and constructor
 errors."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -52,13 +53,12 @@ def test_matches_torch(expr, inputs, dtype):
     assert repr(em) == repr(tm)
 
 
-@pytest.mark.parametrize("expr,output_size", [
-    ("nn.ConvTranspose1d(2, 3, 3, stride=3)", [14]),
-    ("nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)", [2, 3, 8, 10]),
-    ("nn.ConvTranspose3d(2, 2, 2, stride=(2, 3, 2))", [5, 10, 7]),
+@pytest.mark.parametrize("expr,shape,output_size", [
+    ("nn.ConvTranspose1d(2, 3, 3, stride=3)", (2, 2, 4), [14]),
+    ("nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)", (2, 2, 4, 5), [2, 3, 8, 10]),
+    ("nn.ConvTranspose3d(2, 2, 2, stride=(2, 3, 2))", (1, 2, 2, 3, 3), [5, 10, 7]),
 ])
-def test_conv_transpose_output_size(expr, output_size):
-    shape = {"1d": (2, 2, 4), "2d": (2, 2, 4, 5), "3d": (1, 2, 2, 3, 3)}[expr[20:22]]
+def test_conv_transpose_output_size(expr, shape, output_size):
     tm, em = check_layer(expr, [randn(*shape)], kwargs={"output_size": output_size})
     with pytest.raises(ValueError) as te:
         tm(torch.zeros(shape), output_size=[s + 5 for s in output_size])
@@ -124,4 +124,10 @@ def test_constructor_errors(expr):
         eval(expr, {"nn": torch.nn})
     with pytest.raises(type(te.value)) as ee:
         eval(expr, {"nn": ember.nn})
-    assert str(ee.value) == str(te.value)
+    assert set_order_free(str(ee.value)) == set_order_free(str(te.value))
+
+
+def set_order_free(message):
+    """The message with each printed set's elements sorted: a set literal's iteration order depends on how
+    its module was compiled (torch's from a .pyc), not on the code."""
+    return re.sub(r"\{([^}]*)\}", lambda m: "{" + ", ".join(sorted(m.group(1).split(", "))) + "}", message)

@@ -87,7 +87,8 @@ def test_max_unpool_output_size():
 @pytest.mark.parametrize("dims,shape,pad", [(1, (2, 3, 5), (2, 1)), (2, (2, 3, 4, 5), (1, 2, 0, 3)),
                                             (3, (1, 2, 3, 4, 5), (1, 0, 2, 1, 1, 2)), (2, (3, 4, 5), 2)])
 def test_circular_pad(dims, shape, pad):
-    """CircularPad*d (torch 2.x's layers) equal torch 1.13's F.pad(mode='circular')."""
+    """CircularPad*d (torch 2.x's layers) equal torch 1.13's F.pad(mode='circular'), which takes a batch
+    dimension only (an unbatched input is compared as a batch of one)."""
     x = randn(*shape)
     tx = torch.from_numpy(x).requires_grad_()
     ex = ember.from_numpy(x).requires_grad_()
@@ -95,7 +96,9 @@ def test_circular_pad(dims, shape, pad):
     full = pad if isinstance(pad, tuple) else (pad,) * (2 * dims)
     assert m.padding == full
     assert repr(m) == "CircularPad%dd(%s)" % (dims, full)
-    ty = F.pad(tx, full, mode="circular")
+    unbatched = len(shape) == dims + 1
+    ty = F.pad(tx.unsqueeze(0) if unbatched else tx, full, mode="circular")
+    ty = ty.squeeze(0) if unbatched else ty
     ey = m(ex)
     np.testing.assert_allclose(ey.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
     g = randn(*ty.shape, seed=4)
