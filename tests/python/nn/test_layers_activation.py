@@ -112,8 +112,10 @@ def test_prelu_parameters():
     np.testing.assert_allclose(ember.nn.PReLU().weight.detach().numpy(), [0.25])
 
 
-def test_hardtanh_checks_its_range():
-    with pytest.raises(AssertionError):
-        torch.nn.Hardtanh(1.0, -1.0)
-    with pytest.raises(AssertionError):
-        ember.nn.Hardtanh(1.0, -1.0)
+def test_assertions():
+    """torch's layers assert some arguments (Hardtanh's range, Softmax2d's rank); so do ember's."""
+    for nn, T in ((torch.nn, torch.zeros), (ember.nn, ember.zeros)):
+        with pytest.raises(AssertionError):
+            nn.Hardtanh(1.0, -1.0)
+        with pytest.raises(AssertionError, match="Softmax2d requires a 3D or 4D tensor as input"):
+            nn.Softmax2d()(T(2, 3))

@@ -43,6 +43,9 @@ CASES = [
     ("nn.ConvTranspose2d(4, 6, (2, 3), stride=(2, 3), groups=2, bias=False, dilation=(2, 1))", [randn(2, 4, 3, 3)]),
     ("nn.ConvTranspose2d(3, 2, 3)", [randn(3, 4, 4)]),  # unbatched
     ("nn.ConvTranspose3d(2, 3, 2, stride=2, padding=1, output_padding=(1, 0, 1))", [randn(1, 2, 3, 4, 3)]),
+    # a small CNN: nested state_dict keys, the printout of a model, one backward through all of it
+    ("nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),"
+     " nn.Linear(36, 5), nn.LogSoftmax(1))", [randn(3, 1, 8, 8)]),
 ]
 
 

@@ -238,7 +238,9 @@ def test_alpha_dropout_keeps_mean_and_variance(cls, shape):
 @pytest.mark.parametrize("expr", [
     "nn.Dropout(1.5)", "nn.Dropout2d(-0.1)", "nn.AlphaDropout(2)", "nn.GroupNorm(3, 4)",
     "nn.BatchNorm2d(3)(T(np.zeros((2, 3))))", "nn.BatchNorm1d(3)(T(np.zeros((2, 3, 4, 5))))",
-    "nn.InstanceNorm2d(3)(T(np.zeros((2, 3))))",
+    "nn.InstanceNorm2d(3)(T(np.zeros((2, 3))))", "nn.Embedding(5, 2, padding_idx=5)",
+    "nn.Embedding(5, 2, padding_idx=-6)", "nn.EmbeddingBag(5, 2, padding_idx=7)",
+    "nn.Embedding.from_pretrained(T(np.zeros(3)))", "nn.Embedding(3, 2, _weight=T(np.zeros((2, 2))))",
 ])
 def test_errors(expr):
     env = {"np": np}
