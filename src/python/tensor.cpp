@@ -43,8 +43,9 @@ nb::object make_subclass(nb::type_object cls, const Tensor& data, bool require_g
   return o;
 }
 
-// copy.deepcopy of a leaf tensor: new storage, the same requires_grad, a deep copy of grad (torch's
-// Tensor.__deepcopy__); memo maps id(self) so a tensor reached twice is copied once.
+// copy.deepcopy of a leaf tensor: new storage, the same requires_grad, a deep copy of grad and of a
+// subclass's attributes (torch's Tensor.__deepcopy__); memo maps id(self) so a tensor reached twice, or
+// from its own attributes, is copied once.
 nb::object deepcopy(nb::handle self, nb::dict memo) {
   const Tensor& t = *nb::inst_ptr<Tensor>(self);
   EMBER_CHECK(t.is_leaf(), "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment");
@@ -55,10 +56,19 @@ nb::object deepcopy(nb::handle self, nb::dict memo) {
     NoGradGuard no_grad;
     copy = t.clone();
   }
-  if (t.requires_grad()) copy.requires_grad_(true);
-  nb::object r = nb::cast(std::move(copy));
-  if (t.grad().defined()) r.attr("grad") = nb::cast(t.grad()).attr("__deepcopy__")(memo);
+  nb::handle type = nb::handle(reinterpret_cast<PyObject*>(Py_TYPE(self.ptr())));
+  nb::object r;
+  if (type.is(nb::type<Tensor>())) {
+    if (t.requires_grad()) copy.requires_grad_(true);
+    r = nb::cast(std::move(copy));
+  } else {
+    // A Python subclass keeps its type and gets a deep copy of its attributes.
+    r = make_subclass(nb::borrow<nb::type_object>(type), copy, t.requires_grad());
+  }
   memo[key] = r;
+  if (t.grad().defined()) r.attr("grad") = nb::cast(t.grad()).attr("__deepcopy__")(memo);
+  if (nb::hasattr(self, "__dict__"))
+    r.attr("__dict__") = nb::module_::import_("copy").attr("deepcopy")(self.attr("__dict__"), memo);
   return r;
 }
 
@@ -180,7 +190,8 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
           "requires_grad"_a = true)
       .def_prop_rw(
           "grad", [](const Tensor& t) { return wrap(t.grad()); },
-          [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g ? *g : Tensor()); }, nb::arg().none())
+          [](const Tensor& t, std::optional<Tensor> g) { t.set_grad(g ? *g : Tensor()); },
+          nb::for_getter(nb::sig("def grad(self, /) -> Tensor | None")), nb::arg().none())
       .def_prop_ro("is_leaf", &Tensor::is_leaf)
       .def_prop_ro("_version", &Tensor::_version)
       .def_prop_rw("data", &Tensor::variable_data, &set_data)

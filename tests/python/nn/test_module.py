@@ -519,3 +519,55 @@ def test_backward_hook_handle_removes_it(lib):
     h.remove()
     m(x).sum().backward()
     assert calls == [1]
+
+
+def test_named_parameters_without_removing_duplicates():
+    # torch 2.x's remove_duplicate=False (1.13 lacks it): every (module path, own parameter) pair, the
+    # module tree walked with duplicates as torch 1.13's named_modules(remove_duplicate=False) walks it.
+    t = build(torch)
+    want = [(p + ("." if p else "") + k) for p, mod in t.named_modules(remove_duplicate=False)
+            for k, v in mod._parameters.items() if v is not None]
+    e = build(ember)
+    got = [n for n, _ in e.named_parameters(remove_duplicate=False)]
+    assert got == want and len(got) > len(list(e.parameters()))
+    assert [n for n, _ in e.named_buffers(remove_duplicate=False)] == [
+        (p + ("." if p else "") + k) for p, mod in t.named_modules(remove_duplicate=False)
+        for k, v in mod._buffers.items() if v is not None]
+
+
+def extra_state_run(lib):
+    class WithState(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = lib.nn.Linear(1, 1)
+            self.step = 0
+
+        def get_extra_state(self):
+            return {"step": self.step}
+
+        def set_extra_state(self, state):
+            self.step = state["step"]
+
+    m = lib.nn.Sequential(WithState())
+    m[0].step = 5
+    sd = m.state_dict()
+    out = [list(sd), sd["0._extra_state"]]
+    fresh = lib.nn.Sequential(WithState())
+    fresh.load_state_dict(sd)
+    out.append(fresh[0].step)
+    missing = {k: v for k, v in sd.items() if k != "0._extra_state"}
+    out.append(normalize(load_error(lib, fresh, missing)))
+    plain = lib.nn.Sequential(lib.nn.Linear(1, 1))
+    out.append(normalize(load_error(lib, plain, sd)))
+    # state_dict hooks may rewrite the result; load_state_dict post hooks see the incompatible keys
+    seen = []
+    plain._register_state_dict_hook(lambda mod, dest, prefix, meta: seen.append(("sd", prefix, list(dest))))
+    plain[0].register_load_state_dict_post_hook(lambda mod, keys: seen.append(("post", list(keys.missing_keys))))
+    plain.state_dict()
+    plain.load_state_dict({"0.weight": lib.ones(1, 1)}, strict=False)
+    out.append(seen)
+    return out
+
+
+def test_extra_state_and_state_dict_hooks_are_torchs():
+    assert extra_state_run(ember) == extra_state_run(torch)

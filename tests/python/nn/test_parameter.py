@@ -129,3 +129,21 @@ def test_a_parameter_in_a_reference_cycle_is_collected():
 def test_make_subclass_rejects_a_class_that_is_not_a_tensor():
     with pytest.raises(TypeError, match="cls must be a subclass of Tensor"):
         ember.Tensor._make_subclass(dict, ember.ones(1))
+
+
+def test_deepcopy_of_a_tensor_subclass_keeps_its_type_and_attributes():
+    # torch's own default refuses subclasses whose new_empty returns a plain Tensor; ember's copies them
+    # as torch does for those where it works: same type, new storage, deep-copied __dict__.
+    class Tagged(ember.Tensor):
+        def __new__(cls, data):
+            return ember.Tensor._make_subclass(cls, data, True)
+
+        def __init__(self, data):
+            pass
+
+    s = Tagged(ember.ones(2))
+    s.tags = ["a"]
+    s.me = s
+    c = copy.deepcopy(s)
+    assert type(c) is Tagged and c.requires_grad and c.data_ptr() != s.data_ptr() and c.tolist() == [1.0, 1.0]
+    assert c.tags == ["a"] and c.tags is not s.tags and c.me is c

@@ -19,7 +19,8 @@ T = TypeVar("T", bound=Module)
 class Sequential(Module):
     """Modules run one after another, the output of each the input of the next; children are named
     "0", "1", ... (or by an OrderedDict's keys)."""
-    _modules: Dict[str, Module]
+    # The children of a container are never None (Module allows None for optional ones).
+    _modules: Dict[str, Module]  # type: ignore[assignment]
 
     @overload
     def __init__(self, *args: Module) -> None:
@@ -38,7 +39,7 @@ class Sequential(Module):
             for idx, module in enumerate(args):
                 self.add_module(str(idx), module)
 
-    def _get_item_by_idx(self, iterator, idx) -> T:
+    def _get_item_by_idx(self, iterator, idx) -> Any:
         size = len(self)
         idx = operator.index(idx)
         if not -size <= idx < size:
@@ -163,7 +164,8 @@ class Sequential(Module):
 
 class ModuleList(Module):
     """A list of modules, registered as children "0", "1", ...; indexable like a list."""
-    _modules: Dict[str, Module]
+    # The children of a container are never None (Module allows None for optional ones).
+    _modules: Dict[str, Module]  # type: ignore[assignment]
 
     def __init__(self, modules: Optional[Iterable[Module]]=None) -> None:
         super().__init__()
@@ -242,7 +244,8 @@ class ModuleList(Module):
 
 class ModuleDict(Module):
     """A dict of modules, registered as children under their keys, in insertion order."""
-    _modules: Dict[str, Module]
+    # The children of a container are never None (Module allows None for optional ones).
+    _modules: Dict[str, Module]  # type: ignore[assignment]
 
     def __init__(self, modules: Optional[Mapping[str, Module]]=None) -> None:
         super().__init__()
@@ -372,8 +375,8 @@ class ParameterList(Module):
         child_lines = []
         for k, p in enumerate(self):
             if isinstance(p, Tensor):
-                size_str = 'x'.join((str(size) for size in p.size()))
-                device_str = '' if not p.is_cuda else ' (GPU {})'.format(p.get_device())
+                size_str = 'x'.join((str(p.size(d)) for d in range(p.dim())))
+                device_str = '' if not p.is_cuda else ' (GPU {})'.format(p.device.index)
                 parastr = '{} containing: [{} of size {}{}]'.format('Parameter' if isinstance(p, Parameter) else 'Tensor', p.dtype, size_str, device_str)
                 child_lines.append('  (' + str(k) + '): ' + parastr)
             else:
@@ -489,8 +492,8 @@ class ParameterDict(Module):
         child_lines = []
         for k, p in self.items():
             if isinstance(p, Tensor):
-                size_str = 'x'.join((str(size) for size in p.size()))
-                device_str = '' if not p.is_cuda else ' (GPU {})'.format(p.get_device())
+                size_str = 'x'.join((str(p.size(d)) for d in range(p.dim())))
+                device_str = '' if not p.is_cuda else ' (GPU {})'.format(p.device.index)
                 parastr = '{} containing: [{} of size {}{}]'.format('Parameter' if isinstance(p, Parameter) else 'Tensor', _typename(p), size_str, device_str)
                 child_lines.append('  (' + str(k) + '): ' + parastr)
             else:
