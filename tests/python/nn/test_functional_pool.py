@@ -157,6 +157,9 @@ def test_pool_errors(f, tf, args):
 
 def test_max_unpool_errors():
     pooled, indices = TF.max_pool2d(rand(1, 2, 6, 6), 2, return_indices=True)
-    for out in [(9, 9), (1, 2, 3), (3, 3)]:
+    for out in [(9, 9), (1, 2, 9, 9), (1, 2, 3), (3, 3)]:
         raises_like(lambda x, i: F.max_unpool2d(x, i, 2, output_size=out),
                     lambda x, i: TF.max_unpool2d(x, i, 2, output_size=out), pooled, indices)
+    pooled, indices = TF.max_pool1d(rand(2, 6), 2, return_indices=True)
+    raises_like(lambda x, i: F.max_unpool1d(x, i, 2, output_size=(9,)),
+                lambda x, i: TF.max_unpool1d(x, i, 2, output_size=(9,)), pooled, indices)
