@@ -50,6 +50,7 @@ def test_max_pool_positional_return_indices_and_top_level():
     compare(lambda x: ember.max_pool2d(x, (2, 3), [1, 2], 1), lambda x: torch.max_pool2d(x, (2, 3), [1, 2], 1), x)
     compare(lambda x: ember.max_pool1d(x[0], 3), lambda x: torch.max_pool1d(x[0], 3), x)
     compare(lambda x: ember.max_pool3d(x, 2, 1), lambda x: torch.max_pool3d(x, 2, 1), x)
+    compare(lambda x: ember.max_pool2d(x, 2, None), lambda x: torch.max_pool2d(x, 2, None), x)
     compare(lambda x: ember.max_pool1d_with_indices(x[0], 2), lambda x: torch.max_pool1d_with_indices(x[0], 2), x)
 
 
