@@ -259,6 +259,10 @@ TEST(Pool, Errors) {
                "with shape: [1, 2, 3, 2]");
   expect_error<ValueError>([&] { F::max_unpool2d(v, zeros({1, 2, 2, 2}, kInt64), 2, {}, 0, {9, 9}); },
                            "invalid output_size \"(9, 9)\" (dim 0 must be between 2 and 6)");
+  expect_error<ValueError>([&] { F::max_unpool2d(v, zeros({1, 2, 2, 2}, kInt64), 2, {}, 0, {1, 2, 9, 9}); },
+                           "invalid output_size \"(9, 9)\" (dim 0 must be between 2 and 6)");
+  expect_error<ValueError>([&] { F::max_unpool1d(randn({2, 3}), zeros({2, 3}, kInt64), 2, {}, 0, {9}); },
+                           "invalid output_size \"(9,)\" (dim 0 must be between 4 and 8)");
   // A failed op leaves its input as it was.
   Tensor before = x.clone();
   expect_error([&] { max_pool2d(x, 7); }, "Output size is too small");

@@ -35,38 +35,35 @@ def _list_with_default(out_size, defaults):
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
-    return _C.max_pool1d_with_indices(input, kernel_size, [] if stride is None else stride, padding, dilation,
-                                      ceil_mode)
+    return _C.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
-    return _C._nn.max_pool2d_with_indices(input, kernel_size, [] if stride is None else stride, padding, dilation,
-                                          ceil_mode)
+    return _C._nn.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
-    return _C._nn.max_pool3d_with_indices(input, kernel_size, [] if stride is None else stride, padding, dilation,
-                                          ceil_mode)
+    return _C._nn.max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     if return_indices:
         return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return _C.max_pool1d(input, kernel_size, [] if stride is None else stride, padding, dilation, ceil_mode)
+    return _C.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     if return_indices:
         return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return _C.max_pool2d(input, kernel_size, [] if stride is None else stride, padding, dilation, ceil_mode)
+    return _C.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     if return_indices:
         return max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
-    return _C.max_pool3d(input, kernel_size, [] if stride is None else stride, padding, dilation, ceil_mode)
+    return _C.max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 avg_pool1d = _C.avg_pool1d
@@ -110,27 +107,11 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     return result if return_indices else result[0]
 
 
-def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    return _C._nn.lp_pool1d(input, norm_type, kernel_size, [] if stride is None else stride, ceil_mode)
-
-
-def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    return _C._nn.lp_pool2d(input, norm_type, kernel_size, [] if stride is None else stride, ceil_mode)
-
-
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    return _C._nn.max_unpool1d(input, indices, kernel_size, [] if stride is None else stride, padding,
-                               [] if output_size is None else output_size)
-
-
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    return _C._nn.max_unpool2d(input, indices, kernel_size, [] if stride is None else stride, padding,
-                               [] if output_size is None else output_size)
-
-
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    return _C._nn.max_unpool3d(input, indices, kernel_size, [] if stride is None else stride, padding,
-                               [] if output_size is None else output_size)
+lp_pool1d = _C._nn.lp_pool1d
+lp_pool2d = _C._nn.lp_pool2d
+max_unpool1d = _C._nn.max_unpool1d
+max_unpool2d = _C._nn.max_unpool2d
+max_unpool3d = _C._nn.max_unpool3d
 
 
 # Resampling. interpolate's checks and dispatch are in C++; here only what depends on the Python form of

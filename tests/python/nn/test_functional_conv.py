@@ -54,6 +54,7 @@ CONV = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # torch's own notice
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", range(len(CONV)))
 @pytest.mark.parametrize("bias", [True, False])

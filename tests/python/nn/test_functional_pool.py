@@ -50,6 +50,7 @@ def test_max_pool_positional_return_indices_and_top_level():
     compare(lambda x: ember.max_pool2d(x, (2, 3), [1, 2], 1), lambda x: torch.max_pool2d(x, (2, 3), [1, 2], 1), x)
     compare(lambda x: ember.max_pool1d(x[0], 3), lambda x: torch.max_pool1d(x[0], 3), x)
     compare(lambda x: ember.max_pool3d(x, 2, 1), lambda x: torch.max_pool3d(x, 2, 1), x)
+    compare(lambda x: ember.max_pool2d(x, 2, None), lambda x: torch.max_pool2d(x, 2, None), x)
     compare(lambda x: ember.max_pool1d_with_indices(x[0], 2), lambda x: torch.max_pool1d_with_indices(x[0], 2), x)
 
 
@@ -157,6 +158,9 @@ def test_pool_errors(f, tf, args):
 
 def test_max_unpool_errors():
     pooled, indices = TF.max_pool2d(rand(1, 2, 6, 6), 2, return_indices=True)
-    for out in [(9, 9), (1, 2, 3), (3, 3)]:
+    for out in [(9, 9), (1, 2, 9, 9), (1, 2, 3), (3, 3)]:
         raises_like(lambda x, i: F.max_unpool2d(x, i, 2, output_size=out),
                     lambda x, i: TF.max_unpool2d(x, i, 2, output_size=out), pooled, indices)
+    pooled, indices = TF.max_pool1d(rand(2, 6), 2, return_indices=True)
+    raises_like(lambda x, i: F.max_unpool1d(x, i, 2, output_size=(9,)),
+                lambda x, i: TF.max_unpool1d(x, i, 2, output_size=(9,)), pooled, indices)
