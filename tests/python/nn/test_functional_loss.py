@@ -121,6 +121,36 @@ def test_loss(case, dtype, reduction):
         compare(lambda F, M, *ts: call(F, M, reduction, *ts), *arrays, dtype=dtype)
 
 
+# torch.<loss>: ATen's signatures, reduction as an int.
+TOP_LEVEL = [
+    ("binary_cross_entropy_with_logits", [rand(4, 3), Const(rand(4, 3, seed=2, low=0, high=1)), Const(rand(3, seed=3)),
+                                          Const(rand(3, seed=4, low=0.5, high=3))],
+     lambda M, r, x, t, w, pw: M.binary_cross_entropy_with_logits(x, t, w, pw, r)),
+    ("kl_div", [rand(4, 5), rand(4, 5, seed=2)], lambda M, r, x, t: M.kl_div(x, t, r, log_target=True)),
+    ("poisson_nll_loss", [rand(4, 3), Const(rand(4, 3, seed=2, low=0, high=4))],
+     lambda M, r, x, t: M.poisson_nll_loss(x, t, True, True, 1e-8, r)),
+    ("cosine_embedding_loss", [rand(4, 5), rand(4, 5, seed=2), Const(signs(4))],
+     lambda M, r, a, b, t: M.cosine_embedding_loss(a, b, t, 0.1, r)),
+    ("margin_ranking_loss", [rand(6), rand(6, seed=2), Const(signs(6))],
+     lambda M, r, a, b, t: M.margin_ranking_loss(a, b, t, 0.2, reduction=r)),
+    ("triplet_margin_loss", [rand(4, 5), rand(4, 5, seed=2), rand(4, 5, seed=3)],
+     lambda M, r, a, p, n: M.triplet_margin_loss(a, p, n, 1.0, 2.0, 1e-6, True, r)),
+    ("hinge_embedding_loss", [rand(4, 3), Const(signs(4, 3))], lambda M, r, x, t: M.hinge_embedding_loss(x, t, 0.5, r)),
+    ("ctc_loss", [rand(7, 2, 4), np.array([[1, 2, 2], [3, 1, 0]])],
+     lambda M, r, lp, t: M.ctc_loss(lp.log_softmax(2), t, [7, 5], [3, 2], 0, r, False)),
+    ("ctc_loss_tensor_lengths", [rand(7, 2, 4), np.array([[1, 2, 2], [3, 1, 0]])],
+     lambda M, r, lp, t: M.ctc_loss(lp.log_softmax(2), t - 1, M.tensor([7, 5]), M.tensor([3, 2]), 3, r, True)),
+]
+
+
+@pytest.mark.parametrize("reduction", [0, 1, 2])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", TOP_LEVEL, ids=[c[0] for c in TOP_LEVEL])
+def test_top_level_loss(case, dtype, reduction):
+    _, arrays, call = case
+    compare(lambda F, M, *ts: call(M, reduction, *ts), *arrays, dtype=dtype)
+
+
 CTC_LOG_PROBS = rand(7, 2, 4)
 CTC_TARGETS = np.array([[1, 2, 2], [3, 1, 0]])
 
