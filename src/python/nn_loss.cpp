@@ -1,6 +1,7 @@
-// Losses as torch.nn.functional has them, in ember._C._nn. The deprecated size_average / reduce
-// arguments keep their positions so positional calls bind as in PyTorch; given, they override
-// `reduction` with PyTorch's warning, as its legacy_get_string does.
+// Losses as torch.nn.functional has them, in ember._C._nn, and the ATen forms PyTorch exports at top
+// level (torch.kl_div, torch.ctc_loss ...). The deprecated size_average / reduce arguments of the F.
+// forms keep their positions so positional calls bind as in PyTorch; given, they override `reduction`
+// with PyTorch's warning, as its legacy_get_string does.
 #include <string>
 
 #include "python/bind.h"
@@ -173,6 +174,39 @@ void bind_nn_loss(nb::module_& m) {
       },
       "log_probs"_a, "targets"_a, "input_lengths"_a, "target_lengths"_a, "blank"_a = 0, "reduction"_a = "mean",
       "zero_infinity"_a = false);
+
+  // torch.<loss>: the ATen forms PyTorch also exports at top level, reduction as an int (0 none, 1 mean,
+  // 2 sum).
+  m.def("binary_cross_entropy_with_logits", &ember::binary_cross_entropy_with_logits, "input"_a, "target"_a,
+        "weight"_a = nb::none(), "pos_weight"_a = nb::none(), "reduction"_a = int64_t(Reduction::Mean));
+  m.def("kl_div", &ember::kl_div, "input"_a, "target"_a, "reduction"_a = int64_t(Reduction::Mean), nb::kw_only(),
+        "log_target"_a = false);
+  m.def("poisson_nll_loss", &ember::poisson_nll_loss, "input"_a, "target"_a, "log_input"_a, "full"_a, "eps"_a,
+        "reduction"_a);
+  m.def("cosine_embedding_loss", &ember::cosine_embedding_loss, "input1"_a, "input2"_a, "target"_a, "margin"_a = 0.0,
+        "reduction"_a = int64_t(Reduction::Mean));
+  m.def("margin_ranking_loss", &ember::margin_ranking_loss, "input1"_a, "input2"_a, "target"_a, "margin"_a = 0.0,
+        "reduction"_a = int64_t(Reduction::Mean));
+  m.def("triplet_margin_loss", &ember::triplet_margin_loss, "anchor"_a, "positive"_a, "negative"_a, "margin"_a = 1.0,
+        "p"_a = 2.0, "eps"_a = 1e-6, "swap"_a = false, "reduction"_a = int64_t(Reduction::Mean));
+  m.def("hinge_embedding_loss", &ember::hinge_embedding_loss, "input"_a, "target"_a, "margin"_a = 1.0,
+        "reduction"_a = int64_t(Reduction::Mean));
+  m.def(
+      "ctc_loss",
+      [](const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths, const Tensor& target_lengths,
+         int64_t blank, int64_t reduction, bool zero_infinity) {
+        return ember::ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity);
+      },
+      "log_probs"_a, "targets"_a, "input_lengths"_a, "target_lengths"_a, "blank"_a = 0,
+      "reduction"_a = int64_t(Reduction::Mean), "zero_infinity"_a = false);
+  m.def(
+      "ctc_loss",
+      [](const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths, IntArrayRef target_lengths,
+         int64_t blank, int64_t reduction, bool zero_infinity) {
+        return ember::ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity);
+      },
+      "log_probs"_a, "targets"_a, "input_lengths"_a, "target_lengths"_a, "blank"_a = 0,
+      "reduction"_a = int64_t(Reduction::Mean), "zero_infinity"_a = false);
 }
 
 }  // namespace ember::python

@@ -242,8 +242,6 @@ from ember._C import relu_ as relu_  # noqa: E402
 from ember._C import rrelu_ as rrelu_  # noqa: E402
 from ember._C import selu_ as selu_  # noqa: E402
 from ember._C import celu_ as celu_  # noqa: E402
-from ember._C import sigmoid as sigmoid  # noqa: E402
-from ember._C import tanh as tanh  # noqa: E402
 from ember._C import threshold_ as threshold_  # noqa: E402
 
 relu = _C._nn.relu
@@ -269,6 +267,16 @@ softshrink = _C._nn.softshrink
 tanhshrink = _C._nn.tanhshrink
 logsigmoid = _C._nn.logsigmoid
 glu = _C._nn.glu
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    warnings.warn("nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.")
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    warnings.warn("nn.functional.tanh is deprecated. Use torch.tanh instead.")
+    return input.tanh()
 
 
 # The softmax family: dim=None picks a dim as PyTorch's deprecated implicit choice does, with its warning
