@@ -249,3 +249,20 @@ def test_errors(expr):
     with pytest.raises(type(te.value)) as ee:
         eval(expr, {"nn": ember.nn, "T": ember.from_numpy, **env})
     assert str(ee.value) == str(te.value)
+
+
+def test_norm_state_dict_versions():
+    """_NormBase's version 2 (num_batches_tracked) and InstanceNorm's rejection of running statistics it does
+    not track behave as torch's when a state dict without metadata is loaded."""
+    results = []
+    for nn, T in ((torch.nn, torch.from_numpy), (ember.nn, ember.from_numpy)):
+        m = nn.BatchNorm1d(3)
+        assert m.state_dict()._metadata[""] == {"version": 2}
+        m.load_state_dict({k: T(v.detach().numpy() + 1) for k, v in m.state_dict().items()
+                           if k != "num_batches_tracked"})
+        np.testing.assert_array_equal(m.running_var.numpy(), np.full(3, 2.0))
+        assert int(m.num_batches_tracked) == 0
+        with pytest.raises(RuntimeError) as e:
+            nn.InstanceNorm1d(3).load_state_dict({"running_mean": T(np.zeros(3)), "running_var": T(np.ones(3))})
+        results.append(str(e.value))
+    assert results[1] == results[0]
