@@ -119,3 +119,10 @@ def test_assertions():
             nn.Hardtanh(1.0, -1.0)
         with pytest.raises(AssertionError, match="Softmax2d requires a 3D or 4D tensor as input"):
             nn.Softmax2d()(T(2, 3))
+
+
+@pytest.mark.parametrize("cls", ["Softmax", "LogSoftmax", "Softmin"])
+def test_softmax_implicit_dim(cls):
+    """dim=None picks torch's legacy dimension (1 for a 2-D input) with torch's deprecation warning."""
+    with pytest.warns(UserWarning, match="Implicit dimension choice for"):
+        check_layer("nn.%s()" % cls, [randn(2, 3)])
