@@ -247,6 +247,12 @@ TEST(Pool, Errors) {
                "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [5, 5]");
   expect_error([&] { adaptive_max_pool2d(randn({5, 5}), {2, 2}); },
                "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [5, 5]");
+  expect_error([&] { adaptive_max_pool1d(zeros({2, 3, 4, 4}), 2); },
+               "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking "
+               "arguments for adaptive_max_pool1d)");
+  expect_error([&] { adaptive_avg_pool1d(zeros({4}), 2); },
+               "Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking "
+               "arguments for adaptive_avg_pool1d)");
   expect_error([&] { adaptive_avg_pool2d(x, {2, -1}); },
                "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {2, -1}");
   Tensor v = randn({1, 2, 2, 2});

@@ -115,7 +115,8 @@ max_unpool3d = _C._nn.max_unpool3d
 
 
 # Resampling. interpolate's checks and dispatch are in C++; here only what depends on the Python form of
-# size / scale_factor (a tuple must name every spatial dim, a number stands for all) and the warnings.
+# size / scale_factor (a tuple must name every spatial dim, a number stands for all), preceded by the two
+# checks torch makes before it so that errors come in torch's order, and the warnings.
 _ALIGN_CORNERS_WARNING = (
     "Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please specify "
     "align_corners=True if the old behavior is desired. See the documentation of grid_sample for details.")

@@ -151,6 +151,8 @@ def test_max_unpool(dtype, case):
     (F.adaptive_avg_pool2d, TF.adaptive_avg_pool2d, (rand(3, 6), (2, None))),  # _list_with_default's ValueError
     (F.adaptive_max_pool3d, TF.adaptive_max_pool3d, (rand(6, 6, 6), (2, 2, None))),
     (F.adaptive_avg_pool2d, TF.adaptive_avg_pool2d, (rand(2, 3, 6, 6), (2, 2, 2))),
+    (F.adaptive_max_pool1d, TF.adaptive_max_pool1d, (rand(2, 3, 6, 6), 2)),
+    (F.adaptive_avg_pool1d, TF.adaptive_avg_pool1d, (rand(6), 2)),
 ])
 def test_pool_errors(f, tf, args):
     raises_like(f, tf, *args)
