@@ -3,7 +3,7 @@
 Ported from torch 1.13's source: the same constructor arguments and defaults, parameter and buffer
 names, initialisation and printout; the computation is ember.nn.functional's, in C++."""
 import warnings
-from typing import Optional, Tuple
+from typing import Optional
 import ember
 from ember import Tensor
 from ember.nn.parameter import Parameter

@@ -2,13 +2,11 @@
 
 Ported from torch 1.13's source: the same constructor arguments and defaults, parameter and buffer
 names, initialisation and printout; the computation is ember.nn.functional's, in C++."""
-import warnings
-from .distance import PairwiseDistance
 from .module import Module
 from .. import functional as F
 from .. import _reduction as _Reduction
 from ember import Tensor
-from typing import Callable, Optional
+from typing import Optional
 
 __all__ = ['L1Loss', 'NLLLoss', 'PoissonNLLLoss', 'GaussianNLLLoss', 'KLDivLoss', 'MSELoss', 'BCELoss',
            'BCEWithLogitsLoss', 'HingeEmbeddingLoss', 'SmoothL1Loss', 'HuberLoss',
