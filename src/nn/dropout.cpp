@@ -7,11 +7,11 @@ namespace ember::nn {
 
 Tensor functional::dropout(const Tensor& input, double p, bool training, bool inplace) {
   EMBER_CHECK_VALUE(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);
-  Tensor out = ember::dropout(input, p, training);
-  if (!inplace) return out;
+  if (!inplace) return ember::dropout(input, p, training);
   Tensor self = input;
-  self.copy_(out);
-  return self;
+  // As ATen's dropout_: nothing to write, so not an in-place op (a leaf that requires grad may pass).
+  if (p == 0 || !training || input.numel() == 0) return self;
+  return self.copy_(ember::dropout(input, p, training));
 }
 
 Dropout::Dropout(double p, bool inplace) : p(p), inplace(inplace) {

@@ -2,6 +2,7 @@
 // Python, then the ember ops. local_response_norm and normalize are composed of public ops.
 #include <string>
 
+#include <ember/autograd/grad_mode.h>
 #include <ember/nn/functional/norm.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
@@ -35,6 +36,10 @@ Tensor feature_dropout_maybe_batched(const Tensor& input, double p, bool trainin
                                      std::optional<Generator> gen) {
   if (batched) return feature_dropout_of(input, p, training, inplace, gen);
   if (!inplace) return ember::feature_dropout(input.unsqueeze(0), p, training, gen).squeeze(0);
+  // PyTorch adds the batch dim with input.unsqueeze_(0), an in-place op on input itself, which a leaf
+  // that requires grad refuses whether or not training.
+  EMBER_CHECK(!(GradMode::is_enabled() && input.is_leaf() && input.requires_grad()),
+              "a leaf Variable that requires grad is being used in an in-place operation.");
   // A view of input with the batch dim, dropped in place, writes into input.
   Tensor view = input.unsqueeze(0);
   ember::feature_dropout_(view, p, training, gen);

@@ -31,8 +31,10 @@ DimVector unpool_size(const Tensor& input, int nd, IntArrayRef kernel_size, IntA
   for (int i = 0; i < nd; ++i) {
     int64_t lo = def[size_t(i)] - s[size_t(i)], hi = def[size_t(i)] + s[size_t(i)];
     if (out[size_t(i)] <= lo || out[size_t(i)] >= hi) {
+      // PyTorch shows the spatial sizes (without N and C) as the tuple they are in Python.
       std::string shown;
-      for (size_t j = 0; j < n; ++j) shown += ember::detail::str(j ? ", " : "", output_size[j]);
+      for (size_t j = 0; j < out.size(); ++j) shown += ember::detail::str(j ? ", " : "", out[j]);
+      if (out.size() == 1) shown += ",";
       throw ValueError(ember::detail::str("invalid output_size \"(", shown, ")\" (dim ", i, " must be between ", lo, " and ",
                                    hi, ")"));
     }

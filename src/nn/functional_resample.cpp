@@ -81,7 +81,8 @@ Tensor interpolate(const Tensor& input, IntArrayRef size, ArrayRef<double> scale
     return d == 3 ? adaptive_avg_pool1d(input, output_size)
            : d == 4 ? adaptive_avg_pool2d(input, output_size)
                     : adaptive_avg_pool3d(input, output_size);
-  if (interpolating && d >= 3 && d <= 5) {
+  // A bicubic input of the wrong rank gets PyTorch's general message below, the other modes a specific one.
+  if (interpolating && d >= 3 && d <= 5 && !(mode == "bicubic" && d != 4)) {
     static const char* const needs[] = {"", "", "", "3D", "4D", "5D"};
     int64_t want = mode == "linear" ? 3 : mode == "bilinear" || mode == "bicubic" ? 4 : 5;
     if (d != want)
@@ -121,10 +122,11 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, std::string_view mod
 }
 
 Tensor affine_grid(const Tensor& theta, IntArrayRef size, std::optional<bool> align_corners) {
-  EMBER_CHECK_VALUE(is_floating_point(theta.dtype()), "Expected theta to have floating point type, but got ",
+  // PyTorch prints torch.int64 and torch.Size([...]) here; ember names its own module, as in its reprs.
+  EMBER_CHECK_VALUE(is_floating_point(theta.dtype()), "Expected theta to have floating point type, but got ember.",
                     dtype_name(theta.dtype()));
   std::string shown = list(size, "(", ")");
-  std::string got = "torch.Size(" + list(theta.sizes()) + ")";
+  std::string got = "ember.Size(" + list(theta.sizes()) + ")";
   if (size.size() == 4) {
     EMBER_CHECK_VALUE(theta.dim() == 3 && theta.size(-2) == 2 && theta.size(-1) == 3,
                       "Expected a batch of 2D affine matrices of shape Nx2x3 for size ", shown, ". Got ", got, ".");

@@ -178,8 +178,11 @@ PoolWindows adaptive_windows(const Layout& l, const Arr& out) {
 }
 
 Arr adaptive_output(const Tensor& self, int nd, IntArrayRef output_size, const std::string& name) {
-  EMBER_CHECK(output_size.size() == size_t(nd), name, ": output_size must be ", nd);
   int64_t d = self.dim();
+  // PyTorch's 1-d forms check the rank first, with checkDimRange's message.
+  EMBER_CHECK(nd != 1 || d == 2 || d == 3, "Expected 2 to 3 dimensions, but got ", d,
+              "-dimensional tensor for argument #1 'self' (while checking arguments for ", name, ")");
+  EMBER_CHECK(output_size.size() == size_t(nd), name, ": output_size must be ", nd);
   bool is_max = name.rfind("adaptive_max", 0) == 0;
   EMBER_CHECK(d == nd + 1 || d == nd + 2, name, "(): Expected ", nd + 1, "D or ", nd + 2, "D tensor, but got",
               is_max ? ": " : " ", self.sizes());

@@ -58,6 +58,13 @@ void bind_indexing(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_nn_init(nb::module_& m);   // into _C._nn, after bind_index_ops made it
 void bind_nn_utils(nb::module_& m);
+void bind_nn_conv(nb::module_& m);
+void bind_nn_pool(nb::module_& m);
+void bind_nn_resample(nb::module_& m);
+void bind_nn_dropout(nb::module_& m);
+void bind_nn_activation(nb::module_& m, nb::class_<Tensor>& cls);
+void bind_nn_norm(nb::module_& m, nb::class_<Tensor>& cls);
+void bind_nn_loss(nb::module_& m);
 // tp_traverse/tp_clear for Tensor (autograd.cpp), given when the class is created.
 PyType_Slot* tensor_gc_slots();
 

@@ -20,4 +20,11 @@ NB_MODULE(_C, m) {
   bind_autograd(m, cls);
   bind_nn_init(m);
   bind_nn_utils(m);
+  bind_nn_conv(m);
+  bind_nn_pool(m);
+  bind_nn_resample(m);
+  bind_nn_dropout(m);
+  bind_nn_activation(m, cls);
+  bind_nn_norm(m, cls);
+  bind_nn_loss(m);
 }

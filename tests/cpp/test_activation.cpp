@@ -273,4 +273,6 @@ TEST(Activation, Errors) {
   EXPECT_EQ(msg([&] { softmax(x, 2); }), "Dimension out of range (expected to be in range of [-2, 1], but got 2)");
   EXPECT_THROW(softmax(x, 2), IndexError);
   EXPECT_EQ(msg([&] { F::softshrink(x, -1); }), "lambda must be greater or equal to 0, but found to be -1.");
+  // Crossed bounds are not an error in 1.13: the result is max_val everywhere, as clamp's.
+  EXPECT_TRUE(F::hardtanh(x, 1, -1).eq(-1).all().item<bool>());
 }

@@ -315,6 +315,12 @@ TEST(Pad, Errors) {
   expect_error([&] { F::pad(x, {5, 5, 0, 0}, "reflect"); },
                "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding "
                "(5, 5) at dimension 3 of input 4");
+  expect_error([&] { F::pad(zeros({2, 3, 4}), {4, 1}, "reflect"); },
+               "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding "
+               "(4, 1) at dimension 2 of input [2, 3, 4]");
+  expect_error([&] { F::pad(zeros({1, 2, 3, 4, 2}), {0, 0, 0, 0, 3, 0}, "reflect"); },
+               "Argument #8: Padding size should be less than the corresponding input dimension, but got: padding "
+               "(3, 0) at dimension 2 of input [1, 2, 3, 4, 2]");
   expect_error([&] { F::pad(x, {6, 6, 0, 0}, "circular"); }, "Padding value causes wrapping around more than once.");
   expect_error([&] { F::pad(zeros({2, 4, 0, 5}), {1, 1, 1, 1}, "replicate"); },
                "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for "

@@ -461,6 +461,22 @@ TEST(ChannelDropout, GradientAndInplace) {
   Tensor expected_u = F::dropout1d(u, 0.5, true, false, Generator(16));
   F::dropout1d(u, 0.5, true, true, Generator(16));
   EXPECT_TRUE(golden::close(u, expected_u, 0, 0));
+  // In place on a leaf that requires grad: PyTorch's unbatched forms fail in unsqueeze_ even when not
+  // training; F.dropout not training writes nothing, so it passes.
+  Tensor leaf = ones({3, 5}).requires_grad_();
+  for (bool training : {true, false})
+    expect_error<Error>([&] { F::dropout1d(leaf, 0.5, training, true); },
+                        "a leaf Variable that requires grad is being used in an in-place operation.");
+  expect_error<Error>([&] { F::dropout3d(ones({2, 3, 2, 2}).requires_grad_(), 0.5, false, true); },
+                      "a leaf Variable that requires grad is being used in an in-place operation.");
+  EXPECT_TRUE(F::dropout(leaf, 0.5, false, true).is_same(leaf));
+  EXPECT_TRUE(F::dropout(leaf, 0.0, true, true).is_same(leaf));
+  expect_error<Error>([&] { F::dropout(leaf, 0.5, true, true); },
+                      "a leaf Variable that requires grad is being used in an in-place operation.");
+  {
+    NoGradGuard no_grad;
+    EXPECT_TRUE(F::dropout1d(leaf, 0.5, false, true).is_same(leaf));
+  }
 }
 
 TEST(AlphaDropout, ValuesAndMoments) {

@@ -247,6 +247,12 @@ TEST(Pool, Errors) {
                "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [5, 5]");
   expect_error([&] { adaptive_max_pool2d(randn({5, 5}), {2, 2}); },
                "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [5, 5]");
+  expect_error([&] { adaptive_max_pool1d(zeros({2, 3, 4, 4}), 2); },
+               "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking "
+               "arguments for adaptive_max_pool1d)");
+  expect_error([&] { adaptive_avg_pool1d(zeros({4}), 2); },
+               "Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking "
+               "arguments for adaptive_avg_pool1d)");
   expect_error([&] { adaptive_avg_pool2d(x, {2, -1}); },
                "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {2, -1}");
   Tensor v = randn({1, 2, 2, 2});
@@ -259,6 +265,10 @@ TEST(Pool, Errors) {
                "with shape: [1, 2, 3, 2]");
   expect_error<ValueError>([&] { F::max_unpool2d(v, zeros({1, 2, 2, 2}, kInt64), 2, {}, 0, {9, 9}); },
                            "invalid output_size \"(9, 9)\" (dim 0 must be between 2 and 6)");
+  expect_error<ValueError>([&] { F::max_unpool2d(v, zeros({1, 2, 2, 2}, kInt64), 2, {}, 0, {1, 2, 9, 9}); },
+                           "invalid output_size \"(9, 9)\" (dim 0 must be between 2 and 6)");
+  expect_error<ValueError>([&] { F::max_unpool1d(randn({2, 3}), zeros({2, 3}, kInt64), 2, {}, 0, {9}); },
+                           "invalid output_size \"(9,)\" (dim 0 must be between 4 and 8)");
   // A failed op leaves its input as it was.
   Tensor before = x.clone();
   expect_error([&] { max_pool2d(x, 7); }, "Output size is too small");

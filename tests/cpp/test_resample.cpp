@@ -182,7 +182,13 @@ TEST(Resample, Errors) {
                            "got: 'bicubic2'");
   expect_error<ValueError>([&] { F::affine_grid(zeros({1, 3, 3}), {1, 1, 4, 4}); },
                            "Expected a batch of 2D affine matrices of shape Nx2x3 for size (1, 1, 4, 4). Got "
-                           "torch.Size([1, 3, 3]).");
+                           "ember.Size([1, 3, 3]).");
+  expect_error<ValueError>([&] { F::affine_grid(zeros({1, 2, 3}, kInt64), {1, 1, 4, 4}); },
+                           "Expected theta to have floating point type, but got ember.int64");
+  expect_error<NotImplementedError>([&] { F::interpolate(zeros({1, 1, 2, 2, 2}), {4}, {}, "bicubic"); },
+                                    "Input Error: Only 3D, 4D and 5D input Tensors supported (got 5D) for the modes: "
+                                    "nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got "
+                                    "bicubic)");
   expect_error<ValueError>([&] { F::affine_grid(zeros({1, 2, 3}), {1, 1, 0, 4}); },
                            "Expected non-zero, positive output size. Got (1, 1, 0, 4)");
 }

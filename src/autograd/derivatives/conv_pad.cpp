@@ -80,10 +80,12 @@ Tensor pad(const Tensor& input, IntArrayRef pad, std::string_view mode, std::opt
   Tensor out = input;
   for (int64_t i = 0; i < npad; ++i) {
     const int64_t d = input.dim() - 1 - i, n = input.size(d), l = pad[size_t(2 * i)], r = pad[size_t(2 * i + 1)];
+    // PyTorch's 2-d reflection pad names the input's rank here, its 1-d and 3-d ones the input's sizes.
     if (mode == "reflect")
       EMBER_CHECK(l < n && r < n, "Argument #", 4 + 2 * i,
                   ": Padding size should be less than the corresponding input dimension, but got: padding (", l, ", ",
-                  r, ") at dimension ", d, " of input ", input.dim());
+                  r, ") at dimension ", d, " of input ",
+                  npad == 2 ? ember::detail::str(input.dim()) : ember::detail::str(input.sizes()));
     if (mode == "circular")
       EMBER_CHECK(l <= n && r <= n, "Padding value causes wrapping around more than once.");
     EMBER_CHECK(n + l + r >= 0, "input tensor is too small for the padding (", l, ", ", r, ") at dimension ", d);

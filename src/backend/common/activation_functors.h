@@ -59,8 +59,10 @@ struct Hardtanh {
   double lo, hi;
   template <class M, class C>
   C fwd(C x) const {
+    // min(max(x, lo), hi), as PyTorch's clamp: crossed bounds (lo > hi) give hi everywhere.
     const C l = M::k(x, lo), h = M::k(x, hi);
-    return M::sel(x < l, l, M::sel(x > h, h, x));
+    const C y = M::sel(x < l, l, x);
+    return M::sel(y > h, h, y);
   }
   template <class M, class C>
   C bwd(C g, C x) const {

@@ -1,24 +1,36 @@
-"""nn.Linear, as torch/nn/modules/linear.py."""
+"""Identity, Linear, Bilinear (torch.nn.modules.linear).
+
+Ported from torch 1.13's source: the same constructor arguments and defaults, parameter and buffer
+names, initialisation and printout; the computation is ember.nn.functional's, in C++."""
 import math
-
+from typing import Any
 import ember
-from ember.nn import init
-from ember.nn.modules.module import Module
+from ember import Tensor
 from ember.nn.parameter import Parameter
+from .. import functional as F
+from .. import init
+from .module import Module
 
-__all__ = ["Linear"]
+__all__ = ['Bilinear', 'Identity', 'Linear']
+
+
+class Identity(Module):
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input
 
 
 class Linear(Module):
-    """y = x A^T + b, with torch's default initialisation: weight from kaiming_uniform_(a=sqrt(5)),
-    bias from U(-1/sqrt(in_features), 1/sqrt(in_features))."""
-
-    __constants__ = ["in_features", "out_features"]
+    __constants__ = ['in_features', 'out_features']
     in_features: int
     out_features: int
+    weight: Tensor
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
-        factory_kwargs = {"device": device, "dtype": dtype}
+    def __init__(self, in_features: int, out_features: int, bias: bool=True, device=None, dtype=None) -> None:
+        factory_kwargs = {'device': device, 'dtype': dtype}
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -26,7 +38,7 @@ class Linear(Module):
         if bias:
             self.bias = Parameter(ember.empty(out_features, **factory_kwargs))
         else:
-            self.register_parameter("bias", None)
+            self.register_parameter('bias', None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -36,10 +48,45 @@ class Linear(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input):
-        out = input.matmul(self.weight.t())
-        return out if self.bias is None else out + self.bias
+    def forward(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return "in_features={}, out_features={}, bias={}".format(self.in_features, self.out_features,
-                                                                  self.bias is not None)
+        return 'in_features={}, out_features={}, bias={}'.format(self.in_features, self.out_features,
+                                                                 self.bias is not None)
+
+
+class Bilinear(Module):
+    __constants__ = ['in1_features', 'in2_features', 'out_features']
+    in1_features: int
+    in2_features: int
+    out_features: int
+    weight: Tensor
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool=True, device=None,
+                 dtype=None) -> None:
+        factory_kwargs = {'device': device, 'dtype': dtype}
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = Parameter(ember.empty((out_features, in1_features, in2_features), **factory_kwargs))
+        if bias:
+            self.bias = Parameter(ember.empty(out_features, **factory_kwargs))
+        else:
+            self.register_parameter('bias', None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return 'in1_features={}, in2_features={}, out_features={}, bias={}'.format(self.in1_features, self.in2_features,
+                                                                                   self.out_features,
+                                                                                   self.bias is not None)
