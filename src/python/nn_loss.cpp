@@ -78,6 +78,7 @@ void bind_nn_loss(nb::module_& m) {
   EMBER_PY_PAIR_LOSS(mse_loss)
   EMBER_PY_PAIR_LOSS(l1_loss)
   EMBER_PY_PAIR_LOSS(soft_margin_loss)
+  EMBER_PY_PAIR_LOSS(multilabel_margin_loss)
 #undef EMBER_PY_PAIR_LOSS
   nn.def(
       "smooth_l1_loss",

@@ -77,6 +77,8 @@ std::vector<std::pair<std::string, Fn>> cases() {
       {"mlsm", [](L x, R r) { return F::multilabel_soft_margin_loss(x[0], x[1], x[2], r); }},
       {"mm", [](L x, R r) { return F::multi_margin_loss(x[0], x[1], 1, 1.0, kNone, r); }},
       {"mm_p2_w", [](L x, R r) { return F::multi_margin_loss(x[0], x[1], 2, 0.5, x[2], r); }},
+      {"mlm", [](L x, R r) { return F::multilabel_margin_loss(x[0], x[1], r); }},
+      {"mlm_1d", [](L x, R) { return F::multilabel_margin_loss(x[0], x[1]); }},
       {"ctc", [](L x, R r) { return F::ctc_loss(x[0], x[1], x[2], x[3], 0, r); }},
       {"ctc_cat", [](L x, R r) { return F::ctc_loss(x[0], x[1], x[2], x[3], 0, r); }},
       {"ctc_blank4", [](L x, R r) { return F::ctc_loss(x[0], x[1], x[2], x[3], 4, r); }},
@@ -267,6 +269,10 @@ TEST(Loss, Errors) {
             "checking arguments for ctc_loss_cpu)");
   EXPECT_THROW(F::ctc_loss(lp, ember::tensor({{1, 2}, {1, 4}}), {5, 5}, {2, 2}), IndexError);
   EXPECT_EQ(msg([&] { F::multi_margin_loss(x, ember::tensor({0, 1, 2}), 3); }), "only p == 1 and p == 2 supported");
+  EXPECT_EQ(msg([&] { F::multilabel_margin_loss(x, ember::tensor({{0, 1}})); }),
+            "inconsistent size [1, 2] for argument #2 'target'");
+  EXPECT_EQ(msg([&] { F::multilabel_margin_loss(ember::randn({2, 3}), ember::tensor({{0, 3, -1}, {0, 1, 2}})); }),
+            "argument #2 'target' is out of range");
   EXPECT_EQ(msg([&] { F::gaussian_nll_loss(x, rand({3, 4}), rand({3, 2})); }), "var is of incorrect size");
   EXPECT_EQ(msg([&] { F::gaussian_nll_loss(x, rand({3, 4}), -rand({3, 4})); }), "var has negative entry/entries");
   EXPECT_EQ(msg([&] { F::huber_loss(x, rand({3, 4}), "mean", -1); }),

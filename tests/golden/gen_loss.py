@@ -159,4 +159,12 @@ case("ctc_zero_inf", lambda lp, t, il, tl: F.ctc_loss(lp, t, il, tl, reduction="
      [LP, INF_T, INF_IL, INF_TL])
 case("ctc_unbatched", lambda lp, t, il, tl: F.ctc_loss(lp, t, il, tl), [LP[:, 0], TGT[0], IL[:1], TL[:1]])
 
+# multilabel_margin_loss: each row's labels end at its first -1; a repeated label counts twice; a row that
+# names every class has no hinge terms
+MLX = rn(3, 5)
+MLT = torch.tensor([[3, 0, -1, 1, 4], [1, 1, 2, -1, 0], [4, 3, 2, 1, 0]])
+for r in REDS:
+    case(f"mlm|{r}", lambda x, t, r=r: F.multilabel_margin_loss(x, t, reduction=r), [MLX, MLT])
+case("mlm_1d", lambda x, t: F.multilabel_margin_loss(x, t), [MLX[0], MLT[0]])
+
 save("loss", out)

@@ -54,6 +54,8 @@ Tensor multilabel_soft_margin_loss(const Tensor& self, const Tensor& target,
                                    int64_t reduction = Reduction::Mean);
 Tensor multi_margin_loss(const Tensor& self, const Tensor& target, int64_t p = 1, double margin = 1,
                          const std::optional<Tensor>& weight = std::nullopt, int64_t reduction = Reduction::Mean);
+// target holds each sample's class labels, ended by the first negative entry (-1).
+Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
 // log_probs [T, N, C] (or [T, C] unbatched) of log_softmax outputs; targets padded [N, S] or all
 // concatenated [sum(target_lengths)]; the mean divides each loss by its target length, then averages.
 Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths, IntArrayRef target_lengths,

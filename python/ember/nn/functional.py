@@ -344,4 +344,5 @@ hinge_embedding_loss = _C._nn.hinge_embedding_loss
 triplet_margin_loss = _C._nn.triplet_margin_loss
 multilabel_soft_margin_loss = _C._nn.multilabel_soft_margin_loss
 multi_margin_loss = _C._nn.multi_margin_loss
+multilabel_margin_loss = _C._nn.multilabel_margin_loss
 ctc_loss = _C._nn.ctc_loss

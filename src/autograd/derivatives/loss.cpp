@@ -344,6 +344,33 @@ Tensor multi_margin_loss(const Tensor& self, const Tensor& target, int64_t p, do
   return apply_reduction(loss, reduction);
 }
 
+// For each sample: the hinge 1 - x[j] + x[i] summed over every label j before the first negative entry
+// of the target row (a repeated label counts again, as PyTorch's loop does) and every class i that is
+// not a label, divided by the class count.
+Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  check_reduction(reduction);
+  EMBER_CHECK((self.dim() <= 2 && self.numel() > 0) || (self.dim() != 0 && self.numel() == 0),
+              "Expected non-empty vector or matrix with optional 0-dim batch size, but got: ", self.sizes());
+  EMBER_CHECK(target.sizes() == self.sizes(), "inconsistent size ", target.sizes(), " for argument #2 'target'");
+  EMBER_CHECK(target.dtype() == kInt64, "expected scalar type Long but found ", dtype_title(target.dtype()));
+  Tensor x = self.dim() <= 1 ? self.reshape({1, -1}) : self;
+  Tensor t = target.reshape(x.sizes());
+  const int64_t C = x.size(1);
+  Tensor counts;
+  {
+    NoGradGuard no_grad;
+    // Every entry, labels or not, is in [-1, C), as PyTorch checks.
+    EMBER_CHECK(!logical_or(t < -1, t >= C).any().item<bool>(), "argument #2 'target' is out of range");
+    Tensor labels = cumprod((t >= 0).to(kInt64), 1);
+    counts = zeros(x.sizes(), TensorOptions().dtype(kInt64)).scatter_add(1, t * labels, labels);
+  }
+  Tensor z = (x.unsqueeze(1) - x.unsqueeze(2) + 1.0).clamp_min(0);  // z[n, j, i] = 1 - x[j] + x[i]
+  Tensor pairs = counts.unsqueeze(2).to(x.dtype()) * (counts == 0).unsqueeze(1).to(x.dtype());
+  Tensor loss = (z * pairs).sum({1, 2}) / double(C);
+  if (self.dim() <= 1) loss = loss.reshape({});
+  return apply_reduction(loss, reduction);
+}
+
 namespace {
 std::vector<int64_t> to_lengths(const Tensor& t, const char* name) {
   EMBER_CHECK(t.dim() <= 1 && !is_floating_point(t.dtype()) && t.dtype() != kBool, "ctc_loss: ", name,

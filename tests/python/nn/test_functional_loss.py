@@ -104,6 +104,10 @@ CASES = [
     ("multilabel_soft_margin_loss_weight", [rand(4, 3), Const(np.random.default_rng(2).integers(0, 2, (4, 3)) * 1.0),
                                             Const(rand(3, seed=3))],
      lambda F, M, r, x, t, w: F.multilabel_soft_margin_loss(x, t, w, reduction=r)),
+    ("multilabel_margin_loss", [rand(3, 5), np.array([[3, 0, -1, 1, 4], [1, 1, 2, -1, 0], [4, 3, 2, 1, 0]])],
+     lambda F, M, r, x, t: F.multilabel_margin_loss(x, t, reduction=r)),
+    ("multilabel_margin_loss_unbatched", [rand(5), np.array([2, 4, -1, 0, 0])],
+     lambda F, M, r, x, t: F.multilabel_margin_loss(x, t, reduction=r)),
     ("multi_margin_loss", [rand(6, 5), np.array([0, 4, 2, 2, 1, 3])],
      lambda F, M, r, x, t: F.multi_margin_loss(x, t, reduction=r)),
     ("multi_margin_loss_p2_weight", [rand(6, 5), np.array([0, 4, 2, 2, 1, 3]), Const(rand(5, seed=2, low=0.2, high=2))],
@@ -221,6 +225,10 @@ ERRORS = [
     (lambda F, M, x: F.gaussian_nll_loss(x, x, M.ones(4, 2, dtype=x.dtype)), ValueError, "var is of incorrect size"),
     (lambda F, M, x: F.kl_div(x, x, reduction="avg"), ValueError, "avg is not a valid value for reduction"),
     (lambda F, M, x: F.multi_margin_loss(x, M.tensor([0, 1, 2, 3]), p=3), ValueError, "only p == 1 and p == 2 supported"),
+    (lambda F, M, x: F.multilabel_margin_loss(x, M.tensor([[0, 1, -1, 5, 0]] * 4)), RuntimeError,
+     "argument #2 'target' is out of range"),
+    (lambda F, M, x: F.multilabel_margin_loss(x, M.tensor([[0, 1]] * 4)), RuntimeError,
+     "inconsistent size [4, 2] for argument #2 'target'"),
 ]
 
 

@@ -97,6 +97,9 @@ inline Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64
                                 std::string_view reduction = "mean") {
   return ember::multi_margin_loss(input, target, p, margin, weight, reduction_enum(reduction));
 }
+inline Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target, std::string_view reduction = "mean") {
+  return ember::multilabel_margin_loss(input, target, reduction_enum(reduction));
+}
 inline Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths,
                        IntArrayRef target_lengths, int64_t blank = 0, std::string_view reduction = "mean",
                        bool zero_infinity = false) {
