@@ -18,4 +18,5 @@ NB_MODULE(_C, m) {
   bind_sort(m, cls);
   bind_indexing(m, cls);
   bind_autograd(m, cls);
+  bind_optim(m);
 }
