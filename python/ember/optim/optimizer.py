@@ -24,9 +24,15 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+_TENSOR_TYPES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
 def _typename(o):
+    """torch.typename: ember.FloatTensor for a float32 tensor, int for 3."""
     if isinstance(o, _C.Tensor):
-        return "ember.Tensor"
+        return "ember." + _TENSOR_TYPES.get(str(o.dtype).split(".")[-1], "Tensor")
     module = type(o).__module__
     name = type(o).__qualname__
     return name if module in (None, "builtins") else module + "." + name
