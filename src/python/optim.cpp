@@ -369,7 +369,9 @@ void bind_optim(nb::module_& m) {
                                 std::move(mode), gamma, fn ? *fn : nullptr, std::move(scale_mode), cycle_momentum,
                                 std::move(base_momentum), std::move(max_momentum), last_epoch);
           },
-          nb::keep_alive<1, 2>());
+          "optimizer"_a, "base_lr"_a, "max_lr"_a, "step_size_up"_a, "step_size_down"_a.none(), "mode"_a, "gamma"_a,
+          "scale_fn"_a.none(), "scale_mode"_a, "cycle_momentum"_a, "base_momentum"_a, "max_momentum"_a,
+          "last_epoch"_a, nb::keep_alive<1, 2>());
   nb::class_<OneCycleLR, LRScheduler>(o, "_OneCycleLR")
       .def(nb::init<Optimizer&, std::vector<double>, std::optional<int64_t>, std::optional<int64_t>,
                     std::optional<int64_t>, double, std::string, bool, std::vector<double>, std::vector<double>,

@@ -25,9 +25,14 @@ EPOCH_DEPRECATION_WARNING = (
 )
 
 
-def _check_optimizer(optimizer):
+def _check_optimizer(optimizer, last_epoch=-1):
     if not isinstance(optimizer, Optimizer):
         raise TypeError('{} is not an Optimizer'.format(type(optimizer).__name__))
+    if last_epoch != -1:
+        for i, group in enumerate(optimizer.param_groups):
+            if 'initial_lr' not in group:
+                raise KeyError("param 'initial_lr' is not specified "
+                               "in param_groups[{}] when resuming an optimizer".format(i))
     return optimizer
 
 
@@ -99,7 +104,7 @@ class LambdaLR(_LRScheduler):
     _make = _C._LambdaLR
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         n = len(optimizer.param_groups)
         if not isinstance(lr_lambda, list) and not isinstance(lr_lambda, tuple):
             self.lr_lambdas = [lr_lambda] * n
@@ -138,7 +143,7 @@ class StepLR(_LRScheduler):
     """Decays the learning rate of each parameter group by gamma every step_size epochs."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._StepLR(optimizer._C, step_size, gamma, last_epoch), verbose)
 
 
@@ -147,7 +152,7 @@ class MultiStepLR(_LRScheduler):
     milestones."""
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._MultiStepLR(optimizer._C, list(milestones), gamma, last_epoch), verbose)
 
     # PyTorch keeps the milestones as a Counter.
@@ -167,7 +172,7 @@ class ConstantLR(_LRScheduler):
     reaches total_iters."""
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._ConstantLR(optimizer._C, factor, total_iters, last_epoch), verbose)
 
 
@@ -177,7 +182,7 @@ class LinearLR(_LRScheduler):
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1,
                  verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._LinearLR(optimizer._C, start_factor, end_factor, total_iters, last_epoch),
                          verbose)
 
@@ -186,7 +191,7 @@ class ExponentialLR(_LRScheduler):
     """Decays the learning rate of each parameter group by gamma every epoch."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._ExponentialLR(optimizer._C, gamma, last_epoch), verbose)
 
 
@@ -194,7 +199,7 @@ class PolynomialLR(_LRScheduler):
     """Decays the learning rate of each parameter group using a polynomial function in the given total_iters."""
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._PolynomialLR(optimizer._C, total_iters, power, last_epoch), verbose)
 
 
@@ -202,7 +207,7 @@ class CosineAnnealingLR(_LRScheduler):
     """Set the learning rate of each parameter group using a cosine annealing schedule."""
 
     def __init__(self, optimizer, T_max, eta_min=0, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         super().__init__(optimizer, _C._CosineAnnealingLR(optimizer._C, T_max, eta_min, last_epoch), verbose)
 
 
@@ -211,7 +216,7 @@ class CosineAnnealingWarmRestarts(_LRScheduler):
     step(epoch) takes fractional epochs."""
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0, last_epoch=-1, verbose=False):
-        _check_optimizer(optimizer)
+        _check_optimizer(optimizer, last_epoch)
         if T_0 <= 0 or not isinstance(T_0, int):
             raise ValueError("Expected positive integer T_0, but got {}".format(T_0))
         if T_mult < 1 or not isinstance(T_mult, int):
