@@ -30,5 +30,6 @@ class LBFGS(Optimizer):
                 first.append(loss)
             return loss
 
+        self._sync()
         self._C.step(evaluate)
         return first[0]

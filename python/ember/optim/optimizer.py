@@ -45,6 +45,14 @@ class _ParamGroup(MutableMapping):
         self._opt = optimizer
         self._index = index
         self._params = params
+        self._synced = list(params)
+
+    def _sync(self):
+        """Pushes the 'params' list to the C++ group if the user edited it in place (append, remove ...)."""
+        p = self._params
+        if len(p) != len(self._synced) or any(a is not b for a, b in zip(p, self._synced)):
+            self._opt._C.group_set_params(self._index, p)
+            self._synced = list(p)
 
     def __getitem__(self, key):
         if key == "params":
@@ -58,6 +66,7 @@ class _ParamGroup(MutableMapping):
             params = [value] if isinstance(value, _C.Tensor) else list(value)
             self._opt._C.group_set_params(self._index, params)
             self._params = params
+            self._synced = list(params)
         else:
             self._opt._C.group_set(self._index, key, value)
 
@@ -218,12 +227,14 @@ class Optimizer:
                 specific optimization options.
         """
         params, options = self._check_group(param_group)
+        self._sync()
         self._C.add_param_group(params, options)
         param_group["params"] = params
         self.param_groups.append(_ParamGroup(self, len(self.param_groups), params))
 
     def zero_grad(self, set_to_none: bool = False):
         r"""Sets the gradients of all optimized :class:`ember.Tensor` s to zero (or to None)."""
+        self._sync()
         self._C.zero_grad(set_to_none)
 
     def step(self, closure=None):
@@ -236,6 +247,7 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._sync()
         self._C.step()
         return loss
 
@@ -243,6 +255,7 @@ class Optimizer:
         r"""Returns the state of the optimizer as a :class:`dict`, in PyTorch's layout: ``state`` maps each
         parameter's index (in the order of ``param_groups``) to its state, ``param_groups`` holds each
         group's options with ``params`` as the list of those indices."""
+        self._sync()
         state, groups = self._C.state_dict()
         # PyTorch's key order: each group's options with 'params' last.
         param_groups = []
@@ -260,7 +273,12 @@ class Optimizer:
             state_dict (dict): optimizer state. Should be an object returned from a call to
                 :meth:`state_dict`.
         """
+        self._sync()
         self._C.load_state_dict(dict(state_dict["state"]), [dict(g) for g in state_dict["param_groups"]])
 
     def __repr__(self):
         return repr(self._C)
+
+    def _sync(self):
+        for group in self.param_groups:
+            group._sync()

@@ -168,6 +168,38 @@ def test_add_param_group():
     assert opts[1].param_groups[1]["nesterov"] is True and opts[1].param_groups[1]["dampening"] == 0
 
 
+def test_params_list_edited_in_place():
+    sides, opts = make_pair("SGD", dict(lr=0.1, momentum=0.9), groups=[dict(params=["w"])])
+    run(sides, opts, np.float64, 3)
+    for s, o in zip(sides, opts):
+        o.param_groups[0]["params"].append(s.b)
+    run(sides, opts, np.float64, 5, start=3)
+    for s, o in zip(sides, opts):
+        o.param_groups[0]["params"] = [s.b]
+    run(sides, opts, np.float64, 3, start=8)
+
+
+def test_lbfgs_state_dict_moves_between_frameworks():
+    kwargs = dict(lr=0.5, max_iter=4, history_size=3)
+    sides, opts = make_pair("LBFGS", kwargs)
+    for s, o in zip(sides, opts):
+        for _ in range(2):
+            o.step(lambda s=s, o=o: s.backward(o))
+    assert_close(sides, np.float64)
+    fresh_e = Side(ember, np.float64, *sides[0].params())
+    opt_e = ember.optim.LBFGS([fresh_e.w, fresh_e.b], **kwargs)
+    opt_e.load_state_dict(to_ember(opts[0].state_dict()))
+    fresh_t = Side(torch, np.float64, *sides[1].params())
+    opt_t = torch.optim.LBFGS([fresh_t.w, fresh_t.b], **kwargs)
+    opt_t.load_state_dict(to_torch(opts[1].state_dict()))
+    for a, b in ((sides[0], fresh_e), (fresh_t, sides[1])):
+        oa, ob = (opts[0], opt_e) if a is sides[0] else (opt_t, opts[1])
+        for i in range(2):
+            oa.step(lambda: a.backward(oa))
+            ob.step(lambda: b.backward(ob))
+            assert_close([a, b], np.float64, i)
+
+
 def test_zero_grad_default_keeps_zeros_like_torch_1_13():
     sides, opts = make_pair("SGD", dict(lr=0.1))
     for s, o in zip(sides, opts):
