@@ -1,9 +1,10 @@
-// ember._C._SGD, _Adam, ..., _StepLR, ...: the C++ optimizers and learning-rate schedulers, for python/ember/optim. The Python
-// classes there give torch.optim's API (param_groups as dicts, state, state_dict layout); these bindings
-// only translate values: a group option or scheduler attribute (OptionValue) to None/bool/int/float/str,
-// a tuple of floats (optimizer options such as betas) or a list (scheduler attributes, "params"), and a
-// parameter's state (StateValue) to tensors, numbers and lists of tensors. The updates and schedules run
-// in C++; the parameter groups live in the C++ optimizer, so schedulers and Python read one copy.
+// ember._C._SGD, _Adam, ..., _StepLR, ...: the C++ optimizers and learning-rate schedulers, for
+// python/ember/optim. The Python classes there give torch.optim's API (param_groups as dicts, state,
+// state_dict layout); these bindings only translate values: a group option or scheduler attribute
+// (OptionValue) to None/bool/int/float/str, a tuple of floats (optimizer options such as betas) or a list
+// (scheduler attributes, "params"), and a parameter's state (StateValue) to tensors, numbers and lists of
+// tensors. The updates and schedules run in C++; the parameter groups live in the C++ optimizer, so
+// schedulers and Python read one copy.
 #include <nanobind/stl/pair.h>
 
 #include "python/bind.h"
@@ -194,6 +195,19 @@ std::optional<CyclicLR::ScaleFn> scale_fn_from_py(nb::handle fn) {
   return CyclicLR::ScaleFn([fn](double x) { return nb::cast<double>(fn(x)); });
 }
 
+// The C++ side of an optimizer written in Python (a subclass of ember.optim.Optimizer with its own step, as
+// torch.optim users write them): it holds the groups, defaults and state; the Python step does the update.
+class PythonOptimizer : public Optimizer {
+ public:
+  PythonOptimizer(ParamGroups params, Options defaults, std::string name)
+      : Optimizer(std::move(params), std::move(defaults)), name_(std::move(name)) {}
+  Tensor step(const Closure&) override { throw NotImplementedError(name_ + ".step() is not implemented"); }
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+};
+
 }  // namespace
 
 void bind_optim(nb::module_& m) {
@@ -225,7 +239,8 @@ void bind_optim(nb::module_& m) {
            [](Optimizer& self, int64_t i, const std::string& key, nb::handle value) {
              group_at(self, i)[key] = option_or_throw(key, value);
            })
-      .def("group_del", [](Optimizer& self, int64_t i, const std::string& key) { group_at(self, i).options.erase(key); })
+      .def("group_del",
+           [](Optimizer& self, int64_t i, const std::string& key) { group_at(self, i).options.erase(key); })
       .def("group_set_params",
            [](Optimizer& self, int64_t i, std::vector<Tensor> params) { group_at(self, i).params = std::move(params); })
       .def("param_state",
@@ -237,7 +252,8 @@ void bind_optim(nb::module_& m) {
            [](Optimizer& self, const Tensor& p, const std::string& key, nb::handle value) {
              self.state(p)[key] = state_from_py(key, value);
            })
-      .def("del_param_state", [](Optimizer& self, const Tensor& p, const std::string& key) { self.state(p).erase(key); })
+      .def("del_param_state",
+           [](Optimizer& self, const Tensor& p, const std::string& key) { self.state(p).erase(key); })
       .def("state_dict",
            [](const Optimizer& self) {
              OptimizerStateDict sd = self.state_dict();
@@ -263,6 +279,10 @@ void bind_optim(nb::module_& m) {
            })
       .def("__repr__", &Optimizer::repr);
 
+  nb::class_<PythonOptimizer, Optimizer>(o, "_PythonOptimizer")
+      .def("__init__", [](PythonOptimizer* self, nb::list groups, nb::dict defaults, std::string name) {
+        new (self) PythonOptimizer(groups_from_py(groups), options_from_py(defaults), std::move(name));
+      });
   nb::class_<SGD, Optimizer>(o, "_SGD").def(
       "__init__", [](SGD* self, nb::list groups, double lr, double momentum, double dampening, double weight_decay,
                      bool nesterov, bool maximize) {
@@ -300,7 +320,8 @@ void bind_optim(nb::module_& m) {
   nb::class_<Adagrad, Optimizer>(o, "_Adagrad").def(
       "__init__", [](Adagrad* self, nb::list groups, double lr, double lr_decay, double weight_decay,
                      double initial_accumulator_value, double eps, bool maximize) {
-        new (self) Adagrad(groups_from_py(groups), lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize);
+        new (self)
+            Adagrad(groups_from_py(groups), lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize);
       });
   nb::class_<Adadelta, Optimizer>(o, "_Adadelta").def(
       "__init__", [](Adadelta* self, nb::list groups, double lr, double rho, double eps, double weight_decay,

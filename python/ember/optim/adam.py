@@ -23,8 +23,8 @@ class Adam(Optimizer):
                  maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False, fused: bool = False):
         _unsupported("Adam", capturable=capturable, differentiable=differentiable, fused=fused)
-        super().__init__(params, lambda groups: _C._Adam(groups, lr, _betas(betas), eps, weight_decay, amsgrad,
-                                                         maximize))
+        self._init(params, lambda groups: _C._Adam(groups, lr, _betas(betas), eps, weight_decay, amsgrad,
+                                                   maximize))
 
 
 class AdamW(Optimizer):
@@ -35,8 +35,8 @@ class AdamW(Optimizer):
                  foreach: Optional[bool] = None,
                  capturable: bool = False):
         _unsupported("AdamW", capturable=capturable)
-        super().__init__(params, lambda groups: _C._AdamW(groups, lr, _betas(betas), eps, weight_decay, amsgrad,
-                                                          maximize))
+        self._init(params, lambda groups: _C._AdamW(groups, lr, _betas(betas), eps, weight_decay, amsgrad,
+                                                    maximize))
 
 
 class Adamax(Optimizer):
@@ -44,7 +44,7 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0, foreach: Optional[bool] = None, *, maximize: bool = False):
-        super().__init__(params, lambda groups: _C._Adamax(groups, lr, _betas(betas), eps, weight_decay, maximize))
+        self._init(params, lambda groups: _C._Adamax(groups, lr, _betas(betas), eps, weight_decay, maximize))
 
 
 class NAdam(Optimizer):
@@ -52,8 +52,8 @@ class NAdam(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0, momentum_decay=4e-3, foreach: Optional[bool] = None):
-        super().__init__(params, lambda groups: _C._NAdam(groups, lr, _betas(betas), eps, weight_decay,
-                                                          momentum_decay))
+        self._init(params, lambda groups: _C._NAdam(groups, lr, _betas(betas), eps, weight_decay,
+                                                    momentum_decay))
 
 
 class RAdam(Optimizer):
@@ -61,4 +61,4 @@ class RAdam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0, foreach: Optional[bool] = None):
-        super().__init__(params, lambda groups: _C._RAdam(groups, lr, _betas(betas), eps, weight_decay))
+        self._init(params, lambda groups: _C._RAdam(groups, lr, _betas(betas), eps, weight_decay))

@@ -11,8 +11,8 @@ class LBFGS(Optimizer):
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                  history_size=100, line_search_fn=None):
-        super().__init__(params, lambda groups: _C._LBFGS(groups, lr, max_iter, max_eval, tolerance_grad,
-                                                          tolerance_change, history_size, line_search_fn))
+        self._init(params, lambda groups: _C._LBFGS(groups, lr, max_iter, max_eval, tolerance_grad,
+                                                    tolerance_change, history_size, line_search_fn))
 
     def step(self, closure):
         """Performs a single optimization step.

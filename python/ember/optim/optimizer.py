@@ -164,14 +164,24 @@ class _State(MutableMapping):
 class Optimizer:
     r"""Base class for all optimizers.
 
+    A subclass written in Python (``super().__init__(params, defaults)`` and its own ``step``, as for
+    torch.optim) gets the same ``param_groups``, ``state`` and ``state_dict`` as ember's optimizers.
+
     Args:
         params (iterable): an iterable of :class:`ember.Tensor` s or :class:`dict` s. Specifies what
             Tensors should be optimized.
-        make (callable): builds the C++ optimizer from ``[(params, options), ...]``; ember's optimizers
-            pass their constructor arguments through it. The C++ optimizer owns ``defaults``.
+        defaults (dict): a dict containing default values of optimization options (used when a parameter
+            group doesn't specify them).
     """
 
-    def __init__(self, params, make):
+    def __init__(self, params, defaults):
+        self._required = frozenset(k for k, v in defaults.items() if v is required)
+        options = {k: v for k, v in defaults.items() if v is not required}
+        self._init(params, lambda groups: _C._PythonOptimizer(groups, options, type(self).__name__))
+
+    def _init(self, params, make):
+        """Builds the C++ optimizer with ``make([(params, options), ...])``; ember's own optimizers pass
+        their constructor arguments through it."""
         if isinstance(params, _C.Tensor):
             raise TypeError("params argument given to the optimizer should be "
                             "an iterable of Tensors or dicts, but got " + _typename(params))

@@ -16,8 +16,8 @@ class RMSprop(Optimizer):
                  centered=False, foreach: Optional[bool] = None, maximize: bool = False,
                  differentiable: bool = False):
         _unsupported("RMSprop", differentiable=differentiable)
-        super().__init__(params, lambda groups: _C._RMSprop(groups, lr, alpha, eps, weight_decay, momentum, centered,
-                                                            maximize))
+        self._init(params, lambda groups: _C._RMSprop(groups, lr, alpha, eps, weight_decay, momentum, centered,
+                                                      maximize))
 
 
 class Adagrad(Optimizer):
@@ -25,8 +25,8 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach: Optional[bool] = None, *, maximize: bool = False):
-        super().__init__(params, lambda groups: _C._Adagrad(groups, lr, lr_decay, weight_decay,
-                                                            initial_accumulator_value, eps, maximize))
+        self._init(params, lambda groups: _C._Adagrad(groups, lr, lr_decay, weight_decay,
+                                                      initial_accumulator_value, eps, maximize))
 
 
 class Adadelta(Optimizer):
@@ -34,4 +34,4 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0,
                  foreach: Optional[bool] = None, *, maximize: bool = False):
-        super().__init__(params, lambda groups: _C._Adadelta(groups, lr, rho, eps, weight_decay, maximize))
+        self._init(params, lambda groups: _C._Adadelta(groups, lr, rho, eps, weight_decay, maximize))

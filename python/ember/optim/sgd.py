@@ -24,5 +24,5 @@ class SGD(Optimizer):
             self._required = frozenset({"lr"})
         # The C++ constructor checks the options with PyTorch's messages; without a default lr each group
         # brings its own (checked by _check_group), so the placeholder 0.0 never reaches an update.
-        super().__init__(params, lambda groups: _C._SGD(groups, 0.0 if lr is required else lr, momentum, dampening,
-                                                        weight_decay, nesterov, maximize))
+        self._init(params, lambda groups: _C._SGD(groups, 0.0 if lr is required else lr, momentum, dampening,
+                                                  weight_decay, nesterov, maximize))

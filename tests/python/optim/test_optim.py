@@ -2,6 +2,8 @@
 each framework (so the same gradient sequence), the same optimizer settings; after every step the
 parameters agree within the dtype's tolerance. Also param_groups (reads, writes, add_param_group),
 zero_grad, closures, state and state_dict in PyTorch's layout moving between the two, and error cases."""
+import importlib
+
 import numpy as np
 import pytest
 import torch
@@ -362,3 +364,44 @@ def test_add_param_group_errors_match_torch():
         lib.optim.SGD([p], lr=0.1).add_param_group({"params": [p]})
     t, e = errors(make)
     assert e == t
+
+
+def custom_optimizer(lib):
+    """A heavy-ball optimizer written against the optimizer API, the same code for both frameworks."""
+
+    required = importlib.import_module(lib.__name__ + ".optim.optimizer").required
+
+    class HeavyBall(lib.optim.Optimizer):
+        def __init__(self, params, lr=required, beta=0.5):
+            super().__init__(params, dict(lr=lr, beta=beta))
+
+        def step(self, closure=None):
+            loss = closure() if closure is not None else None
+            with lib.no_grad():
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        if p.grad is None:
+                            continue
+                        state = self.state[p]
+                        if len(state) == 0:
+                            state["step"] = 0
+                            state["velocity"] = lib.zeros_like(p)
+                        state["step"] += 1
+                        state["velocity"].mul_(group["beta"]).add_(p.grad)
+                        p.add_(state["velocity"], alpha=-group["lr"] / state["step"] ** 0.5)
+            return loss
+
+    return HeavyBall
+
+
+def test_optimizer_subclass_written_in_python():
+    sides = [Side(torch, np.float64), Side(ember, np.float64)]
+    opts = [custom_optimizer(s.lib)([{"params": [s.w]}, {"params": [s.b], "beta": 0.9}], lr=0.1) for s in sides]
+    run(sides, opts, np.float64, 20)
+    assert_same_state_dict(opts[1].state_dict(), opts[0].state_dict())
+    assert repr(opts[1]).startswith("HeavyBall (")
+    for lib in (torch, ember):
+        with pytest.raises(ValueError, match="required optimization parameter lr"):
+            custom_optimizer(lib)([lib.zeros(1, requires_grad=True)])
+        with pytest.raises(NotImplementedError):
+            lib.optim.Optimizer([lib.zeros(1, requires_grad=True)], {}).step(None)
