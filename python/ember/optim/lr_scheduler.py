@@ -54,6 +54,12 @@ class _LRScheduler:
     def last_epoch(self):
         return self._C.last_epoch
 
+    @last_epoch.setter
+    def last_epoch(self, value):
+        state = self._C.state_dict()
+        state['last_epoch'] = value
+        self._C.load_state_dict(state)
+
     @property
     def base_lrs(self):
         return self._C.base_lrs

@@ -283,3 +283,14 @@ def test_verbose_prints_like_torch(capsys):
             plateau.step(m)
         out[lib] = capsys.readouterr().out
     assert out[ember] == out[torch] and "group 1" in out[ember] and "reducing" in out[ember]
+
+
+def test_last_epoch_can_be_set_like_torch():
+    opts = {lib: make_optimizer(lib) for lib in (torch, ember)}
+    scheds = {lib: lib.optim.lr_scheduler.StepLR(opts[lib], 3, gamma=0.5) for lib in opts}
+    for s in scheds.values():
+        s.last_epoch = 5
+    for i in range(5):
+        for lib, s in scheds.items():
+            s.step()
+        assert_same(opts[torch], opts[ember], scheds[torch], scheds[ember], f"step {i}")
