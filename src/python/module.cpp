@@ -27,4 +27,5 @@ NB_MODULE(_C, m) {
   bind_nn_activation(m, cls);
   bind_nn_norm(m, cls);
   bind_nn_loss(m);
+  bind_optim(m);
 }
