@@ -18,4 +18,7 @@ NB_MODULE(_C, m) {
   bind_sort(m, cls);
   bind_indexing(m, cls);
   bind_autograd(m, cls);
+  bind_data(m);
+  bind_io(m);
+  bind_tensorboard(m);
 }
