@@ -306,11 +306,14 @@ def test_worker_exception_reaches_the_caller():
         def __len__(self):
             return 10
 
+    before = threading.active_count()
     for nw in (0, 2):
         with pytest.raises(ValueError, match="broken example 5") as ei:
             list(edata.DataLoader(Bad(), batch_size=2, num_workers=nw))
         if nw:
             assert "Caught ValueError in DataLoader worker process" in str(ei.value)
+        del ei
+        assert threading.active_count() == before  # the failed iterator is freed, its workers stopped
 
     def bad_init(worker_id):
         raise KeyError("init failed")

@@ -62,7 +62,12 @@ class ExceptionWrapper:
             exception = self.exc_type(msg)
         except TypeError:  # an exception type that does not take a single message
             raise RuntimeError(msg) from None
-        raise exception
+        try:
+            raise exception
+        finally:
+            # a local holding the exception, whose traceback holds this frame, would be a reference
+            # cycle keeping the loader's iterator, and so its worker threads, alive until a gc run
+            del exception
 
 
 class _KeyErrorMessage(str):
