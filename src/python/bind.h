@@ -59,6 +59,7 @@ void bind_autograd(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_data(nb::module_& m);
 void bind_io(nb::module_& m);
 void bind_tensorboard(nb::module_& m);
+void bind_progress(nb::module_& m);
 // tp_traverse/tp_clear for Tensor (autograd.cpp), given when the class is created.
 PyType_Slot* tensor_gc_slots();
 

@@ -21,4 +21,5 @@ NB_MODULE(_C, m) {
   bind_data(m);
   bind_io(m);
   bind_tensorboard(m);
+  bind_progress(m);
 }

@@ -1,3 +1,3 @@
 """ember.utils: torch.utils's data loading (ember.utils.data) and TensorBoard logging
-(ember.utils.tensorboard)."""
-from ember.utils import data as data, tensorboard as tensorboard
+(ember.utils.tensorboard), and a tqdm-like progress bar (ember.utils.progress)."""
+from ember.utils import data as data, progress as progress, tensorboard as tensorboard
