@@ -11,6 +11,7 @@ from ember import return_types  # noqa: F401
 from ember import nn as nn
 from ember import utils as utils
 from ember import optim as optim
+from ember import vision as vision
 from ember.autograd import enable_grad as enable_grad, inference_mode as inference_mode, no_grad as no_grad, set_grad_enabled as set_grad_enabled
 
 __version__ = "0.1.0"

@@ -55,7 +55,10 @@ std::string json_string(const std::string& s, const char* what) {
   }
 }
 
-Prepared prepare(std::vector<std::pair<std::string, Tensor>> items, const MetadataMap& metadata) {
+// add_format: "format": "pt" joins the metadata (ember::save, as transformers writes files); without it
+// the metadata is written as given and left out when empty (safetensors.torch.save_file).
+Prepared prepare(std::vector<std::pair<std::string, Tensor>> items, const MetadataMap& metadata,
+                 bool add_format = true) {
   std::set<std::string> seen;
   for (auto& [name, t] : items) {
     EMBER_CHECK_VALUE(seen.insert(name).second, "safetensors: the tensor name '", name, "' is given twice");
@@ -71,18 +74,22 @@ Prepared prepare(std::vector<std::pair<std::string, Tensor>> items, const Metada
     return ra != rb ? ra > rb : a.first < b.first;
   });
   MetadataMap meta = metadata;
-  meta.emplace("format", "pt");
-  std::string js = "{\"__metadata__\":{";
-  bool first = true;
-  for (const auto& [k, v] : meta) {
-    if (!first) js += ',';
-    first = false;
-    js += json_string(k, "a metadata key") + ':' + json_string(v, "a metadata value");
+  if (add_format) meta.emplace("format", "pt");
+  std::string js = "{";
+  if (!meta.empty()) {
+    js += "\"__metadata__\":{";
+    bool first = true;
+    for (const auto& [k, v] : meta) {
+      if (!first) js += ',';
+      first = false;
+      js += json_string(k, "a metadata key") + ':' + json_string(v, "a metadata value");
+    }
+    js += '}';
   }
-  js += '}';
   uint64_t offset = 0;
   for (const auto& [name, t] : items) {
-    js += ',' + json_string(name, "a tensor name") + ":{\"dtype\":\"" + code_of(t.dtype()).name + "\",\"shape\":[";
+    if (js.size() > 1) js += ',';
+    js += json_string(name, "a tensor name") + ":{\"dtype\":\"" + code_of(t.dtype()).name + "\",\"shape\":[";
     for (int64_t d = 0; d < t.dim(); ++d) {
       if (d) js += ',';
       js += std::to_string(t.size(d));
@@ -312,13 +319,22 @@ Tensor make_tensor(const SafeOpen::Impl& f, const std::string& name) {
 
 Tensor SafeOpen::get_tensor(const std::string& name) const { return make_tensor(*impl_, name); }
 
-void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std::filesystem::path& path,
-          const MetadataMap& metadata) {
-  Prepared p = prepare(tensors, metadata);
+namespace {
+void write_file(const Prepared& p, const std::filesystem::path& path) {
   io::detail::AtomicFile f(path);
   f.write(p.header);
   for (const auto& [name, t] : p.tensors) f.write(t.data_ptr(), t.nbytes());
   f.commit();
+}
+}  // namespace
+
+void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std::filesystem::path& path,
+          const MetadataMap& metadata) {
+  write_file(prepare(tensors, metadata), path);
+}
+
+void save_file(const TensorMap& tensors, const std::filesystem::path& path, const MetadataMap& metadata) {
+  write_file(prepare(to_items(tensors), metadata, false), path);
 }
 
 void save(const TensorMap& tensors, const std::filesystem::path& path, const MetadataMap& metadata) {

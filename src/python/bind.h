@@ -66,6 +66,10 @@ void bind_nn_activation(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_nn_norm(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_nn_loss(nb::module_& m);
 void bind_optim(nb::module_& m);
+void bind_data(nb::module_& m);
+void bind_io(nb::module_& m);
+void bind_tensorboard(nb::module_& m);
+void bind_progress(nb::module_& m);
 // tp_traverse/tp_clear for Tensor (autograd.cpp), given when the class is created.
 PyType_Slot* tensor_gc_slots();
 

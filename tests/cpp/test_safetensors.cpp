@@ -117,6 +117,20 @@ TEST(Safetensors, HeaderBytesAndOrderAsTheReference) {
   EXPECT_EQ(bytes.substr(8, 30), R"({"__metadata__":{"format":"pt")");
 }
 
+TEST(Safetensors, SaveFileWritesTheMetadataAsGiven) {
+  // safetensors.torch.save_file adds no "format" and leaves __metadata__ out when there is none.
+  iotest::ScratchDir dir("st_save_file");
+  TensorMap m{{"a", zeros({2}, kFloat32)}};
+  save_file(m, dir.path / "plain.safetensors");
+  std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  EXPECT_EQ(iotest::read_file(dir.path / "plain.safetensors"),
+            make_file(header + std::string((8 - header.size() % 8) % 8, ' '), 8));
+  save_file(m, dir.path / "meta.safetensors", {{"epoch", "3"}});
+  EXPECT_EQ(safe_open(dir.path / "meta.safetensors").metadata(), (MetadataMap{{"epoch", "3"}}));
+  save_file({}, dir.path / "empty.safetensors");
+  EXPECT_EQ(iotest::read_file(dir.path / "empty.safetensors"), make_file("{}      ", 0));
+}
+
 TEST(Safetensors, RoundTripKeepsValuesAndDtypes) {
   iotest::ScratchDir dir("st_rt");
   TensorMap m;

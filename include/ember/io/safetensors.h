@@ -33,10 +33,9 @@ void save(const std::vector<std::pair<std::string, Tensor>>& tensors, const std:
           const MetadataMap& metadata = {});
 TensorMap load(const std::filesystem::path& path);
 
-// The names of the reference library.
-inline void save_file(const TensorMap& tensors, const std::filesystem::path& path, const MetadataMap& metadata = {}) {
-  save(tensors, path, metadata);
-}
+// The names of the reference library. save_file writes exactly what safetensors.torch.save_file writes:
+// the metadata as given (no "format" added), and no __metadata__ at all when it is empty.
+void save_file(const TensorMap& tensors, const std::filesystem::path& path, const MetadataMap& metadata = {});
 inline TensorMap load_file(const std::filesystem::path& path) { return load(path); }
 
 // The file as bytes, and bytes back (safetensors.torch.save / load).
