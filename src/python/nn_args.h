@@ -1,8 +1,12 @@
 #pragma once
-// Argument forms of the torch.nn.functional bindings beyond bind.h's: a size list that may be None.
+// Argument forms of the torch.nn.functional bindings beyond bind.h's: a size list that may be None, and
+// an optional tensor (None is an undefined Tensor in ember's C++).
 #include "python/bind.h"
 
 namespace ember::python {
+
+using OptTensor = std::optional<Tensor>;
+inline Tensor or_undefined(const OptTensor& t) { return t ? *t : Tensor(); }
 
 // An int, a sequence of ints, or None (stored as an empty list, which ember's C++ reads as "not
 // given": stride = kernel_size for pooling), as torch.avg_pool1d's stride=None.

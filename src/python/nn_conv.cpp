@@ -1,12 +1,12 @@
 // torch's convolution family: linear and bilinear, conv*/conv_transpose* (also at top level, as
 // torch.conv2d), convolution, constant_pad_nd, and the ops under F.pad / F.unfold / F.fold in ember._C._nn.
 #include "python/bind.h"
+#include "python/nn_args.h"
 
 namespace ember::python {
 
 namespace {
 
-using OptTensor = std::optional<Tensor>;
 namespace F = ember::nn::functional;
 
 // conv1d/2d/3d: padding is a size (int or tuple) or the string "same" / "valid"; both forms are one
@@ -33,8 +33,6 @@ void def_conv_transpose(nb::module_& m, const char* name) {
         "output_padding"_a = 0, "groups"_a = 1, "dilation"_a = 1);
 }
 
-Tensor or_undefined(const OptTensor& t) { return t.value_or(Tensor()); }
-
 }  // namespace
 
 void bind_nn_conv(nb::module_& m) {
@@ -50,17 +48,19 @@ void bind_nn_conv(nb::module_& m) {
   m.def("constant_pad_nd", &ember::constant_pad_nd, "input"_a, "pad"_a, "value"_a = 0);
   m.def(
       "bilinear",
-      [](const Tensor& input1, const Tensor& input2, const Tensor& weight, const OptTensor& bias) {
-        return F::bilinear(input1, input2, weight, or_undefined(bias));
+      [](const Tensor& input1, const Tensor& input2, const Tensor& weight, const Tensor* bias) {
+        return F::bilinear(input1, input2, weight, bias ? *bias : Tensor());
       },
-      "input1"_a, "input2"_a, "weight"_a, "bias"_a = nb::none());
+      "input1"_a, "input2"_a, "weight"_a, "bias"_a.none() = nb::none());
 
   nn.def(
       "linear",
-      [](const Tensor& input, const Tensor& weight, const OptTensor& bias) {
-        return F::linear(input, weight, or_undefined(bias));
+      // bias as a pointer (None: nullptr): with std::optional<Tensor> here GCC 12 warns of a
+      // maybe-uninitialized read inside nanobind's argument tuple, a false positive.
+      [](const Tensor& input, const Tensor& weight, const Tensor* bias) {
+        return F::linear(input, weight, bias ? *bias : Tensor());
       },
-      "input"_a, "weight"_a, "bias"_a = nb::none());
+      "input"_a, "weight"_a, "bias"_a.none() = nb::none());
   nn.def("pad", &F::pad, "input"_a, "pad"_a, "mode"_a = "constant", "value"_a = nb::none());
   nn.def("im2col", &ember::im2col, "input"_a, "kernel_size"_a, "dilation"_a, "padding"_a, "stride"_a);
   nn.def("col2im", &ember::col2im, "input"_a, "output_size"_a, "kernel_size"_a, "dilation"_a, "padding"_a,

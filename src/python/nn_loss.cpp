@@ -5,13 +5,13 @@
 #include <string>
 
 #include "python/bind.h"
+#include "python/nn_args.h"
 
 namespace ember::python {
 
 namespace {
 
 namespace F = ember::nn::functional;
-using OptTensor = std::optional<Tensor>;
 using OptBool = std::optional<bool>;
 
 void warn(PyObject* category, const std::string& message) {

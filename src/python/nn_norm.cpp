@@ -3,15 +3,13 @@
 // level (torch.batch_norm with weight first, torch.embedding with weight first, torch.pdist ...). None
 // is an undefined Tensor for the C++ library; PyTorch's cudnn flags are accepted and ignored.
 #include "python/bind.h"
+#include "python/nn_args.h"
 
 namespace ember::python {
 
 namespace {
 
 namespace F = ember::nn::functional;
-using OptTensor = std::optional<Tensor>;
-
-Tensor or_undefined(const OptTensor& t) { return t ? *t : Tensor(); }
 
 }  // namespace
 
