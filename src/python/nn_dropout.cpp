@@ -21,7 +21,7 @@ void def_dropout(nb::module_& m, const char* name, const char* name_) {
       name_,
       [](nb::handle_t<Tensor> input, double p, bool train) {
         OpInPlace(*nb::inst_ptr<Tensor>(input), p, train, std::nullopt);
-        return nb::borrow(input);
+        return input;
       },
       "input"_a, "p"_a, "train"_a);
 }
@@ -41,7 +41,7 @@ void bind_nn_dropout(nb::module_& m) {
       "dropout_",
       [](nb::handle_t<Tensor> input, double p, bool train) {
         F::dropout(*nb::inst_ptr<Tensor>(input), p, train, true);
-        return nb::borrow(input);
+        return input;
       },
       "input"_a, "p"_a, "train"_a);
   def_dropout<&ember::feature_dropout, &ember::feature_dropout_>(m, "feature_dropout", "feature_dropout_");

@@ -37,7 +37,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Tensor& src,
              std::optional<std::string_view> reduce) {
             nb::inst_ptr<Tensor>(self)->scatter_(dim, index, src, reduce_or_replace(reduce));
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "src"_a, nb::kw_only(), "reduce"_a = nb::none())
       .def(
@@ -45,7 +45,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Scalar& value,
              std::optional<std::string_view> reduce) {
             nb::inst_ptr<Tensor>(self)->scatter_(dim, index, value, reduce_or_replace(reduce));
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "value"_a, nb::kw_only(), "reduce"_a = nb::none())
       .def("scatter_add", &Tensor::scatter_add, "dim"_a, "index"_a, "src"_a)
@@ -53,7 +53,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "scatter_add_",
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Tensor& src) {
             nb::inst_ptr<Tensor>(self)->scatter_add_(dim, index, src);
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "src"_a)
       .def("scatter_reduce", &Tensor::scatter_reduce, "dim"_a, "index"_a, "src"_a, "reduce"_a, nb::kw_only(),
@@ -63,7 +63,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Tensor& src, std::string_view reduce,
              bool include_self) {
             nb::inst_ptr<Tensor>(self)->scatter_reduce_(dim, index, src, reduce, include_self);
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "src"_a, "reduce"_a, nb::kw_only(), "include_self"_a = true)
       .def("index_add", &Tensor::index_add, "dim"_a, "index"_a, "source"_a, nb::kw_only(), "alpha"_a = 1)
@@ -71,7 +71,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "index_add_",
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
             nb::inst_ptr<Tensor>(self)->index_add_(dim, index, source, alpha);
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "source"_a, nb::kw_only(), "alpha"_a = 1)
       .def("index_copy", &Tensor::index_copy, "dim"_a, "index"_a, "source"_a)
@@ -79,7 +79,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "index_copy_",
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Tensor& source) {
             nb::inst_ptr<Tensor>(self)->index_copy_(dim, index, source);
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "source"_a)
       .def("index_fill", nb::overload_cast<int64_t, const Tensor&, const Tensor&>(&Tensor::index_fill, nb::const_),
@@ -90,14 +90,14 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "index_fill_",
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Tensor& value) {
             nb::inst_ptr<Tensor>(self)->index_fill_(dim, index, value);
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "value"_a)
       .def(
           "index_fill_",
           [](nb::handle_t<Tensor> self, int64_t dim, const Tensor& index, const Scalar& value) {
             nb::inst_ptr<Tensor>(self)->index_fill_(dim, index, value);
-            return nb::borrow(self);
+            return self;
           },
           "dim"_a, "index"_a, "value"_a)
       .def(
@@ -110,7 +110,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "index_put_",
           [](nb::handle_t<Tensor> self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
             index_put_(*nb::inst_ptr<Tensor>(self), index_list(indices), values, accumulate);
-            return nb::borrow(self);
+            return self;
           },
           "indices"_a, "values"_a, "accumulate"_a = false)
       .def("masked_select", &Tensor::masked_select, "mask"_a)
@@ -119,7 +119,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "masked_scatter_",
           [](nb::handle_t<Tensor> self, const Tensor& mask, const Tensor& source) {
             nb::inst_ptr<Tensor>(self)->masked_scatter_(mask, source);
-            return nb::borrow(self);
+            return self;
           },
           "mask"_a, "source"_a)
       .def(
@@ -136,7 +136,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
           "put_",
           [](nb::handle_t<Tensor> self, const Tensor& index, const Tensor& source, bool accumulate) {
             nb::inst_ptr<Tensor>(self)->put_(index, source, accumulate);
-            return nb::borrow(self);
+            return self;
           },
           "index"_a, "source"_a, "accumulate"_a = false)
       .def("take_along_dim", &Tensor::take_along_dim, "indices"_a, "dim"_a = nb::none());
@@ -175,7 +175,7 @@ void bind_index_ops(nb::module_& m, nb::class_<Tensor>& cls) {
       "index_put_",
       [](nb::handle_t<Tensor> self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
         index_put_(*nb::inst_ptr<Tensor>(self), index_list(indices), values, accumulate);
-        return nb::borrow(self);
+        return self;
       },
       "input"_a, "indices"_a, "values"_a, "accumulate"_a = false);
   m.def("masked_select", &masked_select, "input"_a, "mask"_a);

@@ -45,14 +45,14 @@ void bind_linalg(nb::module_& m, nb::class_<Tensor>& cls) {
           "tril_",
           [](nb::handle_t<Tensor> self, int64_t diagonal) {
             nb::inst_ptr<Tensor>(self)->tril_(diagonal);
-            return nb::borrow(self);
+            return self;
           },
           "diagonal"_a = 0)
       .def(
           "triu_",
           [](nb::handle_t<Tensor> self, int64_t diagonal) {
             nb::inst_ptr<Tensor>(self)->triu_(diagonal);
-            return nb::borrow(self);
+            return self;
           },
           "diagonal"_a = 0);
 

@@ -37,7 +37,7 @@ const char* other_name(std::string_view op) {
   cls.def(py, [](const Tensor& self) { return self.cpp(); });                           \
   cls.def(py "_", [](nb::handle_t<Tensor> self) {                                       \
     self_of(self).cpp##_();                                                             \
-    return nb::borrow(self);                                                            \
+    return self;                                                                        \
   });
 
 // A binary op: Tensor `other` first, then (where PyTorch accepts it) a Python number.
@@ -51,7 +51,7 @@ const char* other_name(std::string_view op) {
         py "_",                                                                                         \
         [](nb::handle_t<Tensor> self, const Tensor& other) {                                            \
           self_of(self).cpp##_(other);                                                                  \
-          return nb::borrow(self);                                                                      \
+          return self;                                                                                  \
         },                                                                                              \
         nb::arg(on));                                                                                   \
     if (!tensor_only(#cpp)) {                                                                           \
@@ -62,7 +62,7 @@ const char* other_name(std::string_view op) {
           py "_",                                                                                       \
           [](nb::handle_t<Tensor> self, const Scalar& other) {                                          \
             self_of(self).cpp##_(other);                                                                \
-            return nb::borrow(self);                                                                    \
+            return self;                                                                                \
           },                                                                                            \
           nb::arg(on));                                                                                 \
     }                                                                                                   \
@@ -78,7 +78,7 @@ const char* other_name(std::string_view op) {
       [](nb::handle_t<Tensor> self, const Tensor& b) {                                                        \
         Tensor& a = self_of(self);                                                                            \
         expr_inplace_t;                                                                                       \
-        return nb::borrow(self);                                                                              \
+        return self;                                                                                          \
       },                                                                                                      \
       nb::is_operator());                                                                                     \
   cls.def(                                                                                                    \
@@ -86,7 +86,7 @@ const char* other_name(std::string_view op) {
       [](nb::handle_t<Tensor> self, const Scalar& b) {                                                        \
         Tensor& a = self_of(self);                                                                            \
         expr_inplace_s;                                                                                       \
-        return nb::borrow(self);                                                                              \
+        return self;                                                                                          \
       },                                                                                                      \
       nb::is_operator());
 
@@ -115,14 +115,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "add_",
       [](nb::handle_t<Tensor> self, const Tensor& other, const Scalar& alpha) {
         self_of(self).add_(other, alpha);
-        return nb::borrow(self);
+        return self;
       },
       "other"_a, nb::kw_only(), "alpha"_a = 1);
   cls.def(
       "add_",
       [](nb::handle_t<Tensor> self, const Scalar& other, const Scalar& alpha) {
         self_of(self).add_(other, alpha);
-        return nb::borrow(self);
+        return self;
       },
       "other"_a, nb::kw_only(), "alpha"_a = 1);
   for (const char* name : {"sub", "subtract"}) {
@@ -145,14 +145,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
         (std::string(name) + "_").c_str(),
         [](nb::handle_t<Tensor> self, const Tensor& other, const Scalar& alpha) {
           self_of(self).sub_(other, alpha);
-          return nb::borrow(self);
+          return self;
         },
         "other"_a, nb::kw_only(), "alpha"_a = 1);
     cls.def(
         (std::string(name) + "_").c_str(),
         [](nb::handle_t<Tensor> self, const Scalar& other, const Scalar& alpha) {
           self_of(self).sub_(other, alpha);
-          return nb::borrow(self);
+          return self;
         },
         "other"_a, nb::kw_only(), "alpha"_a = 1);
   }
@@ -240,14 +240,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
         inplace.c_str(),
         [](nb::handle_t<Tensor> self, const Tensor& other, std::optional<std::string_view> rounding_mode) {
           self_of(self).div_(other, rounding_mode);
-          return nb::borrow(self);
+          return self;
         },
         "other"_a, nb::kw_only(), "rounding_mode"_a.none() = nb::none());
     cls.def(
         inplace.c_str(),
         [](nb::handle_t<Tensor> self, const Scalar& other, std::optional<std::string_view> rounding_mode) {
           self_of(self).div_(other, rounding_mode);
-          return nb::borrow(self);
+          return self;
         },
         "other"_a, nb::kw_only(), "rounding_mode"_a.none() = nb::none());
   }
@@ -264,14 +264,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "floor_divide_",
       [](nb::handle_t<Tensor> self, const Tensor& other) {
         self_of(self).floor_divide_(other);
-        return nb::borrow(self);
+        return self;
       },
       "other"_a);
   cls.def(
       "floor_divide_",
       [](nb::handle_t<Tensor> self, const Scalar& other) {
         self_of(self).floor_divide_(other);
-        return nb::borrow(self);
+        return self;
       },
       "other"_a);
 
@@ -290,14 +290,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "float_power_",
       [](nb::handle_t<Tensor> self, const Tensor& exponent) {
         ember::float_power_(self_of(self), exponent);
-        return nb::borrow(self);
+        return self;
       },
       "exponent"_a);
   cls.def(
       "float_power_",
       [](nb::handle_t<Tensor> self, const Scalar& exponent) {
         ember::float_power_(self_of(self), exponent);
-        return nb::borrow(self);
+        return self;
       },
       "exponent"_a);
 
@@ -310,7 +310,7 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "round_",
       [](nb::handle_t<Tensor> self, int64_t decimals) {
         self_of(self).round_(decimals);
-        return nb::borrow(self);
+        return self;
       },
       nb::kw_only(), "decimals"_a);
   m.def("logit", [](const Tensor& input, std::optional<double> eps) { return ember::logit(input, eps); }, "input"_a,
@@ -321,7 +321,7 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "logit_",
       [](nb::handle_t<Tensor> self, std::optional<double> eps) {
         self_of(self).logit_(eps);
-        return nb::borrow(self);
+        return self;
       },
       "eps"_a.none() = nb::none());
   m.def(
@@ -341,7 +341,7 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       [](nb::handle_t<Tensor> self, std::optional<double> nan, std::optional<double> posinf,
          std::optional<double> neginf) {
         self_of(self).nan_to_num_(nan, posinf, neginf);
-        return nb::borrow(self);
+        return self;
       },
       "nan"_a.none() = 0.0, "posinf"_a.none() = nb::none(), "neginf"_a.none() = nb::none());
 
@@ -376,14 +376,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
         inplace.c_str(),
         [](nb::handle_t<Tensor> self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
           self_of(self).clamp_(min, max);
-          return nb::borrow(self);
+          return self;
         },
         "min"_a.none() = nb::none(), "max"_a.none() = nb::none());
     cls.def(
         inplace.c_str(),
         [](nb::handle_t<Tensor> self, const std::optional<Tensor>& min, const std::optional<Tensor>& max) {
           self_of(self).clamp_(min, max);
-          return nb::borrow(self);
+          return self;
         },
         "min"_a.none() = nb::none(), "max"_a.none() = nb::none());
   }
@@ -441,14 +441,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "lerp_",
       [](nb::handle_t<Tensor> self, const Tensor& end, const Scalar& weight) {
         self_of(self).lerp_(end, weight);
-        return nb::borrow(self);
+        return self;
       },
       "end"_a, "weight"_a);
   cls.def(
       "lerp_",
       [](nb::handle_t<Tensor> self, const Tensor& end, const Tensor& weight) {
         self_of(self).lerp_(end, weight);
-        return nb::borrow(self);
+        return self;
       },
       "end"_a, "weight"_a);
 
@@ -469,7 +469,7 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       #name "_",                                                                                                 \
       [](nb::handle_t<Tensor> self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value) {         \
         self_of(self).name##_(tensor1, tensor2, value);                                                          \
-        return nb::borrow(self);                                                                                 \
+        return self;                                                                                             \
       },                                                                                                         \
       "tensor1"_a, "tensor2"_a, nb::kw_only(), "value"_a = 1);
   EMBER_PY_ADDC(addcmul)
@@ -492,14 +492,14 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
       "masked_fill_",
       [](nb::handle_t<Tensor> self, const Tensor& mask, const Scalar& value) {
         self_of(self).masked_fill_(mask, value);
-        return nb::borrow(self);
+        return self;
       },
       "mask"_a, "value"_a);
   cls.def(
       "masked_fill_",
       [](nb::handle_t<Tensor> self, const Tensor& mask, const Tensor& value) {
         self_of(self).masked_fill_(mask, value);
-        return nb::borrow(self);
+        return self;
       },
       "mask"_a, "value"_a);
 
@@ -557,10 +557,11 @@ void bind_pointwise(nb::module_& m, nb::class_<Tensor>& cls) {
     return ember::bitwise_not(a);
   });
   // +x is x itself (after PyTorch's bool check), so it is the same Python object.
-  auto positive = [](nb::handle_t<Tensor> self) -> nb::object {
+  using TensorObj = nb::typed<nb::object, Tensor>;
+  auto positive = [](nb::handle_t<Tensor> self) -> TensorObj {
     Tensor r = ember::positive(self_of(self));
-    if (r.is_same(self_of(self))) return nb::borrow(self);
-    return nb::cast(std::move(r));
+    if (r.is_same(self_of(self))) return TensorObj(nb::borrow(self));
+    return TensorObj(nb::cast(std::move(r)));
   };
   cls.def("__pos__", positive);
   cls.def("positive", positive);

@@ -58,9 +58,6 @@ void def_like_random(nb::module_& m, const char* name, F make) {
       "input"_a, nb::kw_only(), "dtype"_a = nb::none(), "device"_a = nb::none(), "requires_grad"_a = false);
 }
 
-// In-place methods return the very object they were called on.
-nb::object self_of(nb::handle_t<Tensor> self) { return nb::borrow(self); }
-
 void bind_generator(nb::module_& m) {
   nb::class_<Generator>(m, "Generator")
       .def(
@@ -76,7 +73,7 @@ void bind_generator(nb::module_& m) {
           "manual_seed",
           [](nb::handle_t<Generator> self, nb::handle seed) {
             nb::inst_ptr<Generator>(self)->manual_seed(unpack_seed(seed));
-            return nb::borrow(self);
+            return self;
           },
           "seed"_a)
       .def("seed", [](Generator& g) { return g.seed(); })
@@ -86,7 +83,7 @@ void bind_generator(nb::module_& m) {
           "set_state",
           [](nb::handle_t<Generator> self, const Tensor& new_state) {
             nb::inst_ptr<Generator>(self)->set_state(new_state);
-            return nb::borrow(self);
+            return self;
           },
           "new_state"_a);
 
@@ -191,25 +188,27 @@ void bind_random_functions(nb::module_& m) {
 }
 
 void bind_random_methods(nb::class_<Tensor>& cls) {
+  // In-place methods return the very object they were called on, as nb::handle_t<Tensor> so that the
+  // stub types them `-> Tensor`.
   cls.def(
          "normal_",
          [](nb::handle_t<Tensor> self, double mean, double std, OptGen generator) {
            nb::inst_ptr<Tensor>(self)->normal_(mean, std, generator);
-           return self_of(self);
+           return self;
          },
          "mean"_a = 0.0, "std"_a = 1.0, nb::kw_only(), "generator"_a = nb::none())
       .def(
           "uniform_",
           [](nb::handle_t<Tensor> self, double from, double to, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->uniform_(from, to, generator);
-            return self_of(self);
+            return self;
           },
           "from"_a = 0.0, "to"_a = 1.0, nb::kw_only(), "generator"_a = nb::none())
       .def(
           "exponential_",
           [](nb::handle_t<Tensor> self, double lambd, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->exponential_(lambd, generator);
-            return self_of(self);
+            return self;
           },
           "lambd"_a = 1.0, nb::kw_only(), "generator"_a = nb::none())
       // random_(from, to), random_(to), random_(): torch's three Python signatures.
@@ -217,35 +216,35 @@ void bind_random_methods(nb::class_<Tensor>& cls) {
           "random_",
           [](nb::handle_t<Tensor> self, int64_t from, std::optional<int64_t> to, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->random_(from, to, generator);
-            return self_of(self);
+            return self;
           },
           "from"_a, "to"_a.none(), nb::kw_only(), "generator"_a = nb::none())
       .def(
           "random_",
           [](nb::handle_t<Tensor> self, int64_t to, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->random_(to, generator);
-            return self_of(self);
+            return self;
           },
           "to"_a, nb::kw_only(), "generator"_a = nb::none())
       .def(
           "random_",
           [](nb::handle_t<Tensor> self, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->random_(generator);
-            return self_of(self);
+            return self;
           },
           nb::kw_only(), "generator"_a = nb::none())
       .def(
           "bernoulli_",
           [](nb::handle_t<Tensor> self, const Tensor& p, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->bernoulli_(p, generator);
-            return self_of(self);
+            return self;
           },
           "p"_a, nb::kw_only(), "generator"_a = nb::none())
       .def(
           "bernoulli_",
           [](nb::handle_t<Tensor> self, double p, OptGen generator) {
             nb::inst_ptr<Tensor>(self)->bernoulli_(p, generator);
-            return self_of(self);
+            return self;
           },
           "p"_a = 0.5, nb::kw_only(), "generator"_a = nb::none())
       .def(

@@ -82,10 +82,13 @@ TensorOptions make_options(std::optional<DType> dtype, std::optional<Device> dev
 }
 
 void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
-  cls.def_prop_ro("shape", [](const Tensor& t) { return make_size(t.sizes()); })
-      .def("size", [](const Tensor& t) { return make_size(t.sizes()); })
+  // make_size builds the Python class ember.Size, which nanobind cannot name by itself.
+  cls.def_prop_ro("shape", [](const Tensor& t) { return make_size(t.sizes()); },
+                  nb::for_getter(nb::sig("def shape(self, /) -> Size")))
+      .def("size", [](const Tensor& t) { return make_size(t.sizes()); }, nb::sig("def size(self) -> Size"))
       .def("size", [](const Tensor& t, int64_t dim) { return t.size(dim); }, "dim"_a)
-      .def("stride", [](const Tensor& t) { return nb::cast(t.strides()); })
+      .def("stride", [](const Tensor& t) { return nb::cast(t.strides()); },
+           nb::sig("def stride(self) -> tuple[int, ...]"))
       .def("stride", [](const Tensor& t, int64_t dim) { return t.stride(dim); }, "dim"_a)
       .def("dim", &Tensor::dim)
       .def("ndimension", &Tensor::dim)
@@ -110,7 +113,8 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
              return t.size(0);
            })
       .def("item", [](const Tensor& t) { return t.item(); })
-      .def("tolist", [](const Tensor& t) { return to_list(t); })
+      // Nested lists of Python scalars (a bare scalar for a 0-d tensor); `list` as in PyTorch's stubs.
+      .def("tolist", [](const Tensor& t) { return to_list(t); }, nb::sig("def tolist(self) -> list"))
       .def("__bool__",
            [](const Tensor& t) {
              EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");
@@ -127,28 +131,29 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
       .def("contiguous", [](const Tensor& t) { return t.contiguous(); })
       .def("clone", [](const Tensor& t) { return t.clone(); })
       .def("detach", &Tensor::detach)
-      // In-place writes return the very Python object (a Parameter stays a Parameter).
+      // In-place writes return the very Python object (a Parameter stays a Parameter), as the
+      // nb::handle_t<Tensor> they got, which the stub types `-> Tensor` (a borrowed nb::object would be `object`).
       .def("zero_", [](nb::handle_t<Tensor> self) {
         nb::inst_ptr<Tensor>(self)->zero_();
-        return nb::borrow(self);
+        return self;
       })
       .def("fill_", [](nb::handle_t<Tensor> self, const Scalar& value) {
         nb::inst_ptr<Tensor>(self)->fill_(value);
-        return nb::borrow(self);
+        return self;
       }, "value"_a)
       .def("fill_", [](nb::handle_t<Tensor> self, const Tensor& value) {
         nb::inst_ptr<Tensor>(self)->fill_(value);
-        return nb::borrow(self);
+        return self;
       }, "value"_a)
       .def("copy_", [](nb::handle_t<Tensor> self, const Tensor& src, bool non_blocking) {
         nb::inst_ptr<Tensor>(self)->copy_(src, non_blocking);
-        return nb::borrow(self);
+        return self;
       }, "src"_a, "non_blocking"_a = false)
       .def_static("_make_subclass", &make_subclass, "cls"_a, "data"_a, "require_grad"_a = false)
       .def("__deepcopy__", &deepcopy, "memo"_a)
       .def("detach_", [](nb::handle_t<Tensor> self) {
         nb::inst_ptr<Tensor>(self)->detach_();
-        return nb::borrow(self);
+        return self;
       })
       .def("cpu", &Tensor::cpu)
       .def(
@@ -185,7 +190,7 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
           "requires_grad_",
           [](nb::handle_t<Tensor> self, bool r) {
             nb::inst_ptr<Tensor>(self)->requires_grad_(r);
-            return nb::borrow(self);
+            return self;
           },
           "requires_grad"_a = true)
       .def_prop_rw(

@@ -7,6 +7,7 @@ reads, and `state[p]` views a parameter's C++ state. The Python objects of the p
 kept here (in the views' 'params' lists), so a user's tensors come back as the same objects.
 """
 from collections.abc import MutableMapping
+from typing import FrozenSet
 
 from ember import _C
 from ember.autograd import enable_grad
@@ -195,7 +196,7 @@ class Optimizer:
         self.param_groups = [_ParamGroup(self, i, params) for i, (params, _) in enumerate(groups)]
 
     # The options every optimizer of this class must get, per group when not in the constructor (SGD's lr).
-    _required = frozenset()
+    _required: FrozenSet[str] = frozenset()
 
     @property
     def defaults(self):

@@ -130,6 +130,14 @@ def test_constructor_errors(expr):
     assert set_order_free(str(ee.value)) == set_order_free(str(te.value))
 
 
+def test_unflatten_by_name_is_a_type_error():
+    """ember has no named tensors (docs/DIFFERENCES.md): Unflatten takes torch's named form in its constructor,
+    and its forward raises TypeError."""
+    m = ember.nn.Unflatten("c", (("h", 2), ("w", 3)))
+    with pytest.raises(TypeError, match="no named tensors"):
+        m(ember.zeros(1, 6))
+
+
 def set_order_free(message):
     """The message with each printed set's elements sorted: a set literal's iteration order depends on how
     its module was compiled (torch's from a .pyc), not on the code."""

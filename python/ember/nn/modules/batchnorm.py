@@ -2,7 +2,7 @@
 
 Ported from torch 1.13's source: the same constructor arguments and defaults, parameter and buffer
 names, initialisation and printout; the computation is ember.nn.functional's, in C++."""
-from typing import Optional
+from typing import Optional, cast
 import ember
 from ember import Tensor
 from ember.nn.parameter import Parameter
@@ -54,9 +54,10 @@ class _NormBase(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.zero_()
-            self.running_var.fill_(1)
-            self.num_batches_tracked.zero_()
+            # __init__ registers these buffers as tensors exactly when track_running_stats is on.
+            cast(Tensor, self.running_mean).zero_()
+            cast(Tensor, self.running_var).fill_(1)
+            cast(Tensor, self.num_batches_tracked).zero_()
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()

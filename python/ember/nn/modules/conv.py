@@ -11,7 +11,7 @@ from .. import init
 from .module import Module
 from .utils import _single, _pair, _triple, _reverse_repeat_tuple
 from ..common_types import _size_1_t, _size_2_t, _size_3_t
-from typing import Optional, List, Tuple, Union
+from typing import Optional, List, Sequence, Tuple, Union
 
 __all__ = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d']
 
@@ -21,7 +21,7 @@ class _ConvNd(Module):
                      'out_channels', 'kernel_size']
 
     def _conv_forward(self, input: Tensor, weight: Tensor, bias: Optional[Tensor]) -> Tensor:
-        ...
+        raise NotImplementedError
     in_channels: int
     _reversed_padding_repeated_twice: List[int]
     out_channels: int
@@ -192,8 +192,9 @@ class _ConvTransposeNd(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, transposed, output_padding,
                          groups, bias, padding_mode, **factory_kwargs)
 
-    def _output_padding(self, input: Tensor, output_size: Optional[List[int]], stride: List[int], padding: List[int],
-                        kernel_size: List[int], num_spatial_dims: int, dilation: Optional[List[int]]=None) -> List[int]:
+    def _output_padding(self, input: Tensor, output_size: Optional[List[int]], stride: Sequence[int],
+                        padding: Sequence[int], kernel_size: Sequence[int], num_spatial_dims: int,
+                        dilation: Optional[Sequence[int]]=None) -> List[int]:
         if output_size is None:
             ret = _single(self.output_padding)
         else:

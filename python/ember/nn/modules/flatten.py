@@ -3,7 +3,7 @@
 Ported from torch 1.13's source: the same constructor arguments and defaults, parameter and buffer
 names, initialisation and printout; the computation is ember.nn.functional's, in C++."""
 from .module import Module
-from typing import List, Tuple, Union
+from typing import List, Tuple, Union, cast
 from ember import Size, Tensor
 
 __all__ = ['Flatten', 'Unflatten']
@@ -68,7 +68,10 @@ class Unflatten(Module):
         raise TypeError('unflattened_size must be a tuple of ints, but found type {}'.format(type(input).__name__))
 
     def forward(self, input: Tensor) -> Tensor:
-        return input.unflatten(self.dim, self.unflattened_size)
+        if isinstance(self.dim, str):
+            raise TypeError('unflatten(): dim must be an int: ember has no named tensors')
+        # __init__ checked that unflattened_size holds ints when dim is an int.
+        return input.unflatten(self.dim, cast(_size, self.unflattened_size))
 
     def extra_repr(self) -> str:
         return 'dim={}, unflattened_size={}'.format(self.dim, self.unflattened_size)

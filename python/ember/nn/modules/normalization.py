@@ -9,7 +9,7 @@ from .module import Module
 from .. import functional as F
 from .. import init
 from ember import Tensor, Size
-from typing import Optional, Union, List, Tuple
+from typing import Optional, Union, List, Tuple, cast
 
 __all__ = ['LocalResponseNorm', 'LayerNorm', 'GroupNorm', 'RMSNorm']
 
@@ -48,9 +48,12 @@ class LayerNorm(Module):
                  dtype=None) -> None:
         factory_kwargs = {'device': device, 'dtype': dtype}
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
+        if isinstance(normalized_shape, (int, numbers.Integral)):
+            # `int` is listed for mypy, which cannot relate numbers.Integral to int; an int-like (a NumPy
+            # integer) is kept as given, as in torch.
+            self.normalized_shape = (cast(int, normalized_shape),)
+        else:
+            self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if self.elementwise_affine:
@@ -121,9 +124,12 @@ class RMSNorm(Module):
                  device=None, dtype=None) -> None:
         factory_kwargs = {'device': device, 'dtype': dtype}
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
+        if isinstance(normalized_shape, (int, numbers.Integral)):
+            # `int` is listed for mypy, which cannot relate numbers.Integral to int; an int-like (a NumPy
+            # integer) is kept as given, as in torch.
+            self.normalized_shape = (cast(int, normalized_shape),)
+        else:
+            self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if self.elementwise_affine:

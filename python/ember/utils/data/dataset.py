@@ -5,7 +5,7 @@ code; the random draws go through ember's generators."""
 import bisect
 import math
 import warnings
-from typing import Generic, Iterable, Iterator, List, Optional, Sequence, TypeVar, Union
+from typing import Generic, Iterable, Iterator, List, Optional, Sequence, TypeVar, Union, cast
 
 from ember import Generator, Tensor, default_generator, randperm
 
@@ -143,18 +143,21 @@ def random_split(dataset: Dataset[T], lengths: Sequence[Union[int, float]],
         for i in range(remainder):
             idx_to_add_at = i % len(subset_lengths)
             subset_lengths[idx_to_add_at] += 1
-        lengths = subset_lengths
-        for i, length in enumerate(lengths):
+        counts: Sequence[int] = subset_lengths
+        for i, length in enumerate(counts):
             if length == 0:
                 warnings.warn(f"Length of split at index {i} is 0. This might result in an empty dataset.")
+    else:
+        # Not fractions: item counts, ints by torch's contract (a float fails in randperm, as in torch).
+        counts = cast(Sequence[int], lengths)
 
-    if sum(lengths) != len(dataset):  # type: ignore[arg-type]
+    if sum(counts) != len(dataset):  # type: ignore[arg-type]
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
 
-    indices = randperm(sum(lengths), generator=generator).tolist()  # type: ignore[call-overload]
+    indices = randperm(sum(counts), generator=generator).tolist()
     result = []
     offset = 0
-    for length in lengths:
+    for length in counts:
         offset += length
         result.append(Subset(dataset, indices[offset - length: offset]))
     return result
