@@ -116,6 +116,41 @@ void bind_data(nb::module_& m) {
         "root"_a, "transform"_a.none());
   m.def("_read_png", &data::read_png, "path"_a);
 
+  // Token blocks for language models: example i is (tokens[i*B, i*B+B), tokens[i*B+1, i*B+B+1)).
+  nb::class_<data::TokenDataset>(m, "_TokenDataset")
+      .def("__len__", [](const data::TokenDataset& d) { return d.size(); })
+      .def("__getitem__",
+           [](const data::TokenDataset& d, int64_t index) {
+             data::Example<> e;
+             {
+               nb::gil_scoped_release release;
+               e = d.get(index);
+             }
+             return std::make_pair(std::move(e.data), std::move(e.target));
+           })
+      .def(
+          "_get_batch",
+          [](const data::TokenDataset& d, const std::vector<int64_t>& indices) {
+            nb::gil_scoped_release release;
+            std::vector<Tensor> inputs, targets;
+            inputs.reserve(indices.size());
+            targets.reserve(indices.size());
+            for (int64_t i : indices) {
+              data::Example<> e = d.get(i);
+              inputs.push_back(std::move(e.data));
+              targets.push_back(std::move(e.target));
+            }
+            return std::make_pair(stack(inputs), stack(targets));
+          },
+          "indices"_a, "The blocks at `indices` collated as default_collate would: (stacked inputs, stacked targets).")
+      .def_prop_ro("num_tokens", &data::TokenDataset::num_tokens)
+      .def_prop_ro("block_size", &data::TokenDataset::block_size);
+  m.def("_token_dataset",
+        [](const std::string& path, int64_t block_size, int token_bytes) {
+          return std::make_unique<data::TokenDataset>(path, block_size, token_bytes);
+        },
+        "path"_a, "block_size"_a, "token_bytes"_a);
+
   // Runs fn() with transform_generator() seeded from (base_seed, batch) on this thread, as the C++
   // DataLoader loads batch `batch`, so random transforms do not depend on which worker loads it.
   m.def("_with_batch_seed", [](uint64_t base_seed, int64_t batch, nb::callable fn) {

@@ -7,4 +7,5 @@ from .dataset import (ChainDataset as ChainDataset, ConcatDataset as ConcatDatas
 from .sampler import (BatchSampler as BatchSampler, RandomSampler as RandomSampler, Sampler as Sampler,
                       SequentialSampler as SequentialSampler, SubsetRandomSampler as SubsetRandomSampler,
                       WeightedRandomSampler as WeightedRandomSampler)
+from .token_dataset import TokenDataset as TokenDataset
 from .worker import WorkerInfo as WorkerInfo, get_worker_info as get_worker_info
