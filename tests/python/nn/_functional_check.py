@@ -5,6 +5,7 @@ that require grad (unless wrapped in Const); integer arrays stay integer. The ou
 dtype, shape and value, then both are backpropagated with the same random upstream gradient and the
 inputs' gradients compared."""
 import numpy as np
+import pytest
 import torch
 
 import ember
@@ -72,3 +73,14 @@ def compare(call, *arrays, dtype="float64", grad=True, seed=1):
             if t.grad is not None:
                 assert_same(e.grad, t.grad)
     return e_out, t_out
+
+
+def check_error(call, exc, fragment, array):
+    """call(F, M, t) raises exc with `fragment` in its message in torch and in ember alike."""
+    [t], [e] = make_inputs([array], "float64")
+    with pytest.raises(exc) as te:
+        call(torch.nn.functional, torch, t)
+    assert fragment in str(te.value)
+    with pytest.raises(exc) as ee:
+        call(ember.nn.functional, ember, e)
+    assert fragment in str(ee.value), str(ee.value)
