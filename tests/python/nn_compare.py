@@ -3,8 +3,10 @@ dtypes and shapes of the results, then the gradients of every floating input und
 gradient. Also the expected-error check (same exception class and message)."""
 import pytest
 import torch
+import torch.nn.functional as TF
 
 import ember
+import ember.nn.functional as F
 from _spot_check import check, to_ember, to_torch
 
 
@@ -60,3 +62,8 @@ def raises_like(fe, ft, *inputs, ember_names=False):
 
 
 __all__ = ["rand", "compare", "raises_like", "check", "to_ember", "to_torch"]
+
+
+def both(name, **kw):
+    """ember's and torch's F.<name> with the keyword arguments bound."""
+    return (lambda *a: getattr(F, name)(*a, **kw)), (lambda *a: getattr(TF, name)(*a, **kw))

@@ -8,7 +8,7 @@ import torch.nn.functional as TF
 
 import ember
 import ember.nn.functional as F
-from nn_compare import compare, raises_like, rand
+from nn_compare import both, compare, raises_like, rand
 
 DTYPES = [torch.float32, torch.float64]
 
@@ -16,11 +16,6 @@ DTYPES = [torch.float32, torch.float64]
 @pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(0)
-
-
-def both(name, **kw):
-    """ember's and torch's F.<name> with the keyword arguments bound."""
-    return (lambda *a: getattr(F, name)(*a, **kw)), (lambda *a: getattr(TF, name)(*a, **kw))
 
 
 MAX_POOL = [

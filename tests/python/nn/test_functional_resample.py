@@ -10,7 +10,7 @@ import torch.nn.functional as TF
 
 import ember
 import ember.nn.functional as F
-from nn_compare import compare, raises_like, rand
+from nn_compare import both, compare, raises_like, rand
 
 DTYPES = [torch.float32, torch.float64]
 
@@ -18,10 +18,6 @@ DTYPES = [torch.float32, torch.float64]
 @pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(0)
-
-
-def both(name, **kw):
-    return (lambda *a: getattr(F, name)(*a, **kw)), (lambda *a: getattr(TF, name)(*a, **kw))
 
 
 INTERPOLATE = [
