@@ -105,9 +105,8 @@ optim::OptimizerStateDict optimizer_state_from_checkpoint(const TensorMap& tenso
 }
 
 nlohmann::json scheduler_state_to_json(const optim::SchedulerStateDict& sd) {
-  nlohmann::json doc = nlohmann::json::object();
+  nlohmann::json doc = {{"values", nlohmann::json::object()}, {"schedulers", nlohmann::json::array()}};
   for (const auto& [key, value] : sd.values) doc["values"][key] = option_to_json(value);
-  doc["schedulers"] = nlohmann::json::array();
   for (const auto& child : sd.schedulers) doc["schedulers"].push_back(scheduler_state_to_json(child));
   return doc;
 }

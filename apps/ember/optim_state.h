@@ -1,7 +1,7 @@
 #pragma once
-// An optimizer's (and a scheduler's) state_dict as a checkpoint stores it: its tensors (under "<param index>.<key>", list
-// entries as "<param index>.<key>.<i>") and a JSON document for the rest (numbers, options, param groups).
-// Both directions, so a resumed run's optimizer is the saved one exactly.
+// An optimizer's (and a scheduler's) state_dict as a checkpoint stores it: its tensors (under
+// "<param index>.<key>", list entries as "<param index>.<key>.<i>") and a JSON document for the rest
+// (numbers, options, param groups). Both directions, so a resumed run's optimizer is the saved one exactly.
 #include <ember/io/safetensors.h>
 #include <ember/optim/lr_scheduler.h>
 #include <ember/optim/optimizer.h>

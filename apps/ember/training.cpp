@@ -142,9 +142,9 @@ int train(const TrainConfig& c) {
     model->load_state_dict(to_state_dict(ck.tensors.at("model")));
     opt->load_state_dict(optimizer_state_from_checkpoint(ck.tensors.at("optimizer"), ck.state.at("optimizer")));
     loader.load_state_dict(ck.tensors.at("loader"));
-    EMBER_CHECK_VALUE(ck.state.value("lr_schedule", "constant") == c.lr_schedule, "--resume: the checkpoint in ",
-                      latest->string(), " was trained with --lr-schedule ", ck.state.value("lr_schedule", "constant"),
-                      ", not ", c.lr_schedule);
+    const std::string schedule = ck.state.value("lr_schedule", "constant");
+    EMBER_CHECK_VALUE(schedule == c.lr_schedule, "--resume: the checkpoint in ", latest->string(),
+                      " was trained with --lr-schedule ", schedule, ", not ", c.lr_schedule);
     if (scheduler) {
       const int planned = ck.state.value("epochs", c.epochs);
       EMBER_CHECK_VALUE(planned == c.epochs, "--resume: the checkpoint in ", latest->string(),

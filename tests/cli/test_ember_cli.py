@@ -129,6 +129,9 @@ def test_resume_continues_bit_for_bit(ember_bin, small_fashion, tmp_path, schedu
     run(ember_bin, "train", "--epochs", 2, "--checkpoint-dir", tmp_path / "straight", *common)
     if schedule == "constant":
         run(ember_bin, "train", "--epochs", 1, "--checkpoint-dir", tmp_path / "resumed", *common)
+        res = run(ember_bin, "train", "--epochs", 2, "--resume", "--checkpoint-dir", tmp_path / "resumed",
+                  *common[:-3], "--lr-schedule", "onecycle", inputs, check=False)
+        assert res.returncode == 1 and "was trained with --lr-schedule constant, not onecycle" in res.stderr
     else:
         run(ember_bin, "train", "--epochs", 2, "--checkpoint-dir", tmp_path / "resumed", *common)
         (tmp_path / "resumed" / "latest").write_text("checkpoint-1\n")
