@@ -7,6 +7,11 @@
 
 namespace ember::autograd {
 
+// Defined SavedVariables copied or moved on this thread. A LambdaNode reads it around moving its backward
+// lambda in, to learn whether the lambda holds saved tensors: only a node that does is freed by a backward,
+// so, as in PyTorch, a second backward runs again through nodes that saved nothing (AddBackward0, ...).
+inline thread_local uint64_t saved_variable_transfers = 0;
+
 // A tensor saved for backward. Checks on unpack that nobody modified it in place since it was saved.
 // An op's own output is saved without its grad_fn (which would be a reference cycle) and gets it back
 // on unpack, for double backward.
@@ -15,6 +20,18 @@ class SavedVariable {
   SavedVariable() = default;
   // `output_nr` is which output of the recording op `t` is, when is_output.
   SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr = 0);
+  SavedVariable(const SavedVariable& o)
+      : data_(o.data_), version_(o.version_), is_output_(o.is_output_), requires_grad_(o.requires_grad_),
+        output_nr_(o.output_nr_) {
+    if (data_.defined()) ++saved_variable_transfers;
+  }
+  SavedVariable(SavedVariable&& o) noexcept
+      : data_(std::move(o.data_)), version_(o.version_), is_output_(o.is_output_), requires_grad_(o.requires_grad_),
+        output_nr_(o.output_nr_) {
+    if (data_.defined()) ++saved_variable_transfers;
+  }
+  SavedVariable& operator=(const SavedVariable&) = default;
+  SavedVariable& operator=(SavedVariable&&) noexcept = default;
   Tensor unpack(const std::shared_ptr<Node>& saved_for = nullptr) const;
   bool defined() const { return data_.defined(); }
 
@@ -37,17 +54,24 @@ inline constexpr const char* kSecondBackwardMessage =
 
 template <class F>
 struct LambdaNode final : Node {
-  LambdaNode(const char* name, F&& f) : name_(name), fn_(std::move(f)) {}
+  LambdaNode(const char* name, F&& f) : name_(name) {
+    uint64_t before = saved_variable_transfers;
+    fn_.emplace(std::move(f));
+    saves_tensors_ = saved_variable_transfers != before;
+  }
   tensor_list apply(tensor_list&& grads) override {
     if (!fn_) throw Error(kSecondBackwardMessage);
     return (*fn_)(*this, grads);
   }
   std::string name() const override { return name_; }
-  void release_variables() override { fn_.reset(); }
+  void release_variables() override {
+    if (saves_tensors_) fn_.reset();
+  }
 
  private:
   const char* name_;
   std::optional<F> fn_;
+  bool saves_tensors_ = false;
 };
 
 inline bool any_requires_grad(std::initializer_list<const Tensor*> ts) {
@@ -67,6 +91,9 @@ void note_view(const Tensor& view, const Tensor& source, bool multi_output);
 void rebase_view(const Tensor& view, const Tensor& result);
 // Remakes a view's history from its base's if the storage was written in place since it was made.
 void refresh_view_history(const Tensor& view);
+// After `t` got a new grad_fn (an in-place op): its retain_grad follows it there, as in PyTorch, so .grad is
+// the gradient of the tensor's current value.
+void move_retained_grad(const Tensor& t, const std::shared_ptr<Node>& old_fn);
 
 // Records `outputs` as produced from `inputs` by an op whose backward is `fn(node, grads) -> tensor_list`
 // (one gradient per input, undefined where the input needs none).

@@ -30,7 +30,10 @@ std::atomic<int> g_next_hook_id{0};
 
 bool Tensor::requires_grad() const {
   AutogradMeta* m = meta_or_null(*this);
-  return m && (m->requires_grad || m->grad_fn);
+  if (!m) return false;
+  // A view gets history when its base got some through an in-place op since the view was made.
+  if (m->view_base.defined()) autograd::refresh_view_history(*this);
+  return m->requires_grad || m->grad_fn;
 }
 
 Tensor& Tensor::requires_grad_(bool r) {
@@ -178,14 +181,26 @@ Tensor& copy_values(Tensor& self, const Tensor& src) {
   return self;
 }
 
+void move_retained_grad(const Tensor& t, const std::shared_ptr<Node>& old_fn) {
+  AutogradMeta& m = meta(t);
+  if (!m.retains_grad || old_fn == m.grad_fn) return;
+  if (old_fn) {
+    auto& list = old_fn->retained_grads;
+    std::erase_if(list, [&](const auto& e) { return e.second.lock() == t.impl(); });
+  }
+  if (m.grad_fn) m.grad_fn->retained_grads.emplace_back(m.output_nr, t.impl());
+}
+
 void take_history(Tensor& self, const Tensor& result) {
   AutogradMeta& m = meta(self);
+  std::shared_ptr<Node> old_fn = m.grad_fn;
   if (m.view_base.defined()) {
     rebase_view(self, result);
-    return;
+  } else {
+    m.grad_fn = result.grad_fn();
+    m.output_nr = result.output_nr();
   }
-  m.grad_fn = result.grad_fn();
-  m.output_nr = result.output_nr();
+  move_retained_grad(self, old_fn);
 }
 
 }  // namespace autograd

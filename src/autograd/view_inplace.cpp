@@ -92,7 +92,9 @@ struct AsStridedBackward final : Node {
 }  // namespace
 
 void note_view(const Tensor& view, const Tensor& source, bool multi_output) {
-  AutogradMeta* vm = view.unsafeGetTensorImpl()->autograd.get();
+  auto& slot = view.unsafeGetTensorImpl()->autograd;
+  if (!slot) slot = std::make_unique<AutogradMeta>();
+  AutogradMeta* vm = slot.get();
   AutogradMeta* sm = source.unsafeGetTensorImpl()->autograd.get();
   vm->view_base = sm && sm->view_base.defined() ? sm->view_base : source;
   vm->view_of_multi_output = multi_output || (sm && sm->view_of_multi_output);
@@ -119,9 +121,12 @@ void set_view_history(AutogradMeta& vm, const Tensor& view) {
 
 void refresh_view_history(const Tensor& view) {
   AutogradMeta& vm = *view.unsafeGetTensorImpl()->autograd;
-  if (vm.view_version == view._version() || !vm.grad_fn) return;
+  if (vm.view_version == view._version()) return;
   vm.view_version = view._version();
-  if (vm.view_base.requires_grad()) set_view_history(vm, view);
+  if (!vm.view_base.requires_grad()) return;
+  std::shared_ptr<Node> old_fn = vm.grad_fn;
+  set_view_history(vm, view);
+  move_retained_grad(view, old_fn);
 }
 
 void rebase_view(const Tensor& view, const Tensor& result) {

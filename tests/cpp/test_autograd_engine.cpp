@@ -314,6 +314,25 @@ TEST(AutogradFreedGraph, SavedTensorsReleasedUnlessRetained) {
   EXPECT_TRUE(near(a.grad(), {6, 8}));
 }
 
+// As PyTorch: a node that saved no tensors (AddBackward0, SumBackward0, ...) is not freed by a backward, so a
+// second backward through it runs again and accumulates; a node with saved tensors still raises.
+TEST(AutogradFreedGraph, SecondBackwardThroughNodesWithoutSavedTensors) {
+  Tensor a = leaf({1.0, 2.0}), b = leaf({3.0, 4.0});
+  Tensor y = (a - b).sum();
+  y.backward();
+  y.backward();
+  EXPECT_TRUE(near(a.grad(), {2, 2}));
+  EXPECT_TRUE(near(b.grad(), {-2, -2}));
+  Tensor s = a + b;
+  s.sum().backward();
+  s.mean().backward();
+  EXPECT_TRUE(near(a.grad(), {3.5, 3.5}));
+  EXPECT_TRUE(near(b.grad(), {-0.5, -0.5}));
+  Tensor m = (a + b) * 2;  // MulBackward0 saves the wrapped scalar: PyTorch raises here too
+  m.sum().backward();
+  EXPECT_TRUE(throws_with<Error>([&] { m.sum().backward(); }, "Trying to backward through the graph a second time"));
+}
+
 TEST(AutogradVersion, SavedOutputModifiedInPlace) {
   Tensor a = leaf({1.0, 2.0, 3.0}, kFloat32);
   Tensor b = a.exp();
@@ -489,6 +508,57 @@ TEST(AutogradAnomaly, VersionErrorHintChanges) {
 }
 
 // ---- in-place ops on views ----
+
+// A view of a tensor that needs no grad still knows its base: writing a grad-requiring value through it
+// gives the base its history (PyTorch's CopySlices), and the gradient reaches the operand.
+TEST(AutogradViewInPlace, ViewOfATensorWithoutGradGivesItsBaseHistory) {
+  Tensor buf = zeros({4}, kFloat64);
+  Tensor x = leaf({1.0, 2.0});
+  Tensor v = buf.narrow(0, 1, 2);
+  v.mul_(x);
+  v.add_(x);
+  ASSERT_TRUE(buf.requires_grad());
+  EXPECT_EQ(buf.grad_fn()->name(), "CopySlices");
+  EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+  (buf * arange(4, TensorOptions().dtype(kFloat64))).sum().backward();  // buf = [0, x0, x1, 0]
+  EXPECT_TRUE(near(x.grad(), {1, 2}));
+}
+
+// A view made before its base got history through an in-place op follows the base, as in PyTorch.
+TEST(AutogradViewInPlace, ViewFollowsABaseThatGotHistoryLater) {
+  Tensor base = zeros({4}, kFloat64);
+  Tensor w = base.slice(0, 1, 3);
+  Tensor x = leaf({1.0, 2.0});
+  base.add_(cat({x, x}));
+  ASSERT_TRUE(w.requires_grad());
+  EXPECT_EQ(w.grad_fn()->name(), "AsStridedBackward0");
+  w.sum().backward();
+  EXPECT_TRUE(near(x.grad(), {1, 1}));
+  EXPECT_TRUE(throws_with<Error>([&] { zeros({4}).narrow(0, 0, 2).detach_(); }, "Can't detach views in-place"));
+}
+
+// retain_grad follows the tensor to its new grad_fn after an in-place op: .grad is the gradient of its
+// current value (values from torch 1.13: y.grad = 2 * y_new).
+TEST(AutogradViewInPlace, RetainGradFollowsInPlaceOps) {
+  Tensor x = leaf({1.0, 2.0});
+  Tensor y = x * 2;
+  y.retain_grad();
+  y.mul_(3);
+  (y * y).sum().backward();
+  EXPECT_TRUE(near(y.grad(), {12, 24}));
+  EXPECT_TRUE(near(x.grad(), {72, 144}));
+  Tensor b = x * 1, u = b.narrow(0, 0, 1);
+  u.retain_grad();
+  u.mul_(5);
+  (b * b).sum().backward();  // only b's history is used: u's new node does not run, as in torch 1.13
+  EXPECT_FALSE(u.grad().defined());
+  b = x * 1;
+  u = b.narrow(0, 0, 1);
+  u.retain_grad();
+  u.mul_(5);
+  (u * u).sum().backward();
+  EXPECT_TRUE(near(u.grad(), {10}));  // 2 * u_new
+}
 
 TEST(AutogradViewInPlace, BaseGradientFlowsThroughTheModifiedView) {
   Tensor x = leaf({1.0, 2.0, 3.0, 4.0});

@@ -253,6 +253,19 @@ def test_grad_errors(lib):
 
 
 @pytest.mark.parametrize("lib", LIBS)
+def test_second_backward_through_nodes_without_saved_tensors(lib):
+    a, b = leaf(lib, [1.0, 2.0]), leaf(lib, [3.0, 4.0])
+    s = a - b
+    s.sum().backward()
+    s.mean().backward()
+    assert a.grad.tolist() == [1.5, 1.5] and b.grad.tolist() == [-1.5, -1.5]
+    m = (a + b) * 2
+    m.sum().backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        m.sum().backward()
+
+
+@pytest.mark.parametrize("lib", LIBS)
 def test_retain_graph(lib):
     x = leaf(lib, [1.0, 2.0])
     out = (x.exp() * x).sum()

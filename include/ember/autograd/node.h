@@ -59,7 +59,6 @@ struct Node : std::enable_shared_from_this<Node> {
   };
   std::vector<OutputMeta> output_meta;
   uint32_t num_outputs_ = 1;
-  bool released_ = false;
   bool is_accumulate_grad_ = false;
 
  private:

@@ -13,15 +13,22 @@
 
 namespace ember::shape_autograd {
 
+// A view of a tensor that needs no grad: under grad mode it still remembers its base, as PyTorch's views
+// do, so an in-place op through it with an operand that requires grad gives the base its history
+// (CopySlices).
+inline Tensor untracked_view(const Tensor& self, Tensor out) {
+  if (GradMode::is_enabled() && !out.is_same(self)) autograd::note_view(out, self, false);
+  return out;
+}
+
 // Records `out` as a differentiable view of `self` whose gradient is backward(grad).
 template <class F>
 Tensor record_view(const char* name, const Tensor& self, Tensor out, F backward) {
-  if (autograd::any_requires_grad({&self})) {
-    autograd::record(name, {&out}, {&self}, [backward](autograd::Node&, const tensor_list& g) -> tensor_list {
-      return {backward(g[0])};
-    });
-    out.unsafeGetTensorImpl()->autograd->is_differentiable_view = true;
-  }
+  if (!autograd::any_requires_grad({&self})) return untracked_view(self, std::move(out));
+  autograd::record(name, {&out}, {&self}, [backward](autograd::Node&, const tensor_list& g) -> tensor_list {
+    return {backward(g[0])};
+  });
+  out.unsafeGetTensorImpl()->autograd->is_differentiable_view = true;
   return out;
 }
 

@@ -10,6 +10,7 @@
 namespace ember {
 
 using shape_autograd::record_view;
+using shape_autograd::untracked_view;
 using shape_autograd::view_scatter;
 
 Tensor Tensor::view(IntArrayRef size) const {
@@ -57,7 +58,7 @@ int64_t max_index(IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
 Tensor Tensor::as_strided(IntArrayRef size, IntArrayRef stride, std::optional<int64_t> offset) const {
   int64_t off = offset.value_or(storage_offset());
   Tensor out = ops::as_strided(*this, size, stride, off);
-  if (!autograd::any_requires_grad({this})) return out;
+  if (!autograd::any_requires_grad({this})) return untracked_view(*this, std::move(out));
   // PyTorch's as_strided_backward: scatter the gradient into a buffer laid out like the shared storage
   // (adding where output elements share a location), then read the input's elements from it, each
   // location's sum split evenly among the input elements that share it.
@@ -164,7 +165,7 @@ Tensor Tensor::unsqueeze(int64_t d) const {
 
 Tensor Tensor::slice(int64_t d, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) const {
   Tensor out = ops::slice(*this, d, start, end, step);
-  if (!autograd::any_requires_grad({this})) return out;
+  if (!autograd::any_requires_grad({this})) return untracked_view(*this, std::move(out));
   // The backward re-applies the slice with the bounds as given: slicing a tensor of the base's shape
   // clamps them the same way.
   int64_t w = ops::maybe_wrap_dim(d, dim());
