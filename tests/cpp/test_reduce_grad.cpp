@@ -73,6 +73,10 @@ TEST(ReduceGrad, Prod) {
   EXPECT_TRUE(ember::all(x.grad() == expected).item<bool>());
   Tensor y = leaf(ember::tensor({{2.0, 0.0}, {3.0, 4.0}}, kFloat64));
   EXPECT_TRUE(gradcheck([](const tensor_list& in) -> tensor_list { return {in[0].prod()}; }, {y}));
+  // Double backward through zeros: the backward is recorded with public ops under create_graph.
+  EXPECT_TRUE(gradgradcheck(fn, {x}));
+  EXPECT_TRUE(gradgradcheck([](const tensor_list& in) -> tensor_list { return {in[0].prod(0, true)}; }, {x}));
+  EXPECT_TRUE(gradgradcheck([](const tensor_list& in) -> tensor_list { return {in[0].prod()}; }, {y}));
 }
 
 TEST(ReduceGrad, MaxMinAmaxAmin) {
@@ -156,6 +160,8 @@ TEST(ReduceGrad, Scans) {
   Tensor x = leaf(ember::tensor({{2.0, 0.0, 3.0, 1.5}, {0.0, 2.0, 0.0, 4.0}, {1.0, 3.0, 0.5, 0.0}}, kFloat64));
   auto fn = [](const tensor_list& in) -> tensor_list { return {in[0].cumprod(1)}; };
   EXPECT_TRUE(gradcheck(fn, {x}));
+  EXPECT_TRUE(gradgradcheck(fn, {x}));
+  EXPECT_TRUE(gradgradcheck([](const tensor_list& in) -> tensor_list { return {in[0].cumprod(0)}; }, {x}));
 }
 
 TEST(ReduceGrad, ZeroDimInputs) {

@@ -1,12 +1,22 @@
 // Public reductions (sum, nansum, mean, nanmean, prod, max/min, amax/amin, arg and logical reductions)
 // with PyTorch's derivative rules, written with public ops so double backward works.
 #include <ember/ops/factory.h>
+#include <ember/ops/shape.h>
 
 #include "autograd/derivatives/reduce_grad.h"
 
 namespace ember {
 
 namespace reduce_grad {
+
+Tensor prod_of_others_graph(const Tensor& x, int64_t dim) {
+  int64_t n = x.dim() == 0 ? 1 : x.size(dim);
+  if (n <= 1) return ones_like(x);
+  Tensor one = ones_like(x.narrow(dim, 0, 1));
+  Tensor before = cat({one, x.narrow(dim, 0, n - 1)}, dim).cumprod(dim);
+  Tensor after = cat({one, x.narrow(dim, 1, n - 1).flip({dim})}, dim).cumprod(dim).flip({dim});
+  return before * after;
+}
 
 Tensor keep_where(const Tensor& self, const Tensor& mask) {
   Tensor out = ops::keep_where(self, mask);
@@ -110,8 +120,15 @@ Tensor nanmean(const Tensor& self, IntArrayRef dim, bool keepdim, std::optional<
   return out;
 }
 
-// d prod / d x_i = prod / x_i without zeros; with zeros, the product of the other elements of the line
-// (a constant, so double backward through an input with zeros is not supported).
+namespace {
+// With zeros, d prod / d x_i is the product of the other elements of the line: one kernel, or public ops
+// when the backward is itself recorded (create_graph).
+Tensor prod_of_others(const Tensor& x, int64_t d) {
+  return GradMode::is_enabled() ? reduce_grad::prod_of_others_graph(x, d) : ops::prod_of_others(x, d);
+}
+}  // namespace
+
+// d prod / d x_i = prod / x_i without zeros; with zeros, the product of the other elements of the line.
 Tensor prod(const Tensor& self, int64_t dim, bool keepdim, std::optional<DType> dtype) {
   Tensor out = ops::prod(self, dim, keepdim, dtype);
   DType in_dt = self.dtype();
@@ -119,7 +136,7 @@ Tensor prod(const Tensor& self, int64_t dim, bool keepdim, std::optional<DType> 
   record_reduction("ProdBackward1", self, out, dim, kSelfAndResult, [in_dt, d](const Tensor& g, const Tensor& x, const Tensor& r) {
     if (!ops::any(ops::eq(x, ops::wrap_scalar(x, 0)), std::nullopt, false).item<bool>())
       return (g * r / x).to(in_dt);
-    return (g * ops::prod_of_others(x, d)).to(in_dt);
+    return (g * prod_of_others(x, d)).to(in_dt);
   });
   return out;
 }
@@ -132,7 +149,7 @@ Tensor prod(const Tensor& self, std::optional<DType> dtype) {
     // With two zeros or more every gradient is zero, NaN elsewhere or not (PyTorch's prod_backward,
     // outside create_graph).
     if (zeros > 1 && !GradMode::is_enabled()) return zeros_like(x);
-    Tensor others = ops::view(ops::prod_of_others(ops::contiguous(x).reshape({-1}), 0), x.sizes());
+    Tensor others = prod_of_others(x.reshape({-1}), 0).reshape(x.sizes());
     return (g * others).to(in_dt);
   });
   return out;

@@ -1,4 +1,7 @@
 // Public scans (cumsum, cumprod, cummax, cummin) with PyTorch's derivative rules.
+#include <ember/ops/factory.h>
+#include <ember/ops/shape.h>
+
 #include "autograd/derivatives/reduce_grad.h"
 
 namespace ember {
@@ -10,6 +13,23 @@ namespace {
 Tensor reverse_cumsum(const Tensor& grad, int64_t dim) { return grad.sum(dim, true) - grad.cumsum(dim) + grad; }
 
 Tensor gather_at(const Tensor& self, const Tensor& indices, int64_t dim);
+
+// cumprod's gradient where x has zeros, from public ops so it is differentiable again (create_graph):
+// grad_k = sum_{i >= k} g_i * prod_{j <= i, j != k} x_j, the inner product being x's exclusive prefix
+// product at k times the running product of x_{k+1..i}. O(n^2) along dim, as PyTorch's.
+Tensor cumprod_backward_graph(const Tensor& g, const Tensor& x, int64_t dim) {
+  int64_t n = x.size(dim);
+  Tensor one = ones_like(x.narrow(dim, 0, 1));
+  Tensor before = cat({one, x.narrow(dim, 0, n - 1)}, dim).cumprod(dim);
+  std::vector<Tensor> parts;
+  parts.reserve(size_t(n));
+  for (int64_t k = 0; k < n; ++k) {
+    Tensor pk = before.narrow(dim, k, 1);
+    Tensor omitted = k + 1 < n ? cat({pk, pk * x.narrow(dim, k + 1, n - k - 1).cumprod(dim)}, dim) : pk;
+    parts.push_back((g.narrow(dim, k, n - k) * omitted).sum(dim, true));
+  }
+  return cat(parts, dim);
+}
 
 // The gradient of cummax/cummin: each grad_i flows to the element indices_i names (a scatter-add whose
 // derivative is the matching gather, and the other way round, so double backward works).
@@ -69,7 +89,9 @@ Tensor cumprod(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
              Tensor x = self_.unpack(), r = out_.unpack(node.shared_from_this());
              if (x.dim() == 0) return {g[0].to(in_dt)};
              bool has_zero = ops::any(ops::eq(x, ops::wrap_scalar(x, 0)), std::nullopt, false).item<bool>();
-             if (has_zero) return {ops::cumprod_backward(g[0], x, d)};
+             if (has_zero)
+               return {(GradMode::is_enabled() ? cumprod_backward_graph(g[0], x, d) : ops::cumprod_backward(g[0], x, d))
+                           .to(in_dt)};
              return {(reverse_cumsum(g[0] * r, d) / x).to(in_dt)};
            });
   }
