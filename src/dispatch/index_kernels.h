@@ -23,8 +23,15 @@ using IndexWrapKernel = void(Tensor& idx, int64_t size);
 // out (contiguous, src's dtype) = src.data[offsets].
 using IndexGatherKernel = void(const Tensor& src, const Tensor& offsets, Tensor& out);
 // dst.data[offsets[i]] (op)= values[i]; values is contiguous with dst's dtype, or one element for all.
-// Runs serially in index order, so duplicate offsets give the same result on every run.
+// Accumulating modes run serially in index order, so duplicate offsets give the same result on every run;
+// Copy runs in parallel (with duplicates one of the values lands, which is all PyTorch promises).
 using IndexScatterKernel = void(Tensor& dst, const Tensor& offsets, const Tensor& values, ScatterMode mode);
+// gather/scatter along `dim` in one pass, without offset tensors. For every position p of idx's sizes (idx:
+// int64, any strides, values checked and wrapped), self's element is p with its `dim` coordinate replaced by
+// idx[p]; `other` (self's dtype, any strides, walked with idx's sizes) is at p. gather: other[p] = that
+// element (other is the output); otherwise the element (mode)= other[p], with ordering as IndexScatterKernel.
+using IndexAlongDimKernel = void(const Tensor& self, int64_t dim, const Tensor& idx, const Tensor& other, bool gather,
+                                 ScatterMode mode);
 // The (n, ndim) int64 coordinates of the non-zero elements of a contiguous tensor, in row-major order.
 using IndexNonzeroKernel = Tensor(const Tensor& self);
 // The offsets (dot product of coordinates with `strides`) of the non-zero elements of a contiguous

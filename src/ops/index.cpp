@@ -65,6 +65,12 @@ void scatter_offsets(Tensor& dst, const Tensor& offsets, const Tensor& values, S
   dispatch::kernel<dispatch::IndexScatterKernel>(k, dst.device().type())(dst, off, v, mode);
 }
 
+void along_dim(const Tensor& self, int64_t dim, const Tensor& idx, const Tensor& other, bool gather, ScatterMode mode) {
+  if (idx.numel() == 0) return;
+  static auto& k = dispatch::slot("index_along_dim");
+  dispatch::kernel<dispatch::IndexAlongDimKernel>(k, self.device().type())(self, dim, idx, other, gather, mode);
+}
+
 Tensor arange_index(int64_t start, int64_t n, int64_t step) {
   Tensor out = strided_offsets({n}, {step});
   if (start != 0) add_(out, scalar_tensor(start, kInt64, Device(kCPU)), 1);
@@ -156,7 +162,12 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   Tensor s = as_1d(self);
   Tensor idx = as_int64(index.dim() == 0 ? as_1d(index) : index);
   EMBER_CHECK_INDEX(!wrap_indices(idx, s.size(dim), false), "index out of range in self");
-  Tensor out = gather_offsets(s, select_offsets(s, dim, idx));
+  // A gather whose index is the 1-d index laid along dim and broadcast over the other dims.
+  DimVector sizes(s.sizes()), strides(size_t(s.dim()), 0);
+  sizes[size_t(dim)] = idx.numel();
+  strides[size_t(dim)] = 1;
+  Tensor out = empty(sizes, s.dtype(), s.device());
+  along_dim(s, dim, make_view(idx, sizes, strides, idx.storage_offset()), out, true, ScatterMode::Copy);
   return self.dim() == 0 ? make_view(out, {}, {}, 0) : out;
 }
 
@@ -165,7 +176,8 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
   check_index_dtype(index, "gather", false);
   check_gather_shapes(self, dim, index, nullptr);
   Tensor idx = checked_along_dim_index(self, dim, index);
-  Tensor out = gather_offsets(as_1d(self), along_dim_offsets(as_1d(self), dim, idx));
+  Tensor out = empty(idx.sizes(), self.dtype(), self.device());
+  along_dim(as_1d(self), dim, idx, out, true, ScatterMode::Copy);
   return index.dim() == 0 ? make_view(out, {}, {}, 0) : out;
 }
 
@@ -183,8 +195,9 @@ Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& s
   check_gather_shapes(self, dim, index, &src);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor s = as_1d(self), sv = as_1d(src);
-  Tensor values = gather_offsets(sv, strided_offsets(idx.sizes(), sv.strides()));
-  scatter_offsets(s, along_dim_offsets(s, dim, idx), values, mode);
+  // src must not change while self is written.
+  if (sv.storage() == s.storage()) sv = clone(sv);
+  along_dim(s, dim, idx, sv, false, mode);
   return self;
 }
 
@@ -194,7 +207,7 @@ Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Scalar& v
   check_gather_shapes(self, dim, index, nullptr);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor s = as_1d(self);
-  scatter_offsets(s, along_dim_offsets(s, dim, idx), scalar_tensor(value, self.dtype(), self.device()), mode);
+  along_dim(s, dim, idx, expand(scalar_tensor(value, self.dtype(), self.device()), idx.sizes()), false, mode);
   return self;
 }
 

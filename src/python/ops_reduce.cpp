@@ -221,6 +221,21 @@ void bind_reduce(nb::module_& m, nb::class_<Tensor>& cls) {
   EMBER_PY_BOOL_REDUCTION(all)
   EMBER_PY_BOOL_REDUCTION(any)
 #undef EMBER_PY_BOOL_REDUCTION
+  // ---- closeness ----
+  m.def("equal", [](const Tensor& input, const Tensor& other) { return ember::equal(input, other); }, "input"_a, "other"_a);
+  cls.def("equal", [](const Tensor& self, const Tensor& other) { return self.equal(other); }, "other"_a);
+  m.def("isclose", [](const Tensor& input, const Tensor& other, double rtol, double atol, bool equal_nan) {
+          return ember::isclose(input, other, rtol, atol, equal_nan);
+        }, "input"_a, "other"_a, "rtol"_a = 1e-05, "atol"_a = 1e-08, "equal_nan"_a = false);
+  cls.def("isclose", [](const Tensor& self, const Tensor& other, double rtol, double atol, bool equal_nan) {
+            return self.isclose(other, rtol, atol, equal_nan);
+          }, "other"_a, "rtol"_a = 1e-05, "atol"_a = 1e-08, "equal_nan"_a = false);
+  m.def("allclose", [](const Tensor& input, const Tensor& other, double rtol, double atol, bool equal_nan) {
+          return ember::allclose(input, other, rtol, atol, equal_nan);
+        }, "input"_a, "other"_a, "rtol"_a = 1e-05, "atol"_a = 1e-08, "equal_nan"_a = false);
+  cls.def("allclose", [](const Tensor& self, const Tensor& other, double rtol, double atol, bool equal_nan) {
+            return self.allclose(other, rtol, atol, equal_nan);
+          }, "other"_a, "rtol"_a = 1e-05, "atol"_a = 1e-08, "equal_nan"_a = false);
   m.def("count_nonzero", [](const Tensor& input, const Dims& dim) { return ember::count_nonzero(input, dim); },
         "input"_a, "dim"_a.none() = nb::none());
   cls.def("count_nonzero", [](const Tensor& self, const Dims& dim) { return self.count_nonzero(dim); },

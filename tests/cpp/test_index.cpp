@@ -399,3 +399,23 @@ TEST(Index, LargeInputsTakeTheThreadedPathsCorrectly) {
   EXPECT_EQ(m[0].item<double>(), 150001.0);
   EXPECT_EQ(m[C - 1].item<double>(), 151000.0);
 }
+
+// Sizes above the parallel grain (32768 elements) on strided layouts, checked against values derived by
+// hand: src[i][j] = 1000 i + j, so an element read through an index names the position it came from.
+TEST(Index, LargeStridedGatherScatterIndexSelect) {
+  const int64_t rows = 300, cols = 200;
+  Tensor src = (arange(rows, TensorOptions(kFloat64)).unsqueeze(1) * 1000 + arange(cols, TensorOptions(kFloat64)))
+                   .t().contiguous().t();  // (rows, cols) with column-major strides
+  ASSERT_FALSE(src.is_contiguous());
+  manual_seed(0);
+  Tensor idx = stack(std::vector<Tensor>(size_t(rows), randperm(cols)), 0);  // (rows, cols), each row a permutation
+  Tensor row_base = arange(rows, TensorOptions(kFloat64)).unsqueeze(1) * 1000;
+  Tensor g = src.gather(1, idx);
+  EXPECT_TRUE(equal(g, row_base + idx.to(kFloat64)));
+  Tensor scattered = zeros({rows, cols}, kFloat64).t().contiguous().t().scatter_(1, idx, src);
+  EXPECT_TRUE(equal(scattered.gather(1, idx), src));  // each row's permutation undone
+  Tensor cols_picked = src.index_select(1, idx[0]);
+  EXPECT_TRUE(equal(cols_picked, row_base + idx[0].to(kFloat64).unsqueeze(0)));
+  Tensor added = zeros({rows, cols}, kFloat64).scatter_add(1, idx, ones({rows, cols}, kFloat64));
+  EXPECT_TRUE(equal(added, ones({rows, cols}, kFloat64)));
+}

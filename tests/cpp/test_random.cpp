@@ -20,7 +20,7 @@ std::vector<double> vals(const Tensor& t) {
   const double* p = c.data_ptr<double>();
   return std::vector<double>(p, p + c.numel());
 }
-bool equal(const Tensor& a, const Tensor& b) {
+bool same_values(const Tensor& a, const Tensor& b) {
   return a.dtype() == b.dtype() && a.sizes().equals(b.sizes()) && vals(a) == vals(b);
 }
 double mean(const std::vector<double>& v) {
@@ -72,19 +72,19 @@ TEST(Generator, SeedsStateAndOffsets) {
   Tensor a = rand({1000});
   Tensor a2 = rand({1000});
   manual_seed(42);
-  EXPECT_TRUE(equal(rand({1000}), a));
-  EXPECT_TRUE(equal(rand({1000}), a2));
-  EXPECT_FALSE(equal(a, a2));  // the default generator's offset advances per call
+  EXPECT_TRUE(same_values(rand({1000}), a));
+  EXPECT_TRUE(same_values(rand({1000}), a2));
+  EXPECT_FALSE(same_values(a, a2));  // the default generator's offset advances per call
 
   Generator g(7), h(7);
   EXPECT_EQ(g.initial_seed(), 7u);
-  EXPECT_TRUE(equal(randn({100}, g), randn({100}, h)));
+  EXPECT_TRUE(same_values(randn({100}, g), randn({100}, h)));
   Tensor state = g.get_state();
   EXPECT_EQ(state.dtype(), kUInt8);
   EXPECT_EQ(state.numel(), 16);
   Tensor x = rand({50}, g);
   g.set_state(state);
-  EXPECT_TRUE(equal(rand({50}, g), x));
+  EXPECT_TRUE(same_values(rand({50}, g), x));
   Generator shared = g;  // a handle: copies share the state
   rand({5}, shared);
   EXPECT_EQ(g.offset(), shared.offset());
@@ -100,7 +100,7 @@ TEST(Generator, SeedsStateAndOffsets) {
   Tensor d1 = rand({10});
   manual_seed(3);
   rand({10}, Generator(99));
-  EXPECT_TRUE(equal(rand({10}), d1));
+  EXPECT_TRUE(same_values(rand({10}), d1));
 
   expect_error<TypeError>([&] { g.set_state(zeros({16})); }, "RNG state must be a torch.ByteTensor");
   expect_error<Error>([&] { g.set_state(zeros({3}, kUInt8)); }, "RNG state size to be 3");
@@ -135,8 +135,8 @@ TEST(Generator, SameNumbersForAnyThreadCount) {
     four = draw_all();
   }
   for (size_t i = 0; i < one.size(); ++i) {
-    EXPECT_TRUE(equal(one[i], two[i])) << "op " << i;
-    EXPECT_TRUE(equal(one[i], four[i])) << "op " << i;
+    EXPECT_TRUE(same_values(one[i], two[i])) << "op " << i;
+    EXPECT_TRUE(same_values(one[i], four[i])) << "op " << i;
   }
 }
 
@@ -196,8 +196,8 @@ TEST(Random, NormalMoments) {
   // PyTorch records normal with tensor arguments with zero gradients.
   Tensor m = zeros({3}).requires_grad_(true), sd = ones({3}).requires_grad_(true);
   normal(m, sd).sum().backward();
-  EXPECT_TRUE(equal(m.grad(), zeros({3})));
-  EXPECT_TRUE(equal(sd.grad(), zeros({3})));
+  EXPECT_TRUE(same_values(m.grad(), zeros({3})));
+  EXPECT_TRUE(same_values(sd.grad(), zeros({3})));
 }
 
 TEST(Random, ExponentialAndBernoulli) {
@@ -335,7 +335,7 @@ TEST(Random, MultinomialDistributionAndNoRepeats) {
 TEST(Random, NonContiguousFillsInLogicalOrder) {
   Tensor t = empty({4, 5}).t();
   t.uniform_(0, 1, Generator(40));
-  EXPECT_TRUE(equal(t.contiguous(), rand({5, 4}, Generator(40))));
+  EXPECT_TRUE(same_values(t.contiguous(), rand({5, 4}, Generator(40))));
   EXPECT_EQ(rand({0, 3}).numel(), 0);
   EXPECT_EQ(rand({}).dim(), 0);
 }
@@ -350,9 +350,9 @@ TEST(Dropout, ScalingZeroFractionAndGradient) {
   }
   // Zero fraction 0.3, standard error 4.6e-4.
   EXPECT_NEAR(zeros_count / kN, 0.3, 5 * 4.6e-4);
-  EXPECT_TRUE(equal(dropout(x, 1.0, true), zeros({kN})));
+  EXPECT_TRUE(same_values(dropout(x, 1.0, true), zeros({kN})));
   EXPECT_TRUE(dropout(x, 0.5, false).is_same(x));
-  EXPECT_TRUE(equal(dropout(x, 0.0, true), x));
+  EXPECT_TRUE(same_values(dropout(x, 0.0, true), x));
 
   // The same generator seed inside the function gives the same mask each call, so finite differences
   // see a fixed linear map: grad * mask / (1 - p).
@@ -363,10 +363,10 @@ TEST(Dropout, ScalingZeroFractionAndGradient) {
   Tensor leaf = ones({1000}, kFloat64).requires_grad_(true);
   Tensor out = dropout(leaf, 0.2, true, Generator(53));
   out.sum().backward();
-  EXPECT_TRUE(equal(leaf.grad(), out.detach()));  // input of ones: the gradient is the scaled mask
+  EXPECT_TRUE(same_values(leaf.grad(), out.detach()));  // input of ones: the gradient is the scaled mask
   Tensor p1 = ones({4}, kFloat64).requires_grad_(true);
   dropout(p1, 1.0, true).sum().backward();
-  EXPECT_TRUE(equal(p1.grad(), zeros({4}, kFloat64)));
+  EXPECT_TRUE(same_values(p1.grad(), zeros({4}, kFloat64)));
 }
 
 TEST(RandomErrors, MessagesLikeTorch) {
@@ -411,7 +411,7 @@ TEST(RandomErrors, MessagesLikeTorch) {
   // A failed op leaves its input unchanged.
   Tensor keep = ones({3});
   expect_error<Error>([&] { keep.bernoulli_(tensor({0.5f, 2.0f, 0.5f})); }, "p_in");
-  EXPECT_TRUE(equal(keep, ones({3})));
+  EXPECT_TRUE(same_values(keep, ones({3})));
   Tensor leaf = zeros({3}).requires_grad_(true);
   expect_error<Error>([&] { leaf.normal_(); }, "a leaf Variable that requires grad is being used in an in-place operation.");
   {

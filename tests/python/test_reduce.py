@@ -250,3 +250,53 @@ def test_reduction_gradients():
     out_t.backward()
     out_e.backward()
     check(e.grad, t.grad)
+
+
+CLOSE_PAIRS = [
+    ([1.0, 2.0, float("nan"), float("inf"), -float("inf"), 1e-9], [1.0 + 1e-9, 2.1, float("nan"), float("inf"),
+                                                                   float("inf"), 0.0]),
+    ([[1.0, 2.0], [3.0, 4.0]], [1.0, 2.00001]),  # broadcast
+    ([], []),
+]
+
+
+@pytest.mark.parametrize("a, b", CLOSE_PAIRS)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16])
+@pytest.mark.parametrize("kw", [{}, {"equal_nan": True}, {"rtol": 0.1, "atol": 0.0}, {"rtol": 0.0, "atol": 1e-3}],
+                         ids=repr)
+def test_isclose_allclose(a, b, dtype, kw):
+    ta, tb = torch.tensor(a, dtype=dtype), torch.tensor(b, dtype=dtype)
+    ea, eb = to_ember(ta), to_ember(tb)
+    check(ember.isclose(ea, eb, **kw), torch.isclose(ta, tb, **kw))
+    check(ea.isclose(eb, **kw), ta.isclose(tb, **kw))
+    assert ember.allclose(ea, eb, **kw) is torch.allclose(ta, tb, **kw)
+    assert ea.allclose(eb, **kw) is ta.allclose(tb, **kw)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.uint8, torch.bool])
+def test_isclose_integers_and_bool(dtype):
+    ta, tb = sample(dtype, seed=1), sample(dtype, seed=2)
+    check(ember.isclose(to_ember(ta), to_ember(tb)), torch.isclose(ta, tb))
+    check(ember.isclose(to_ember(ta), to_ember(tb), rtol=0.5, atol=1), torch.isclose(ta, tb, rtol=0.5, atol=1))
+
+
+@pytest.mark.parametrize("a, b", [([1.0, 2.0], [1.0, 2.0]), ([1.0, 2.0], [1.0, 2.5]), ([1.0, 2.0], [[1.0, 2.0]]),
+                                  ([1.0, 2.0], [1.0, 2.0, 3.0]), ([float("nan")], [float("nan")]), ([], [])])
+def test_equal(a, b):
+    ta, tb = torch.tensor(a), torch.tensor(b)
+    assert ember.equal(to_ember(ta), to_ember(tb)) is torch.equal(ta, tb)
+    assert to_ember(ta).equal(to_ember(tb)) is ta.equal(tb)
+    # Compared after type promotion, as torch 1.13.
+    assert ember.equal(to_ember(ta), to_ember(tb.double())) is torch.equal(ta, tb.double())
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda lib: lib.isclose(lib.ones(2), lib.ones(2, dtype=lib.float64)), "Float did not match Double"),
+    (lambda lib: lib.isclose(lib.ones(2), lib.ones(2), rtol=-1.0), "rtol must be greater than or equal to zero"),
+    (lambda lib: lib.allclose(lib.ones(2), lib.ones(2), atol=-1.0), "atol must be greater than or equal to zero"),
+    (lambda lib: lib.allclose(lib.ones(4), lib.ones(2)), "The size of tensor a \\(4\\) must match"),
+])
+def test_closeness_errors(call, message):
+    for lib in (torch, ember):
+        with pytest.raises(RuntimeError, match=message):
+            call(lib)

@@ -66,6 +66,13 @@ Tensor all(const Tensor& self);
 Tensor all(const Tensor& self, int64_t dim, bool keepdim = false);
 Tensor any(const Tensor& self);
 Tensor any(const Tensor& self, int64_t dim, bool keepdim = false);
+// torch.equal: true when both have the same sizes and equal elements (compared after type promotion, so
+// NaN is never equal); false, not an error, when the sizes differ.
+bool equal(const Tensor& self, const Tensor& other);
+// |self - other| <= atol + rtol * |other| elementwise (broadcast; both of one dtype), infinities close
+// only to themselves, NaN close to NaN only with equal_nan. allclose: all of it.
+Tensor isclose(const Tensor& self, const Tensor& other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false);
+bool allclose(const Tensor& self, const Tensor& other, double rtol = 1e-05, double atol = 1e-08, bool equal_nan = false);
 Tensor count_nonzero(const Tensor& self, IntArrayRef dim = {});
 
 Tensor cumsum(const Tensor& self, int64_t dim, std::optional<DType> dtype = std::nullopt);

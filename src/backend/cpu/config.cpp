@@ -5,11 +5,24 @@
 #include <cblas.h>
 #include <omp.h>
 
+#include <cstdlib>
 #include <sstream>
+#include <string_view>
 
+#include "backend/cpu/capability.h"
 #include "dispatch/registry.h"
 
 namespace ember {
+
+namespace kernels {
+bool avx512_allowed() {
+  static const bool allowed = [] {
+    const char* cap = std::getenv("EMBER_CPU_CAPABILITY");
+    return !(cap && std::string_view(cap) == "avx2");
+  }();
+  return allowed;
+}
+}  // namespace kernels
 
 const char* version() { return EMBER_VERSION_STRING; }
 

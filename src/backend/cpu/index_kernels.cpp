@@ -1,6 +1,7 @@
 // CPU kernels of the index family: offset walks, bounds checks, gathers and scatters by element offset,
-// nonzero. Scatters run serially in index order so that duplicate indices with accumulation give the
-// same bits on every run.
+// nonzero. Accumulating scatters run serially in index order so that duplicate indices give the same
+// bits on every run; copying scatters run in parallel.
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -132,10 +133,85 @@ void scatter_kernel(Tensor& dst, const Tensor& offsets, const Tensor& values, di
     int64_t n = offsets.numel();
     int64_t vstep = values.numel() == 1 ? 0 : 1;
     if (mode == dispatch::ScatterMode::Copy) {
-      for (int64_t i = 0; i < n; ++i) d[off[i]] = v[i * vstep];
+      // Parallel: with duplicate indices one of the values lands, which is all PyTorch promises. Relaxed
+      // atomic stores (plain moves on x86) keep such writes from being a data race.
+      core::parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) std::atomic_ref<T>(d[off[i]]).store(v[i * vstep], std::memory_order_relaxed);
+      });
       return;
     }
     for (int64_t i = 0; i < n; ++i) d[off[i]] = combine<T>(d[off[i]], v[i * vstep], mode);
+  });
+}
+
+// Positions [b, e) of a row-major walk over `sizes`, with the element offset of each position in three
+// strided tensors (self's stride along the gathered dim is zero: that coordinate comes from the index).
+struct AlongDimWalk {
+  static constexpr int kTensors = 3;
+  IntArrayRef sizes;
+  const int64_t* strides[kTensors];
+  int64_t coord[64] = {};
+  int64_t base[kTensors] = {};
+  int nd;
+
+  void seek_row(int64_t row) {
+    for (int64_t& b : base) b = 0;
+    for (int d = nd - 2; d >= 0; --d) {
+      coord[d] = row % sizes[size_t(d)];
+      row /= sizes[size_t(d)];
+      for (int t = 0; t < kTensors; ++t) base[t] += coord[d] * strides[t][d];
+    }
+  }
+  void next_row() {
+    for (int d = nd - 2; d >= 0; --d) {
+      for (int t = 0; t < kTensors; ++t) base[t] += strides[t][d];
+      if (++coord[d] < sizes[size_t(d)]) return;
+      for (int t = 0; t < kTensors; ++t) base[t] -= coord[d] * strides[t][d];
+      coord[d] = 0;
+    }
+  }
+};
+
+void along_dim_kernel(const Tensor& self, int64_t dim, const Tensor& idx, const Tensor& other, bool gather,
+                      dispatch::ScatterMode mode) {
+  int64_t n = idx.numel();
+  if (n == 0) return;
+  DimVector self_strides(self.strides());
+  int64_t dim_stride = self_strides[size_t(dim)];
+  self_strides[size_t(dim)] = 0;
+  const int nd = int(idx.dim());
+  const int64_t inner = idx.size(nd - 1);
+  const int64_t* ip = idx.data_ptr<int64_t>();
+  visit_dtype(self.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* sp = static_cast<T*>(self.data_ptr());
+    T* op = static_cast<T*>(other.data_ptr());
+    auto run = [&](int64_t b, int64_t e) {
+      AlongDimWalk w{idx.sizes(), {self_strides.data(), idx.strides().data(), other.strides().data()}, {}, {}, nd};
+      w.seek_row(b / inner);
+      const int64_t ss = self_strides[size_t(nd - 1)], is = idx.stride(nd - 1), os = other.stride(nd - 1);
+      for (int64_t p = b, i = b % inner; p < e; w.next_row(), i = 0) {
+        // Locals, so the compiler need not reload them after every store through a T*.
+        const int64_t i1 = std::min(inner, i + e - p);
+        T* s_row = sp + w.base[0];
+        const int64_t* i_row = ip + w.base[1];
+        T* o_row = op + w.base[2];
+        if (gather) {
+          for (int64_t j = i; j < i1; ++j) o_row[j * os] = s_row[j * ss + i_row[j * is] * dim_stride];
+        } else if (mode == dispatch::ScatterMode::Copy) {
+          for (int64_t j = i; j < i1; ++j)
+            std::atomic_ref<T>(s_row[j * ss + i_row[j * is] * dim_stride]).store(o_row[j * os], std::memory_order_relaxed);
+        } else {
+          for (int64_t j = i; j < i1; ++j) {
+            T& at = s_row[j * ss + i_row[j * is] * dim_stride];
+            at = combine<T>(at, o_row[j * os], mode);
+          }
+        }
+        p += i1 - i;
+      }
+    };
+    if (gather || mode == dispatch::ScatterMode::Copy) core::parallel_for(0, n, kGrain, run);
+    else run(0, n);
   });
 }
 
@@ -218,6 +294,7 @@ EMBER_REGISTER_KERNEL("index_check", kCPU, &check_kernel);
 EMBER_REGISTER_KERNEL("index_wrap", kCPU, &wrap_kernel);
 EMBER_REGISTER_KERNEL("index_gather", kCPU, &gather_kernel);
 EMBER_REGISTER_KERNEL("index_scatter", kCPU, &scatter_kernel);
+EMBER_REGISTER_KERNEL("index_along_dim", kCPU, &along_dim_kernel);
 EMBER_REGISTER_KERNEL("index_nonzero", kCPU, &nonzero_kernel);
 EMBER_REGISTER_KERNEL("index_mask_offsets", kCPU, &mask_offsets_kernel);
 EMBER_REGISTER_KERNEL("index_minmax", kCPU, &minmax_kernel);
