@@ -1,5 +1,8 @@
-// repeat, tile, repeat_interleave and diff, composed from views (reshape, expand, narrow), clone, cat
-// and pointwise ops, so their gradients (sums over the repeated copies, differences) come from those.
+// repeat, tile, repeat_interleave and diff, composed from views (reshape, expand, narrow), clone, cat,
+// index_select and pointwise ops, so their gradients (sums over the repeated copies, differences) come
+// from those.
+#include <algorithm>
+
 #include "autograd/derivatives/shape_record.h"
 
 namespace ember {
@@ -87,15 +90,12 @@ Tensor Tensor::repeat_interleave(const Tensor& repeats, std::optional<int64_t> d
   int64_t total = 0;
   for (int64_t c : counts) total += c;
   check_output_size(output_size, total);
-  std::vector<Tensor> pieces;
-  for (size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] == 0) continue;
-    DimVector shape(input.sizes());
-    shape[size_t(d)] = counts[i];
-    pieces.push_back(input.narrow(d, int64_t(i), 1).expand(shape));
-  }
-  if (pieces.empty()) return input.narrow(d, 0, 0).clone();
-  return pieces.size() == 1 ? pieces[0].clone() : cat(pieces, d);
+  // As PyTorch: index_select with each position repeated its count of times (one pass, whatever the
+  // number of repeats; the gradient is index_select's).
+  Tensor idx = empty({total}, TensorOptions(kInt64));
+  int64_t* p = idx.data_ptr<int64_t>();
+  for (size_t i = 0; i < counts.size(); ++i) p = std::fill_n(p, counts[i], int64_t(i));
+  return input.index_select(d, idx);
 }
 
 Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int64_t> dim,
