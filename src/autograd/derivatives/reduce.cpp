@@ -9,13 +9,13 @@ namespace ember {
 
 namespace reduce_grad {
 
+Tensor exclusive_cumprod(const Tensor& x, int64_t dim) {
+  return cat({ones_like(x.narrow(dim, 0, 1)), x.narrow(dim, 0, x.size(dim) - 1)}, dim).cumprod(dim);
+}
+
 Tensor prod_of_others_graph(const Tensor& x, int64_t dim) {
-  int64_t n = x.dim() == 0 ? 1 : x.size(dim);
-  if (n <= 1) return ones_like(x);
-  Tensor one = ones_like(x.narrow(dim, 0, 1));
-  Tensor before = cat({one, x.narrow(dim, 0, n - 1)}, dim).cumprod(dim);
-  Tensor after = cat({one, x.narrow(dim, 1, n - 1).flip({dim})}, dim).cumprod(dim).flip({dim});
-  return before * after;
+  if ((x.dim() == 0 ? 1 : x.size(dim)) <= 1) return ones_like(x);
+  return exclusive_cumprod(x, dim) * exclusive_cumprod(x.flip({dim}), dim).flip({dim});
 }
 
 Tensor keep_where(const Tensor& self, const Tensor& mask) {

@@ -24,6 +24,8 @@ Tensor sign_of(const Tensor& x);
 Tensor abs_of(const Tensor& x);
 // a^q for a >= 0, differentiable.
 Tensor pow_of(const Tensor& a, double q);
+// Along `dim`, the product of the elements before x_i (1 for the first), from public ops.
+Tensor exclusive_cumprod(const Tensor& x, int64_t dim);
 // Along `dim`, the product of every element of x's line but x_i itself, written with public ops
 // (exclusive prefix times exclusive suffix products), so it is differentiable again when x has zeros.
 Tensor prod_of_others_graph(const Tensor& x, int64_t dim);

@@ -19,8 +19,7 @@ Tensor gather_at(const Tensor& self, const Tensor& indices, int64_t dim);
 // product at k times the running product of x_{k+1..i}. O(n^2) along dim, as PyTorch's.
 Tensor cumprod_backward_graph(const Tensor& g, const Tensor& x, int64_t dim) {
   int64_t n = x.size(dim);
-  Tensor one = ones_like(x.narrow(dim, 0, 1));
-  Tensor before = cat({one, x.narrow(dim, 0, n - 1)}, dim).cumprod(dim);
+  Tensor before = exclusive_cumprod(x, dim);
   std::vector<Tensor> parts;
   parts.reserve(size_t(n));
   for (int64_t k = 0; k < n; ++k) {
