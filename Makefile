@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 VENV_PY := $(CURDIR)/.venv/bin/python
-LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
 # ccache keys on paths relative to the checkout, so the wheel's build tree (test-pip) reuses build/'s objects
 # instead of compiling libember a second time.
 export CCACHE_BASEDIR ?= $(CURDIR)
@@ -33,7 +33,7 @@ test-release: build
 
 $(ASAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DEMBER_SANITIZE=ON \
-	  -DEMBER_BUILD_BENCH=OFF -DEMBER_BUILD_APPS=OFF -DEMBER_CPU_KERNELS=native $(LAUNCHER) $(CMAKE_FLAGS)
+	  -DEMBER_BUILD_BENCH=OFF -DEMBER_BUILD_APPS=OFF -DEMBER_CPU_KERNELS=native -DEMBER_CUDA=OFF $(LAUNCHER) $(CMAKE_FLAGS)
 
 # The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps $(ASAN_BUILD)/build.ninja
@@ -71,7 +71,8 @@ test-pip: deps
 	[ -x $(PIP_VENV)/bin/python ] || /usr/bin/python3 -m venv --system-site-packages $(PIP_VENV)
 	$(PIP_VENV)/bin/python -m pip install -q --disable-pip-version-check -r python/requirements-build.txt
 	CXX=$${CXX:-c++} $(PIP_VENV)/bin/python -m pip install -q --disable-pip-version-check \
-	  --no-build-isolation $(if $(LAUNCHER),--config-settings=cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache) .
+	  --no-build-isolation $(if $(LAUNCHER),--config-settings=cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache \
+	  --config-settings=cmake.define.CMAKE_CUDA_COMPILER_LAUNCHER=ccache) .
 	cd / && $(abspath $(PIP_VENV))/bin/python $(CURDIR)/tests/pip/check_installed.py
 	cd / && $(abspath $(PIP_VENV))/bin/python -m pytest $(CURDIR)/tests/python/test_stubs.py -q -p no:cacheprovider
 

@@ -9,6 +9,7 @@
 #include <ember/core/config.h>
 #include <ember/core/generator.h>
 #include <ember/core/parallel.h>
+#include <ember/cuda.h>
 #include <ember/data.h>
 #include <ember/io/safetensors.h>
 #include <ember/nn.h>

@@ -12,6 +12,8 @@ from ember import nn as nn
 from ember import utils as utils
 from ember import optim as optim
 from ember import vision as vision
+from ember import cuda as cuda
+from ember import backends as backends
 from ember.autograd import enable_grad as enable_grad, inference_mode as inference_mode, no_grad as no_grad, set_grad_enabled as set_grad_enabled
 
 __version__ = "0.1.0"

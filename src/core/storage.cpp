@@ -8,6 +8,8 @@
 #include <ember/core/error.h>
 #include <ember/core/storage.h>
 
+#include "core/cuda_hooks.h"
+
 namespace ember {
 
 namespace {
@@ -76,11 +78,29 @@ void reset_peak_memory_stats(DeviceType t) {
   c.peak.store(c.allocated.load());
 }
 
-StorageImpl::StorageImpl(size_t n, Device d) : nbytes(n), device(d), allocator(get_allocator(d.type())) {
+namespace {
+// A CUDA device without an index means the current one, as in PyTorch; the index must name a GPU this
+// process can use.
+Device placed(Device d) {
+  if (!d.is_cuda()) return d;
+  core::CudaHooks* h = core::cuda_hooks();
+  EMBER_CHECK(h, "Torch not compiled with CUDA enabled (ember was built without its CUDA backend)");
+  EMBER_CHECK(h->device_count() > 0, "Found no NVIDIA driver on your system or no CUDA GPUs are available");
+  const int current = h->current_device();
+  const int index = d.has_index() ? d.index() : current;
+  EMBER_CHECK(index < h->device_count(), "CUDA error: invalid device ordinal (", d, " on a machine with ",
+              h->device_count(), " GPU(s))");
+  EMBER_CHECK(index == current, "ember drives one GPU per process for now: cuda:", index,
+              " is not the current device cuda:", current);
+  return Device(kCUDA, index);
+}
+}  // namespace
+
+StorageImpl::StorageImpl(size_t n, Device d) : nbytes(n), device(placed(d)), allocator(get_allocator(d.type())) {
   data = allocator->allocate(n);
 }
 StorageImpl::StorageImpl(void* borrowed, size_t n, Device d, std::function<void(void*)> del)
-    : data(borrowed), nbytes(n), device(d), deleter(std::move(del)) {}
+    : data(borrowed), nbytes(n), device(placed(d)), deleter(std::move(del)) {}
 StorageImpl::~StorageImpl() {
   if (allocator) allocator->deallocate(data, nbytes);
   else if (deleter) deleter(data);

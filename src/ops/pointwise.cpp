@@ -115,7 +115,8 @@ DType binary_compute_dtype(const char* name, const Tensor& a, const Tensor& b, R
 
 // Integer division by zero would trap (SIGFPE); PyTorch raises instead, and so do we, before any write.
 void check_divisor(Rule r, DType dt, const Tensor& divisor) {
-  if (r != Rule::IntDiv || !is_integral(dt, false) || divisor.numel() == 0) return;
+  // On the GPU the check would cost a device-to-host copy per division; PyTorch does not check there.
+  if (r != Rule::IntDiv || !is_integral(dt, false) || divisor.numel() == 0 || !divisor.is_cpu()) return;
   Tensor c = contiguous(divisor);
   bool has_zero = kernels::visit_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -25,7 +25,7 @@ Tensor bool_mask(const char* op, const Tensor& mask) {
   if (mask.dtype() == kBool) return mask;
   EMBER_CHECK(is_integral(mask.dtype(), false), op, " only supports boolean masks, but got mask with dtype ",
               dtype_cpp_name(mask.dtype()));
-  Tensor c = contiguous(mask);
+  Tensor c = contiguous(mask.cpu());
   bool binary = kernels::visit_dtype(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_integral_v<T>) {

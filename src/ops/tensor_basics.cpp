@@ -70,8 +70,15 @@ Tensor cast(const Tensor& t, DType dtype) {
   return copy_preserving_layout(t, dtype);
 }
 
-Tensor& copy_(Tensor& self, const Tensor& src) {
+Tensor& copy_(Tensor& self, const Tensor& src, bool non_blocking) {
   if (self.is_same(src)) return self;
+  if (self.device().type() != src.device().type()) {
+    static auto& kx = dispatch::slot("copy_across_devices");
+    if (self.numel() == 0) return self;
+    DeviceType backend = self.is_cpu() ? src.device().type() : self.device().type();
+    dispatch::kernel<dispatch::CopyAcrossDevicesKernel>(kx, backend)(self, src, non_blocking);
+    return self;
+  }
   check_same_device("copy_", self, src);
   if (self.numel() == 0) return self;
   if (src.storage() == self.storage() && src.storage_offset() == self.storage_offset() &&

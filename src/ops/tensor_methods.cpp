@@ -16,7 +16,7 @@ T* Tensor::data_ptr() const {
 
 Scalar Tensor::item() const {
   EMBER_CHECK(numel() == 1, "a Tensor with ", numel(), " elements cannot be converted to Scalar");
-  EMBER_CHECK(is_cpu(), "item(): reading a value from a ", device(), " tensor needs the CUDA backend");
+  if (!is_cpu()) return cpu().item();
   return kernels::visit_dtype(dtype(), [&](auto tag) -> Scalar {
     using T = typename decltype(tag)::type;
     return Scalar(*static_cast<const T*>(impl_->data()));

@@ -70,6 +70,7 @@ void bind_data(nb::module_& m);
 void bind_io(nb::module_& m);
 void bind_tensorboard(nb::module_& m);
 void bind_progress(nb::module_& m);
+void bind_cuda(nb::module_& m, nb::class_<Tensor>& cls);
 // tp_traverse/tp_clear for Tensor (autograd.cpp), given when the class is created.
 PyType_Slot* tensor_gc_slots();
 

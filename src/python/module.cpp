@@ -32,4 +32,5 @@ NB_MODULE(_C, m) {
   bind_io(m);
   bind_tensorboard(m);
   bind_progress(m);
+  bind_cuda(m, cls);
 }

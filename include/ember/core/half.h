@@ -5,15 +5,22 @@
 #include <cstring>
 #include <ostream>
 
+// Conversions compile for the GPU too, where the CUDA backend's kernels read and write these types.
+#ifdef __CUDACC__
+#define EMBER_HOST_DEVICE __host__ __device__
+#else
+#define EMBER_HOST_DEVICE
+#endif
+
 namespace ember {
 
 namespace detail {
-inline uint32_t f2u(float f) {
+EMBER_HOST_DEVICE inline uint32_t f2u(float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
   return u;
 }
-inline float u2f(uint32_t u) {
+EMBER_HOST_DEVICE inline float u2f(uint32_t u) {
   float f;
   std::memcpy(&f, &u, 4);
   return f;
@@ -23,10 +30,10 @@ inline float u2f(uint32_t u) {
 struct Half {
   uint16_t x = 0;
   Half() = default;
-  Half(float f) : x(from_float(f)) {}  // NOLINT: implicit like c10::Half
-  operator float() const { return to_float(x); }  // NOLINT
+  EMBER_HOST_DEVICE Half(float f) : x(from_float(f)) {}  // NOLINT: implicit like c10::Half
+  EMBER_HOST_DEVICE operator float() const { return to_float(x); }  // NOLINT
 
-  static uint16_t from_float(float f) {
+  EMBER_HOST_DEVICE static uint16_t from_float(float f) {
     uint32_t u = detail::f2u(f);
     uint32_t sign = (u >> 16) & 0x8000u;
     uint32_t abs = u & 0x7fffffffu;
@@ -39,7 +46,7 @@ struct Half {
     abs += 0xc8000fffu + mant_odd;  // rebias the exponent by -112 and round to nearest even
     return uint16_t(sign | (abs >> 13));
   }
-  static float to_float(uint16_t h) {
+  EMBER_HOST_DEVICE static float to_float(uint16_t h) {
     uint32_t sign = uint32_t(h & 0x8000u) << 16;
     uint32_t exp = (h >> 10) & 0x1fu;
     uint32_t mant = h & 0x3ffu;
@@ -55,10 +62,10 @@ struct Half {
 struct BFloat16 {
   uint16_t x = 0;
   BFloat16() = default;
-  BFloat16(float f) : x(from_float(f)) {}  // NOLINT
-  operator float() const { return detail::u2f(uint32_t(x) << 16); }  // NOLINT
+  EMBER_HOST_DEVICE BFloat16(float f) : x(from_float(f)) {}  // NOLINT
+  EMBER_HOST_DEVICE operator float() const { return detail::u2f(uint32_t(x) << 16); }  // NOLINT
 
-  static uint16_t from_float(float f) {
+  EMBER_HOST_DEVICE static uint16_t from_float(float f) {
     uint32_t u = detail::f2u(f);
     if ((u & 0x7fffffffu) > 0x7f800000u) return uint16_t((u >> 16) | 0x40u);  // quiet NaN
     u += 0x7fffu + ((u >> 16) & 1u);

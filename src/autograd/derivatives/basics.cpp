@@ -36,9 +36,17 @@ Tensor Tensor::to(DType t, bool, bool copy) const {
   return out;
 }
 
-Tensor Tensor::to(Device d, bool, bool copy) const {
-  EMBER_CHECK(d == device(), "to(", d, "): moving tensors between devices needs the CUDA backend");
-  return copy ? clone() : *this;
+Tensor Tensor::to(Device d, bool non_blocking, bool copy) const {
+  if (d.type() == device().type() && (!d.has_index() || d == device())) return copy ? clone() : *this;
+  EMBER_CHECK(d.type() != device().type(), "to(", d, "): copies between two GPUs are not supported yet");
+  Tensor out = ops::empty(sizes(), dtype(), d);
+  ops::copy_(out, *this, non_blocking);
+  if (autograd::any_requires_grad({this})) {
+    Device from = device();
+    autograd::record("ToCopyBackward0", {&out}, {this},
+                     [from](autograd::Node&, const tensor_list& g) -> tensor_list { return {g[0].to(from)}; });
+  }
+  return out;
 }
 Tensor Tensor::to(Device d, DType t, bool non_blocking, bool copy) const {
   return to(d, non_blocking, false).to(t, non_blocking, copy);
@@ -47,23 +55,24 @@ Tensor Tensor::to(const TensorOptions& o, bool non_blocking, bool copy) const {
   return to(o.device(), o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy);
 }
 
-Tensor& Tensor::copy_(const Tensor& src, bool) {
+Tensor& Tensor::copy_(const Tensor& src, bool non_blocking) {
   bool src_rg = GradMode::is_enabled() && src.requires_grad();
   if (!GradMode::is_enabled() || !(requires_grad() || src_rg)) {
-    ops::copy_(*this, src);
+    ops::copy_(*this, src, non_blocking);
     bump_version();
     return *this;
   }
   autograd::check_inplace(*this);
   DimVector src_sizes(src.sizes());
   DType src_dt = src.dtype();
-  ops::copy_(*this, src);
+  Device src_dev = src.device();
+  ops::copy_(*this, src, non_blocking);
   bump_version();
   // The old values of self are overwritten: no gradient flows to self's history.
   Tensor self_ref = *this;
   autograd::record("CopyBackwards", {&self_ref}, {&src},
-                   [src_sizes, src_dt](autograd::Node&, const tensor_list& g) -> tensor_list {
-                     return {autograd::sum_to(g[0], src_sizes).to(src_dt)};
+                   [src_sizes, src_dt, src_dev](autograd::Node&, const tensor_list& g) -> tensor_list {
+                     return {autograd::sum_to(g[0], src_sizes).to(src_dev, src_dt)};
                    });
   return *this;
 }

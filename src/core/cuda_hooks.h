@@ -1,0 +1,28 @@
+#pragma once
+// What core needs from the CUDA backend, behind an interface: the backend (src/backend/cuda) registers
+// its implementation at load time, so core and a CPU-only build never link against CUDA. The public
+// functions of ember/cuda.h go through here.
+#include <cstdint>
+
+namespace ember::core {
+
+struct CudaMemoryCounters {
+  int64_t allocated = 0, peak_allocated = 0, reserved = 0, peak_reserved = 0;
+};
+
+class CudaHooks {
+ public:
+  virtual ~CudaHooks() = default;
+  virtual int device_count() const = 0;
+  virtual int current_device() const = 0;
+  virtual void synchronize(int device) const = 0;
+  virtual CudaMemoryCounters memory(int device) const = 0;
+  virtual void reset_peak_memory(int device) = 0;
+  virtual void empty_cache() = 0;
+};
+
+// Null when the backend is not built in.
+CudaHooks* cuda_hooks();
+void set_cuda_hooks(CudaHooks* hooks);
+
+}  // namespace ember::core

@@ -1,0 +1,53 @@
+"""ember.cuda and ember.backends.cuda against torch.cuda. On a machine without a GPU both report no
+devices, zero memory, and refuse CUDA tensors with RuntimeError; with a GPU (and a CUDA build of torch)
+tensors round-trip through the device and ops match torch's CUDA results."""
+import pytest
+import torch
+
+import ember
+
+needs_gpu = pytest.mark.skipif(not ember.cuda.is_available(), reason="no CUDA device on this machine")
+without_gpu = pytest.mark.skipif(ember.cuda.is_available(), reason="a CUDA device is present")
+
+
+@without_gpu
+def test_no_devices_like_torch():
+    assert ember.cuda.is_available() == torch.cuda.is_available() == False  # noqa: E712
+    assert ember.cuda.device_count() == torch.cuda.device_count() == 0
+    for name in ["memory_allocated", "max_memory_allocated", "memory_reserved", "max_memory_reserved"]:
+        assert getattr(ember.cuda, name)() == getattr(torch.cuda, name)() == 0
+    ember.cuda.reset_peak_memory_stats()
+    ember.cuda.empty_cache()
+
+
+@without_gpu
+def test_cuda_tensors_refused_like_torch():
+    for make in [lambda m: m.ones(2).cuda(), lambda m: m.zeros(2, device="cuda"), lambda m: m.ones(2).to("cuda")]:
+        with pytest.raises((RuntimeError, AssertionError)):
+            make(torch)
+        with pytest.raises(RuntimeError):
+            make(ember)
+    with pytest.raises(RuntimeError, match="Invalid device, must be cuda device"):
+        ember.ones(2).cuda("cpu")
+
+
+def test_allow_tf32_switch():
+    assert ember.backends.cuda.matmul.allow_tf32 is False
+    try:
+        ember.backends.cuda.matmul.allow_tf32 = True
+        assert ember.backends.cuda.matmul.allow_tf32 is True
+    finally:
+        ember.backends.cuda.matmul.allow_tf32 = False
+
+
+@needs_gpu
+def test_round_trip_and_ops_match_torch_cuda():
+    t = torch.randn(4, 5, dtype=torch.float64)
+    e = ember.from_numpy(t.numpy()).cuda()
+    assert e.is_cuda and e.device.type == "cuda"
+    back = torch.from_numpy(e.cpu().numpy())
+    assert torch.equal(back, t)
+    tc = t.cuda()
+    for f in [lambda x: (x * 2 + 1).sin(), lambda x: x.sum(1), lambda x: x @ x.T, lambda x: x.amax(0)]:
+        got = torch.from_numpy(f(e).cpu().numpy())
+        torch.testing.assert_close(got, f(tc).cpu())
