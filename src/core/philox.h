@@ -1,15 +1,18 @@
 #pragma once
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011): a bijection of
 // a 128-bit counter under a 64-bit key; ten rounds pass the BigCrush tests. Used by every random
-// kernel: element i of an op draws philox({i, offset}, seed), four 32-bit words.
+// kernel: element i of an op draws philox({i, offset}, seed), four 32-bit words. The CUDA kernels
+// compile the same functions, so a seed gives the same words on every device.
 #include <array>
 #include <cstdint>
+
+#include <ember/core/half.h>  // EMBER_HOST_DEVICE
 
 namespace ember::core {
 
 using PhiloxBlock = std::array<uint32_t, 4>;
 
-inline PhiloxBlock philox4x32_10(PhiloxBlock ctr, uint32_t k0, uint32_t k1) {
+EMBER_HOST_DEVICE inline PhiloxBlock philox4x32_10(PhiloxBlock ctr, uint32_t k0, uint32_t k1) {
   constexpr uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u, kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
   for (int round = 0; round < 10; ++round) {
     uint64_t p0 = uint64_t(kM0) * ctr[0];
@@ -22,7 +25,7 @@ inline PhiloxBlock philox4x32_10(PhiloxBlock ctr, uint32_t k0, uint32_t k1) {
 }
 
 // The four words of element `index` of the stream (seed, offset).
-inline PhiloxBlock philox_draw(uint64_t seed, uint64_t offset, uint64_t index) {
+EMBER_HOST_DEVICE inline PhiloxBlock philox_draw(uint64_t seed, uint64_t offset, uint64_t index) {
   return philox4x32_10({uint32_t(index), uint32_t(index >> 32), uint32_t(offset), uint32_t(offset >> 32)},
                        uint32_t(seed), uint32_t(seed >> 32));
 }

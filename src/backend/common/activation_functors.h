@@ -6,6 +6,7 @@
 // Each formula is written once over a math policy M, so that C is either a scalar (ScalarMath below) or
 // a whole SIMD register (the CPU backend's vector policy, with libmvec's exp, tanh, erf ...): M::k
 // makes a constant of x's type, M::sel picks per lane, and comparisons give bool or lane masks.
+// ScalarMath and the formulas are EMBER_HD: the CUDA backend runs them per element on the device.
 #include <cmath>
 
 #include "backend/common/pointwise_functors.h"
@@ -15,35 +16,35 @@ inline namespace EMBER_KERNEL_NS {
 
 struct ScalarMath {
   template <class C>
-  static C k(C, double v) {
+  EMBER_HD static C k(C, double v) {
     return C(v);
   }
   template <class C>
-  static C sel(bool m, C a, C b) {
+  EMBER_HD static C sel(bool m, C a, C b) {
     return m ? a : b;
   }
   template <class C>
-  static C exp(C x) {
+  EMBER_HD static C exp(C x) {
     return std::exp(x);
   }
   template <class C>
-  static C expm1(C x) {
+  EMBER_HD static C expm1(C x) {
     return std::expm1(x);
   }
   template <class C>
-  static C log1p(C x) {
+  EMBER_HD static C log1p(C x) {
     return std::log1p(x);
   }
   template <class C>
-  static C tanh(C x) {
+  EMBER_HD static C tanh(C x) {
     return std::tanh(x);
   }
   template <class C>
-  static C erf(C x) {
+  EMBER_HD static C erf(C x) {
     return std::erf(x);
   }
   template <class C>
-  static C abs(C x) {
+  EMBER_HD static C abs(C x) {
     return std::abs(x);
   }
 };
@@ -58,14 +59,14 @@ struct Hardtanh {
   explicit Hardtanh(const double* p) : lo(p[0]), hi(p[1]) {}
   double lo, hi;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     // min(max(x, lo), hi), as PyTorch's clamp: crossed bounds (lo > hi) give hi everywhere.
     const C l = M::k(x, lo), h = M::k(x, hi);
     const C y = M::sel(x < l, l, x);
     return M::sel(y > h, h, y);
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C z = M::k(x, 0);
     return M::sel(x <= M::k(x, lo), z, M::sel(x >= M::k(x, hi), z, g));
   }
@@ -76,11 +77,11 @@ struct LeakyRelu {
   explicit LeakyRelu(const double* p) : s(p[0]) {}
   double s;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return M::sel(x > M::k(x, 0), x, x * M::k(x, s));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     return M::sel(x > M::k(x, 0), g, g * M::k(x, s));
   }
 };
@@ -90,11 +91,11 @@ struct Elu {
   explicit Elu(const double* p) : alpha(p[0]), scale(p[1]), input_scale(p[2]) {}
   double alpha, scale, input_scale;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return M::sel(x <= M::k(x, 0), M::expm1(x * M::k(x, input_scale)) * M::k(x, alpha * scale), x * M::k(x, scale));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     return M::sel(x <= M::k(x, 0), g * M::k(x, input_scale * alpha * scale) * M::exp(x * M::k(x, input_scale)),
                   g * M::k(x, scale));
   }
@@ -109,13 +110,13 @@ struct Gelu {
   static constexpr double kBeta = 0.79788456080286535588;  // sqrt(2 / pi)
   static constexpr double kKappa = 0.044715;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C half = M::k(x, 0.5), one = M::k(x, 1);
     if (tanh_approx) return half * x * (one + M::tanh(M::k(x, kBeta) * (x + M::k(x, kKappa) * x * x * x)));
     return half * x * (one + M::erf(x * M::k(x, kSqrt1_2)));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C half = M::k(x, 0.5), one = M::k(x, 1);
     if (tanh_approx) {
       const C t = M::tanh(M::k(x, kBeta) * (x + M::k(x, kKappa) * x * x * x));
@@ -131,11 +132,11 @@ struct Silu {
   EMBER_ACTIVATION_OK
   explicit Silu(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return x / (M::k(x, 1) + M::exp(-x));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C one = M::k(x, 1);
     const C s = one / (one + M::exp(-x));
     return g * s * (one + x * (one - s));
@@ -145,11 +146,11 @@ struct Mish {
   EMBER_ACTIVATION_OK
   explicit Mish(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return x * M::tanh(M::log1p(M::exp(x)));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C one = M::k(x, 1);
     const C s = one / (one + M::exp(-x));
     const C t = M::tanh(M::log1p(M::exp(x)));
@@ -160,12 +161,12 @@ struct Hardsigmoid {
   EMBER_ACTIVATION_OK
   explicit Hardsigmoid(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C y = x + M::k(x, 3), z = M::k(x, 0), six = M::k(x, 6);
     return M::sel(y < z, z, M::sel(y > six, six, y)) / six;
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C z = M::k(x, 0);
     return M::sel(x > M::k(x, -3), M::sel(x < M::k(x, 3), g / M::k(x, 6), z), z);
   }
@@ -174,12 +175,12 @@ struct Hardswish {
   EMBER_ACTIVATION_OK
   explicit Hardswish(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C y = x + M::k(x, 3), z = M::k(x, 0), six = M::k(x, 6);
     return x * M::sel(y < z, z, M::sel(y > six, six, y)) / six;
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     return M::sel(x < M::k(x, -3), M::k(x, 0), M::sel(x <= M::k(x, 3), g * (x / M::k(x, 3) + M::k(x, 0.5)), g));
   }
 };
@@ -189,12 +190,12 @@ struct Softplus {
   explicit Softplus(const double* p) : beta(p[0]), threshold(p[1]) {}
   double beta, threshold;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C b = M::k(x, beta);
     return M::sel(x * b > M::k(x, threshold), x, M::log1p(M::exp(x * b)) / b);
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C b = M::k(x, beta);
     const C z = M::exp(x * b);
     return M::sel(x * b > M::k(x, threshold), g, g * z / (z + M::k(x, 1)));
@@ -204,11 +205,11 @@ struct Softsign {
   EMBER_ACTIVATION_OK
   explicit Softsign(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return x / (M::k(x, 1) + M::abs(x));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C d = M::k(x, 1) + M::abs(x);
     return g / (d * d);
   }
@@ -217,11 +218,11 @@ struct Tanhshrink {
   EMBER_ACTIVATION_OK
   explicit Tanhshrink(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return x - M::tanh(x);
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C t = M::tanh(x);
     return g * t * t;
   }
@@ -232,12 +233,12 @@ struct Softshrink {
   explicit Softshrink(const double* p) : l(p[0]) {}
   double l;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C lo = M::k(x, -l), hi = M::k(x, l);
     return M::sel(x > hi, x - hi, M::sel(x < lo, x + hi, x * M::k(x, 0)));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C z = M::k(x, 0);
     return M::sel(x >= M::k(x, -l), M::sel(x <= M::k(x, l), z, g), g);
   }
@@ -248,12 +249,12 @@ struct Hardshrink {
   explicit Hardshrink(const double* p) : l(p[0]) {}
   double l;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C z = M::k(x, 0);
     return M::sel(x >= M::k(x, -l), M::sel(x <= M::k(x, l), z, x), x);
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C z = M::k(x, 0);
     return M::sel(x >= M::k(x, -l), M::sel(x <= M::k(x, l), z, g), g);
   }
@@ -263,12 +264,12 @@ struct LogSigmoid {
   EMBER_ACTIVATION_OK
   explicit LogSigmoid(const double*) {}
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     const C z = M::k(x, 0);
     return M::sel(x < z, x, z) - M::log1p(M::exp(-M::abs(x)));
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     const C one = M::k(x, 1);
     const C e = M::exp(-M::abs(x));  // the derivative sigmoid(-x), from e without overflow
     return M::sel(x < M::k(x, 0), g / (one + e), g * e / (one + e));
@@ -280,11 +281,11 @@ struct Threshold {
   explicit Threshold(const double* p) : th(p[0]), value(p[1]) {}
   double th, value;
   template <class M, class C>
-  C fwd(C x) const {
+  EMBER_HD C fwd(C x) const {
     return M::sel(x <= M::k(x, th), M::k(x, value), x);
   }
   template <class M, class C>
-  C bwd(C g, C x) const {
+  EMBER_HD C bwd(C g, C x) const {
     return M::sel(x <= M::k(x, th), M::k(x, 0), g);
   }
 };

@@ -139,6 +139,7 @@ struct Sign {
   template <class C>
   EMBER_HD C operator()(C x) const {
     if constexpr (std::is_same_v<C, bool>) return x;
+    else if constexpr (std::is_unsigned_v<C>) return C(x != C(0));  // nvcc warns on an unsigned x < 0
     else return C(int(C(0) < x) - int(x < C(0)));  // NaN gives 0, as in PyTorch
   }
 };

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <vector>
 
+#include "backend/common/random_bits.h"
 #include "backend/common/visit_dtype.h"
 #include "core/parallel.h"
 #include "core/philox.h"
@@ -19,20 +20,6 @@ namespace {
 using core::PhiloxBlock;
 
 constexpr int64_t kGrain = 16384;
-
-// A double in [0, 1) from 53 random bits.
-inline double uniform53(uint32_t hi, uint32_t lo) {
-  return double(((uint64_t(hi) << 32) | lo) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-// Mantissa digits of T: uniform draws use exactly that many bits, so a sample of [0, 1) rounds to a
-// value below 1 in T (as PyTorch's uniform_real_distribution).
-template <class T>
-constexpr int mantissa_digits() {
-  if constexpr (std::is_same_v<T, Half>) return 11;
-  else if constexpr (std::is_same_v<T, BFloat16>) return 8;
-  else return std::numeric_limits<T>::digits;
-}
 
 template <class T, class F>
 void fill_elements(const Tensor& out, PhiloxInputs in, const F& draw) {

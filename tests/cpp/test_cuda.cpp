@@ -1,0 +1,324 @@
+// The CUDA backend against the CPU backend: every result computed on the GPU is brought back and compared
+// with the same op on the CPU (exactly for integers, bools and copies; to float tolerance otherwise).
+// Without a GPU (or without the backend) the GPU tests skip with a message, and the tests of what a
+// CPU-only machine must do (report no devices, refuse CUDA tensors with PyTorch's message) run instead.
+#include <algorithm>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <ember/ember.h>
+
+using namespace ember;
+
+namespace {
+
+#define REQUIRE_GPU()                                                                     \
+  do {                                                                                    \
+    if (!cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine (GPU test)"; \
+  } while (0)
+
+const Device kGpu(kCUDA);
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Values of every dtype that no op finds degenerate: floats in [-2, 2) with a few exact zeros, integers in
+// [lo, hi), bools from integers.
+Tensor sample(IntArrayRef shape, DType dt, int64_t lo = -9, int64_t hi = 10) {
+  if (dt == kBool) return randint(0, 2, shape) != 0;
+  if (is_floating_point(dt)) return (rand(shape, TensorOptions().dtype(kFloat64)) * 4 - 2).to(dt);
+  if (dt == kUInt8) lo = std::max<int64_t>(lo, 0);
+  return randint(lo, hi, shape, TensorOptions().dtype(dt));
+}
+
+void expect_matches(const Tensor& gpu, const Tensor& cpu, const std::string& what) {
+  ASSERT_TRUE(gpu.is_cuda()) << what;
+  Tensor g = gpu.cpu();
+  ASSERT_EQ(g.dtype(), cpu.dtype()) << what;
+  ASSERT_EQ(g.sizes(), cpu.sizes()) << what;
+  double rtol = 0, atol = 0;
+  switch (cpu.dtype()) {
+    case kFloat64: rtol = 1e-10, atol = 1e-12; break;
+    case kFloat32: rtol = 2e-5, atol = 1e-6; break;
+    case kFloat16:
+    case kBFloat16: rtol = 1e-2, atol = 1e-2; break;
+    default: break;  // integers and bools: exact
+  }
+  if (rtol == 0) {
+    EXPECT_TRUE(equal(g, cpu)) << what << "\ncuda: " << g << "\ncpu: " << cpu;
+  } else {
+    Tensor gd = g.to(kFloat64), cd = cpu.to(kFloat64);
+    EXPECT_TRUE(allclose(gd, cd, rtol, atol, /*equal_nan=*/true))
+        << what << ": max abs diff " << (gd - cd).abs().nan_to_num(0.0).max().item<double>();
+  }
+}
+
+using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
+
+// f over CPU inputs and over their GPU copies: the same values, or an error on both sides.
+void same_on_both(const std::string& what, const TensorFn& f, const std::vector<Tensor>& cpu_inputs) {
+  std::vector<Tensor> gpu_inputs;
+  for (const Tensor& t : cpu_inputs) gpu_inputs.push_back(t.cuda());
+  Tensor want, got;
+  const std::string cpu_err = error_of([&] { want = f(cpu_inputs); });
+  const std::string gpu_err = error_of([&] { got = f(gpu_inputs); });
+  if (!cpu_err.empty()) {
+    EXPECT_FALSE(gpu_err.empty()) << what << " raises on the CPU (" << cpu_err << ") but not on the GPU";
+    return;
+  }
+  ASSERT_TRUE(gpu_err.empty()) << what << ": " << gpu_err;
+  expect_matches(got, want, what);
+}
+
+const std::vector<DType> kAllDtypes = {kFloat32, kFloat64, kFloat16, kBFloat16, kInt8, kUInt8,
+                                       kInt16,   kInt32,   kInt64,   kBool};
+
+}  // namespace
+
+TEST(CudaWithoutGpu, ReportsNoDevicesAndRefusesCudaTensors) {
+  if (cuda::is_available()) GTEST_SKIP() << "a CUDA device is present (test for machines without one)";
+  EXPECT_EQ(cuda::device_count(), 0);
+  EXPECT_EQ(cuda::memory_allocated(), 0);
+  EXPECT_EQ(cuda::memory_reserved(), 0);
+  std::string err = error_of([] { (void)ember::zeros({2}, TensorOptions().device(kGpu)); });
+  EXPECT_TRUE(err.find("Torch not compiled with CUDA enabled") != std::string::npos ||
+              err.find("no CUDA GPUs are available") != std::string::npos)
+      << err;
+  err = error_of([] { (void)ember::ones({3}).cuda(); });
+  EXPECT_FALSE(err.empty());
+  EXPECT_FALSE(error_of([] { cuda::synchronize(); }).empty());
+}
+
+TEST(Cuda, RoundTripKeepsEveryDtypeBitForBit) {
+  REQUIRE_GPU();
+  for (DType dt : kAllDtypes) {
+    Tensor c = sample({3, 5, 7}, dt);
+    Tensor g = c.to(kGpu);
+    EXPECT_TRUE(g.is_cuda());
+    EXPECT_EQ(g.device().str(), "cuda:0");
+    EXPECT_EQ(g.dtype(), dt);
+    EXPECT_TRUE(equal(g.cpu(), c)) << std::string(dtype_title(dt));
+    // Strided sources on either side, a cast on the way.
+    expect_matches(c.transpose(0, 2).cuda(), c.transpose(0, 2).contiguous(), "transposed upload");
+    expect_matches(g.slice(1, 1, 5, 2), c.slice(1, 1, 5, 2), "sliced view");
+    EXPECT_TRUE(equal(g.transpose(0, 2).cpu(), c.transpose(0, 2)));
+    expect_matches(g.to(kFloat64), c.to(kFloat64), "cast on the GPU");
+  }
+}
+
+TEST(Cuda, CopyIntoStridedAndBroadcastDestinations) {
+  REQUIRE_GPU();
+  Tensor c = sample({4, 6}, kFloat32);
+  Tensor g = zeros({6, 4}, TensorOptions().device(kGpu));
+  g.t().copy_(c);  // host to a transposed device view
+  EXPECT_TRUE(equal(g.cpu(), c.t().contiguous()));
+  Tensor host = zeros({6, 4});
+  host.t().copy_(c.cuda());  // device to a transposed host view
+  EXPECT_TRUE(equal(host, c.t().contiguous()));
+  Tensor row = sample({6}, kFloat64);
+  Tensor gb = empty({3, 6}, TensorOptions().device(kGpu));
+  gb.copy_(row);  // broadcast and cast across the bus
+  EXPECT_TRUE(equal(gb.cpu(), row.to(kFloat32).expand({3, 6})));
+  Tensor e = empty({0, 3}).cuda();
+  EXPECT_EQ(e.numel(), 0);
+  EXPECT_TRUE(e.is_cuda());
+}
+
+TEST(Cuda, UnaryOpsMatchCpuOnEveryDtype) {
+  REQUIRE_GPU();
+  std::vector<std::pair<const char*, std::function<Tensor(const Tensor&)>>> ops = {
+#define EMBER_UNARY_OP(name, F, R) {#name, [](const Tensor& t) { return ember::name(t); }},
+#include <ember/ops/pointwise.def>
+      {"round(decimals=2)", [](const Tensor& t) { return ember::round(t, 2); }},
+      {"logit(eps)", [](const Tensor& t) { return ember::logit(t, 0.1); }},
+      {"nan_to_num", [](const Tensor& t) { return ember::nan_to_num(ember::log(t), 0.5, 7.0, -7.0); }},
+  };
+  for (DType dt : kAllDtypes) {
+    Tensor c = sample({5, 4, 3}, dt);
+    const std::vector<std::function<Tensor(const Tensor&)>> views = {
+        [](const Tensor& t) { return t; }, [](const Tensor& t) { return t.transpose(0, 2); },
+        [](const Tensor& t) { return t.slice(1, 0, 4, 3); }};
+    for (const auto& view : views)
+      for (auto& [name, f] : ops) {
+        const auto& op = f;
+        same_on_both(std::string(name) + " on " + std::string(dtype_title(dt)),
+                     [&](const std::vector<Tensor>& v) { return op(view(v[0])); }, {c});
+      }
+  }
+}
+
+TEST(Cuda, BinaryOpsBroadcastAcrossStridesAndDtypes) {
+  REQUIRE_GPU();
+  std::vector<std::pair<const char*, std::function<Tensor(const Tensor&, const Tensor&)>>> ops = {
+#define EMBER_BINARY_OP(name, F, R) {#name, [](const Tensor& a, const Tensor& b) { return ember::name(a, b); }},
+#include <ember/ops/pointwise.def>
+      {"add", [](const Tensor& a, const Tensor& b) { return ember::add(a, b); }},
+      {"add(alpha=3)", [](const Tensor& a, const Tensor& b) { return ember::add(a, b, 3); }},
+      {"sub", [](const Tensor& a, const Tensor& b) { return ember::sub(a, b); }},
+      {"div(trunc)", [](const Tensor& a, const Tensor& b) { return ember::div(a, b, "trunc"); }},
+      {"div(floor)", [](const Tensor& a, const Tensor& b) { return ember::div(a, b, "floor"); }},
+      {"where", [](const Tensor& a, const Tensor& b) { return ember::where(a > b, a, b); }},
+      {"lerp", [](const Tensor& a, const Tensor& b) { return ember::lerp(a, b, 0.25); }},
+      {"addcmul", [](const Tensor& a, const Tensor& b) { return ember::addcmul(a, a, b, 0.5); }},
+      {"clamp", [](const Tensor& a, const Tensor& b) { return ember::clamp(a, b, b + 1); }},
+  };
+  for (DType dt : kAllDtypes) {
+    // Divisors and shift counts from 1 to 5: integer division by zero raises on the CPU only.
+    // b is a strided view (a column of a 3-D tensor) on both devices. Divisors and shift counts run
+    // from 1 to 5: integer division by zero raises on the CPU only.
+    Tensor a = sample({4, 1, 6}, dt), b = sample({5, 6, 2}, dt, 1, 6);
+    for (auto& [name, f] : ops) {
+      const auto& op = f;
+      std::string what = std::string(name) + " on " + std::string(dtype_title(dt));
+      same_on_both(what, [&](const std::vector<Tensor>& v) { return op(v[0], v[1].select(2, 1)); }, {a, b});
+      // Type promotion across dtypes, as on the CPU.
+      same_on_both(what + " with float32",
+                   [&](const std::vector<Tensor>& v) { return op(v[0], v[1].select(2, 1).to(kFloat32)); }, {a, b});
+    }
+  }
+  Tensor x = sample({3, 4}, kFloat32);
+  expect_matches(x.cuda() * 2.5, x * 2.5, "tensor * number");
+  expect_matches(x.cuda().add_(x.cuda(), 2), x.clone().add_(x, 2), "add_ in place");
+}
+
+TEST(Cuda, ReductionsMatchCpu) {
+  REQUIRE_GPU();
+  for (DType dt : {kFloat32, kFloat64, kFloat16, kBFloat16, kInt32, kInt64, kBool, kUInt8}) {
+    Tensor c = sample({6, 5, 7}, dt, -3, 4);
+    std::string t = std::string(dtype_title(dt));
+    using V = const std::vector<Tensor>&;
+    const std::vector<std::pair<std::string, TensorFn>> checks = {
+        {"sum", [](V v) { return sum(v[0]); }},
+        {"sum(1)", [](V v) { return sum(v[0], {1}); }},
+        {"sum(0,2,keepdim)", [](V v) { return sum(v[0], {0, 2}, true); }},
+        {"sum over a strided view", [](V v) { return sum(v[0].transpose(0, 2), {1}); }},
+        {"amax", [](V v) { return amax(v[0], {1}); }},
+        {"amin", [](V v) { return amin(v[0], {0, 2}); }},
+        {"argmax", [](V v) { return argmax(v[0], 2); }},
+        {"argmin", [](V v) { return argmin(v[0]); }},
+        {"max values", [](V v) { return std::get<0>(max(v[0], 1)); }},
+        {"max indices", [](V v) { return std::get<1>(max(v[0], 1)); }},
+        {"min indices of a transposed view", [](V v) { return std::get<1>(min(v[0].transpose(1, 2), 2)); }},
+        {"prod", [](V v) { return prod(v[0], 1); }},
+        {"mean", [](V v) { return mean(v[0], {0, 1}); }},
+        {"var", [](V v) { return v[0].var(1); }},
+        {"all", [](V v) { return v[0].all(); }},
+        {"any(1)", [](V v) { return v[0].any(1); }},
+    };
+    for (const auto& [name, f] : checks) same_on_both(name + " " + t, f, {c});
+  }
+  // A NaN wins max and argmax; an empty sum is 0.
+  Tensor n = tensor({1.0f, NAN, 3.0f});
+  expect_matches(amax(n.cuda(), {0}), amax(n, {0}), "amax with NaN");
+  expect_matches(argmax(n.cuda()), argmax(n), "argmax with NaN");
+  expect_matches(sum(empty({0, 3}).cuda(), {0}), sum(empty({0, 3}), {0}), "empty sum");
+  // Accurate summation: 1e7 float32 ones and a multi-pass full reduction.
+  EXPECT_EQ(sum(ones({10000000}).cuda()).item<float>(), 1e7f);
+  Tensor big = sample({1 << 22}, kFloat64);
+  expect_matches(sum(big.to(kFloat32).cuda()).to(kFloat64), sum(big.to(kFloat32)).to(kFloat64), "sum of 4M");
+}
+
+TEST(Cuda, MatmulFamilyMatchesCpu) {
+  REQUIRE_GPU();
+  for (DType dt : {kFloat32, kFloat64, kFloat16, kBFloat16}) {
+    Tensor a = sample({33, 17}, dt), b = sample({17, 45}, dt);
+    std::string t = std::string(dtype_title(dt));
+    // The CPU computes reduced floats in float32; the GPU in float32 accumulators too.
+    const DType acc = dt == kFloat64 ? kFloat64 : kFloat32;
+    auto ref = [&](const Tensor& x, const Tensor& y) { return matmul(x.to(acc), y.to(acc)).to(dt); };
+    expect_matches(mm(a.cuda(), b.cuda()), ref(a, b), "mm " + t);
+    Tensor a_cm = a.t().contiguous().cuda().t(), b_cm = b.t().contiguous().cuda().t();  // column-major
+    expect_matches(mm(a_cm, b_cm), ref(a, b), "mm with column-major operands " + t);
+    expect_matches(mm(a_cm, b.cuda()), ref(a, b), "mm with a column-major A " + t);
+    Tensor ba = sample({3, 2, 8, 5}, dt), bb = sample({2, 5, 4}, dt);
+    expect_matches(matmul(ba.cuda(), bb.cuda()), ref(ba, bb), "batched matmul with broadcast " + t);
+    Tensor v = sample({17}, dt);
+    expect_matches(matmul(a.cuda(), v.cuda()), ref(a, v), "matrix-vector " + t);
+    expect_matches(matmul(v.cuda(), b.cuda()), ref(v, b), "vector-matrix " + t);
+    Tensor sf = sample({5, 3, 7}, dt), rf = sample({5, 8, 4}, dt);
+    Tensor gs = sf.cuda().slice(2, 0, 7, 2), gr = rf.cuda().slice(1, 0, 8, 2);  // strided on the GPU
+    expect_matches(matmul(gs, gr), ref(sf.slice(2, 0, 7, 2), rf.slice(1, 0, 8, 2)), "strided batched operands " + t);
+    expect_matches(bmm(gs, gr), ref(sf.slice(2, 0, 7, 2), rf.slice(1, 0, 8, 2)), "bmm " + t);
+    Tensor c = sample({33, 45}, dt);
+    expect_matches(addmm(c.cuda(), a.cuda(), b.cuda(), 0.5, 2.0),
+                   (c.to(acc) * 0.5 + matmul(a.to(acc), b.to(acc)) * 2.0).to(dt), "addmm " + t);
+  }
+  // k == 0: the product is zeros; beta scales the input.
+  Tensor z = mm(empty({3, 0}).cuda(), empty({0, 4}).cuda());
+  expect_matches(z, zeros({3, 4}), "mm with k == 0");
+}
+
+TEST(Cuda, AutogradRunsOnTheGpuAndAcrossDevices) {
+  REQUIRE_GPU();
+  Tensor x = sample({4, 3}, kFloat64).cuda().requires_grad_(true);
+  Tensor w = sample({3, 2}, kFloat64).cuda().requires_grad_(true);
+  Tensor loss = (matmul(x, w).sin() * x.sum(1, true)).sum();
+  loss.backward();
+  ASSERT_TRUE(x.grad().is_cuda());
+  // The same graph on the CPU gives the same gradients.
+  Tensor xc = x.detach().cpu().requires_grad_(true), wc = w.detach().cpu().requires_grad_(true);
+  (matmul(xc, wc).sin() * xc.sum(1, true)).sum().backward();
+  expect_matches(x.grad(), xc.grad(), "grad x");
+  expect_matches(w.grad(), wc.grad(), "grad w");
+  // Through a device copy: the gradient comes back to the CPU leaf.
+  Tensor h = sample({5}, kFloat32).requires_grad_(true);
+  (h.cuda() * 3).sum().backward();
+  ASSERT_TRUE(h.grad().is_cpu());
+  EXPECT_TRUE(equal(h.grad(), full({5}, 3.0f)));
+}
+
+TEST(Cuda, CachingAllocatorReusesAndReports) {
+  REQUIRE_GPU();
+  cuda::synchronize();
+  cuda::empty_cache();
+  const int64_t base = cuda::memory_allocated();
+  {
+    Tensor t = empty({1000}, TensorOptions().device(kGpu));  // 4000 bytes, rounded to 4096
+    EXPECT_EQ(cuda::memory_allocated() - base, 4096);
+    EXPECT_GE(cuda::memory_reserved(), cuda::memory_allocated());
+  }
+  EXPECT_EQ(cuda::memory_allocated(), base);
+  const int64_t reserved = cuda::memory_reserved();
+  {
+    Tensor t = empty({1000}, TensorOptions().device(kGpu));  // served from the cache
+    EXPECT_EQ(cuda::memory_reserved(), reserved);
+  }
+  cuda::reset_peak_memory_stats();
+  {
+    Tensor big = empty({64 << 20}, TensorOptions().device(kGpu));  // 256 MiB: a segment of its own
+    EXPECT_EQ(cuda::max_memory_allocated() - base, int64_t(256) << 20);
+  }
+  EXPECT_EQ(cuda::max_memory_allocated() - base, int64_t(256) << 20);
+  EXPECT_GE(cuda::memory_reserved() - reserved, int64_t(256) << 20);
+  cuda::empty_cache();
+  EXPECT_LT(cuda::memory_reserved() - reserved, int64_t(256) << 20);
+  std::string err = error_of([] { (void)empty({int64_t(1) << 48}, TensorOptions().device(kGpu)); });
+  EXPECT_NE(err.find("CUDA out of memory. Tried to allocate"), std::string::npos) << err;
+  // The allocator works after a failed request.
+  expect_matches(ones({8}).cuda() * 2, full({8}, 2.0f), "after out of memory");
+}
+
+TEST(Cuda, DeviceErrorsAndHostReads) {
+  REQUIRE_GPU();
+  std::string err = error_of([] { (void)(ones({2}).cuda() + ones({2})); });
+  EXPECT_NE(err.find("Expected all tensors to be on the same device"), std::string::npos) << err;
+  err = error_of([] { (void)ones({2}).to(Device("cuda:" + std::to_string(cuda::device_count()))); });
+  EXPECT_NE(err.find("invalid device ordinal"), std::string::npos) << err;
+  Tensor g = tensor({1.5f, -2.0f}).cuda();
+  EXPECT_EQ(g.sum().item<float>(), -0.5f);
+  std::ostringstream os;
+  os << g;
+  EXPECT_EQ(os.str(), "tensor([ 1.5000, -2.0000], device='cuda:0')");
+  EXPECT_EQ(zeros({2, 3}, TensorOptions().device(kGpu).dtype(kInt64)).cpu().sum().item<int64_t>(), 0);
+  EXPECT_TRUE(equal(full({3}, 7, TensorOptions().device(kGpu).dtype(kInt32)).cpu(), full({3}, 7, kInt32)));
+}
