@@ -29,7 +29,7 @@ Command add_train(CLI::App& app) {
   cmd->add_option("--checkpoint-dir", c->checkpoint_dir, "Where checkpoints and the final model go")
       ->capture_default_str();
   cmd->add_flag("--resume", c->resume, "Continue from the latest checkpoint in --checkpoint-dir");
-  cmd->add_option("--device", c->device, "cpu (cuda where built with CUDA)")->capture_default_str();
+  cmd->add_option("--device", c->device, "cpu, or cuda[:N] on a machine with a GPU")->capture_default_str();
   cmd->add_option("--metrics-json", c->metrics_json, "Write per-epoch metrics to this JSON file");
   cmd->add_flag("--normalize,!--no-normalize", c->normalize,
                 "Normalise inputs with Fashion-MNIST's mean 0.2860 and std 0.3530 (default), or not");

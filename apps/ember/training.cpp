@@ -73,7 +73,7 @@ nn::StateDict to_state_dict(const TensorMap& m) {
 
 }  // namespace
 
-EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normalize) {
+EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normalize, Device device) {
   auto test = fashion_mnist(data_dir, /*train=*/false, normalize);
   data::DataLoader<data::Example<>> loader(test, /*batch_size=*/1000);
   NoGradGuard no_grad;
@@ -82,9 +82,10 @@ EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normali
   double loss_sum = 0;
   int64_t correct = 0;
   for (auto& batch : loader) {
-    Tensor logits = model(batch.data);
-    loss_sum += F::cross_entropy(logits, batch.target, {}, -100, "sum").item<double>();
-    correct += logits.argmax(1).eq(batch.target).sum().item<int64_t>();
+    Tensor target = batch.target.to(device, /*non_blocking=*/true);
+    Tensor logits = model(batch.data.to(device, /*non_blocking=*/true));
+    loss_sum += F::cross_entropy(logits, target, {}, -100, "sum").item<double>();
+    correct += logits.argmax(1).eq(target).sum().item<int64_t>();
     r.count += batch.target.size(0);
   }
   r.loss = loss_sum / double(r.count);
@@ -105,8 +106,17 @@ SavedModel load_model(const std::string& path) {
   return saved;
 }
 
+// --device: "cpu", or "cuda" / "cuda:N" where a GPU is present.
+Device training_device(const std::string& spec) {
+  EMBER_CHECK_VALUE(spec == "cpu" || spec.rfind("cuda", 0) == 0, "--device must be cpu or cuda[:N], got '", spec, "'");
+  Device d(spec);
+  EMBER_CHECK_VALUE(d.is_cpu() || cuda::is_available(), "--device ", spec,
+                    ": no CUDA device is available (this machine has no GPU, or ember was built without CUDA)");
+  return d;
+}
+
 int train(const TrainConfig& c) {
-  EMBER_CHECK_VALUE(c.device == "cpu", "--device ", c.device, " is not available: this build of ember has no CUDA");
+  const Device device = training_device(c.device);
   EMBER_CHECK_VALUE(c.epochs >= 1, "--epochs must be at least 1, got ", c.epochs);
   EMBER_CHECK_VALUE(c.batch_size >= 1, "--batch-size must be at least 1, got ", c.batch_size);
   EMBER_CHECK_VALUE(c.lr > 0, "--lr must be positive, got ", c.lr);
@@ -116,6 +126,7 @@ int train(const TrainConfig& c) {
   const Recipe& recipe = find_recipe(c.recipe);
   auto train_set = fashion_mnist(c.data_dir, /*train=*/true, c.normalize);
   std::shared_ptr<nn::Module> model = recipe.make_model();
+  model->to(device);
   std::unique_ptr<optim::Optimizer> opt = make_optimizer(c.optimizer, model->parameters(), c.lr);
   std::optional<Generator> shuffle_gen = Generator(c.seed);
   data::DataLoader<data::Example<>> loader(train_set, c.batch_size, /*shuffle=*/true, nullptr, nullptr,
@@ -171,7 +182,8 @@ int train(const TrainConfig& c) {
     const auto t0 = Clock::now();
     for (auto& batch : loader) {
       opt->zero_grad();
-      Tensor loss = F::cross_entropy((*model)(batch.data), batch.target);
+      Tensor loss = F::cross_entropy((*model)(batch.data.to(device, /*non_blocking=*/true)),
+                                     batch.target.to(device, /*non_blocking=*/true));
       loss.backward();
       opt->step();
       if (scheduler) scheduler->step();
@@ -188,7 +200,7 @@ int train(const TrainConfig& c) {
     }
     if (bar) bar->close();
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    const EvalResult ev = evaluate(*model, c.data_dir, c.normalize);
+    const EvalResult ev = evaluate(*model, c.data_dir, c.normalize, device);
     const double train_loss = loss_sum / double(std::max<int64_t>(batches, 1));
     const double ips = double(seen) / seconds;
     std::printf("epoch %d/%d: train_loss %.4f  test_loss %.4f  test_accuracy %.4f  %.0f images/s  %.1f s\n",

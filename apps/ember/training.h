@@ -37,7 +37,7 @@ struct EvalResult {
 };
 
 // The model's loss and accuracy on Fashion-MNIST's test split.
-EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normalize);
+EvalResult evaluate(nn::Module& model, const std::string& data_dir, bool normalize, Device device = Device(kCPU));
 
 // The final model file of a checkpoint directory and what its metadata says about preprocessing.
 struct SavedModel {

@@ -1,7 +1,9 @@
 // The Adam family (Adam, AdamW, Adamax, NAdam, RAdam), each one fused pass per parameter that follows
-// PyTorch 1.13's single-tensor update term by term.
+// PyTorch 1.13's single-tensor update term by term. Adam and AdamW also step GPU parameters, with one
+// fused multi-tensor launch per group and dtype (ember/ops/fused_optim.h).
 #include <cmath>
 
+#include <ember/ops/fused_optim.h>
 #include <ember/optim/adam.h>
 
 #include "optim/fused.h"
@@ -102,12 +104,14 @@ Tensor Adam::step(const Closure& closure) {
   NoGradGuard no_grad;
   for (ParamGroup& group : groups_) {
     std::vector<detail::Slot> slots;
+    std::vector<double> steps;
     const std::vector<double> betas = group.numbers("betas");
     const double lr = group.lr();
     const bool amsgrad = group.flag("amsgrad");
+    const bool cuda = detail::group_device(*this, group).is_cuda();
     for (const Tensor& p : group.params) {
       if (!p.grad().defined()) continue;
-      detail::Slot s = detail::make_slot(*this, p);
+      detail::Slot s = detail::make_slot(*this, p, true);
       ParamState& st = state(p);
       if (st.empty()) st["step"] = zeros({}, kFloat32);
       s.s[0] = detail::state_buffer(st, "exp_avg", p);
@@ -117,8 +121,22 @@ Tensor Adam::step(const Closure& closure) {
       const double bc1 = 1 - std::pow(betas[0], step), bc2 = 1 - std::pow(betas[1], step);
       s.c = {lr, betas[0], betas[1], group.number("eps"), group.number("weight_decay"), lr / bc1, std::sqrt(bc2)};
       slots.push_back(std::move(s));
+      steps.push_back(step);
     }
-    detail::run(slots, AdamKernel{amsgrad, group.flag("maximize"), decoupled_weight_decay()});
+    if (!cuda) {
+      detail::run(slots, AdamKernel{amsgrad, group.flag("maximize"), decoupled_weight_decay()});
+      continue;
+    }
+    // "step" stays a CPU float32 tensor, as PyTorch keeps it without capturable; the fused op turns the
+    // counts into the same per-tensor bias corrections as above.
+    auto* fused = decoupled_weight_decay() ? &_fused_adamw_ : &_fused_adam_;
+    for (const detail::SlotLists& l : detail::lists_by_dtype(slots)) {
+      std::vector<double> l_steps;
+      for (size_t i : l.index) l_steps.push_back(steps[i]);
+      fused(l.p, l.g, l.s[0], l.s[1], l.s[2], l_steps, lr, betas[0], betas[1], group.number("weight_decay"),
+            group.number("eps"), amsgrad, group.flag("maximize"));
+    }
+    detail::finish(slots);
   }
   return loss;
 }

@@ -30,11 +30,27 @@ struct Slot {
   bool first = false;          // e.g. SGD's momentum buffer is created on this step
 };
 
-// The parameter's dtype must be float32 or float64.
-void check_param(const Optimizer& opt, const Tensor& p);
+// The parameter's dtype must be float32 or float64, and its device the CPU, or a GPU where the
+// optimizer has a fused CUDA update (`cuda`).
+void check_param(const Optimizer& opt, const Tensor& p, bool cuda = false);
 
 // A Slot for a parameter with a gradient (its state buffers still unset).
-Slot make_slot(const Optimizer& opt, const Tensor& param);
+Slot make_slot(const Optimizer& opt, const Tensor& param, bool cuda = false);
+
+// The device of the group's parameters that have gradients (the CPU if none has); raises when they are
+// on different devices, before any state changes.
+Device group_device(const Optimizer& opt, const ParamGroup& group);
+
+// The slots of one dtype as the lists of a fused multi-tensor op (ember/ops/fused_optim.h): index[j] is
+// the position in the slot vector of the j-th tensor of each list; s[k] holds every slot's s[k],
+// undefined where a slot has none.
+struct SlotLists {
+  std::vector<size_t> index;
+  std::vector<Tensor> p, g;
+  std::array<std::vector<Tensor>, 3> s;
+};
+// One SlotLists per dtype present (float32, then float64), so each becomes one launch.
+std::vector<SlotLists> lists_by_dtype(const std::vector<Slot>& slots);
 
 // A state buffer of the slot's shape and dtype, stored contiguously in st[key]: created with `init`
 // if absent, made contiguous (and cast to the parameter's dtype) if loaded otherwise.
@@ -45,6 +61,7 @@ double increment_step_tensor(ParamState& st);
 int64_t increment_step_int(ParamState& st);
 
 // Writes a non-contiguous parameter back and bumps the version counters of the updated parameters.
+// The CPU loops (run) and the GPU paths of SGD, Adam and RMSprop end with it.
 void finish(std::vector<Slot>& slots);
 
 // Square roots of x[0, n) in place with SIMD instructions. GCC keeps errno semantics for sqrt here (this

@@ -161,11 +161,13 @@ OptimizerStateDict Optimizer::state_dict() const {
 }
 
 namespace {
-// PyTorch's cast in load_state_dict: a deep copy, tensors other than "step" in the parameter's dtype.
+// PyTorch's cast in load_state_dict: a deep copy, tensors other than "step" on the parameter's device
+// and (for floating parameters) in its dtype; "step" stays where it was saved (the CPU).
 StateValue cast_state(const Tensor& param, const StateValue& v, const std::string& key) {
   auto cast = [&](const Tensor& t) -> Tensor {
     if (!t.defined()) return t;
     if (key == "step") return t.clone();
+    if (t.device() != param.device()) return param.is_floating_point() ? t.to(param.device(), param.dtype()) : t.to(param.device());
     return param.is_floating_point() ? t.to(param.dtype(), false, true).contiguous() : t.clone();
   };
   if (auto t = std::get_if<Tensor>(&v)) return cast(*t);
@@ -224,14 +226,15 @@ std::string Optimizer::repr() const {
 
 namespace detail {
 
-void check_param(const Optimizer& opt, const Tensor& p) {
+void check_param(const Optimizer& opt, const Tensor& p, bool cuda) {
   if (p.dtype() != kFloat32 && p.dtype() != kFloat64)
     throw TypeError(ember::detail::str(opt.name(), ": parameters must be float32 or float64, got ", p.dtype()));
-  if (!p.is_cpu()) throw NotImplementedError(ember::detail::str(opt.name(), ": only CPU parameters are supported"));
+  if (!p.is_cpu() && !(cuda && p.is_cuda()))
+    throw NotImplementedError(ember::detail::str(opt.name(), ": only CPU parameters are supported"));
 }
 
-Slot make_slot(const Optimizer& opt, const Tensor& param) {
-  check_param(opt, param);
+Slot make_slot(const Optimizer& opt, const Tensor& param, bool cuda) {
+  check_param(opt, param, cuda);
   Slot s;
   s.param = param;
   s.p = param.is_contiguous() ? param : param.contiguous();
@@ -239,9 +242,41 @@ Slot make_slot(const Optimizer& opt, const Tensor& param) {
   if (!g.sizes().equals(param.sizes()))
     throw Error(ember::detail::str(opt.name(), ": gradient of shape ", g.sizes(), " does not match parameter of shape ",
                             param.sizes()));
+  if (g.device() != param.device())
+    throw Error(ember::detail::str(opt.name(), ": gradient on ", g.device(), " does not match parameter on ",
+                                   param.device()));
   if (g.dtype() != param.dtype()) g = g.to(param.dtype());
   s.g = g.is_contiguous() ? g : g.contiguous();
   return s;
+}
+
+Device group_device(const Optimizer& opt, const ParamGroup& group) {
+  const Tensor* first = nullptr;
+  for (const Tensor& p : group.params) {
+    if (!p.grad().defined()) continue;
+    if (!first) first = &p;
+    else if (p.device() != first->device())
+      throw Error(ember::detail::str(opt.name(), ": the parameters of a group must be on one device, but the group has "
+                                     "parameters on ", first->device(), " and on ", p.device()));
+  }
+  return first ? first->device() : Device(kCPU);
+}
+
+std::vector<SlotLists> lists_by_dtype(const std::vector<Slot>& slots) {
+  std::vector<SlotLists> out;
+  for (DType dt : {kFloat32, kFloat64}) {
+    SlotLists l;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      const Slot& s = slots[i];
+      if (s.p.dtype() != dt) continue;
+      l.index.push_back(i);
+      l.p.push_back(s.p);
+      l.g.push_back(s.g);
+      for (size_t k = 0; k < l.s.size(); ++k) l.s[k].push_back(s.s[k]);
+    }
+    if (!l.index.empty()) out.push_back(std::move(l));
+  }
+  return out;
 }
 
 Tensor& state_buffer(ParamState& st, const std::string& key, const Tensor& p, double init) {
@@ -254,6 +289,7 @@ Tensor& state_buffer(ParamState& st, const std::string& key, const Tensor& p, do
   if (!t->sizes().equals(p.sizes()))
     throw Error(ember::detail::str("optimizer state '", key, "' has shape ", t->sizes(), " but its parameter has shape ",
                             p.sizes()));
+  if (t->device() != p.device()) *t = t->to(p.device(), p.dtype()).contiguous();
   if (t->dtype() != p.dtype() || !t->is_contiguous()) *t = t->to(p.dtype()).contiguous();
   return *t;
 }

@@ -1,6 +1,9 @@
 // RMSprop, Adagrad and Adadelta, each one fused pass per parameter in PyTorch 1.13's order of operations.
+// RMSprop also steps GPU parameters, with one fused multi-tensor launch per group and dtype
+// (ember/ops/fused_optim.h).
 #include <cmath>
 
+#include <ember/ops/fused_optim.h>
 #include <ember/optim/rmsprop.h>
 
 #include "optim/fused.h"
@@ -79,9 +82,10 @@ Tensor RMSprop::step(const Closure& closure) {
     std::vector<detail::Slot> slots;
     const double momentum = group.number("momentum");
     const bool centered = group.flag("centered");
+    const bool cuda = detail::group_device(*this, group).is_cuda();
     for (const Tensor& p : group.params) {
       if (!p.grad().defined()) continue;
-      detail::Slot s = detail::make_slot(*this, p);
+      detail::Slot s = detail::make_slot(*this, p, true);
       ParamState& st = state(p);
       if (st.empty()) st["step"] = int64_t(0);
       s.s[0] = detail::state_buffer(st, "square_avg", p);
@@ -92,7 +96,14 @@ Tensor RMSprop::step(const Closure& closure) {
              momentum,           double(group.flag("maximize"))};
       slots.push_back(std::move(s));
     }
-    detail::run(slots, RMSpropKernel{});
+    if (!cuda) {
+      detail::run(slots, RMSpropKernel{});
+      continue;
+    }
+    for (const detail::SlotLists& l : detail::lists_by_dtype(slots))
+      _fused_rmsprop_(l.p, l.g, l.s[0], l.s[1], l.s[2], group.lr(), group.number("alpha"), group.number("eps"),
+                      group.number("weight_decay"), momentum, centered, group.flag("maximize"));
+    detail::finish(slots);
   }
   return loss;
 }

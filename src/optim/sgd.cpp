@@ -1,4 +1,6 @@
-// torch.optim.SGD as one fused pass per parameter.
+// torch.optim.SGD as one fused pass per parameter; on a GPU, one fused multi-tensor launch per group
+// and dtype (ember/ops/fused_optim.h).
+#include <ember/ops/fused_optim.h>
 #include <ember/optim/sgd.h>
 
 #include "optim/fused.h"
@@ -68,16 +70,18 @@ Tensor SGD::step(const Closure& closure) {
   for (ParamGroup& group : groups_) {
     std::vector<detail::Slot> slots;
     const double momentum = group.number("momentum");
+    const bool cuda = detail::group_device(*this, group).is_cuda();
     for (const Tensor& p : group.params) {
       if (!p.grad().defined()) continue;
-      detail::Slot s = detail::make_slot(*this, p);
+      detail::Slot s = detail::make_slot(*this, p, true);
       ParamState& st = state(p);
       auto it = st.find("momentum_buffer");
       const Tensor* buf = it == st.end() ? nullptr : std::get_if<Tensor>(&it->second);
       if (momentum != 0) {
         s.first = !buf || !buf->defined();
-        if (s.first) st["momentum_buffer"] = zeros(p.sizes(), p.options());
-        s.s[0] = detail::state_buffer(st, "momentum_buffer", p);
+        // On a GPU the fused op creates a missing buffer itself (it is written, never read, on this step).
+        if (s.first && !cuda) st["momentum_buffer"] = zeros(p.sizes(), p.options());
+        if (!s.first || !cuda) s.s[0] = detail::state_buffer(st, "momentum_buffer", p);
       } else if (!buf) {
         st["momentum_buffer"] = Tensor();
       }
@@ -85,7 +89,17 @@ Tensor SGD::step(const Closure& closure) {
              double(group.flag("nesterov")), double(group.flag("maximize"))};
       slots.push_back(std::move(s));
     }
-    detail::run(slots, SGDKernel{});
+    if (!cuda) {
+      detail::run(slots, SGDKernel{});
+      continue;
+    }
+    for (detail::SlotLists& l : detail::lists_by_dtype(slots)) {
+      _fused_sgd_(l.p, l.g, l.s[0], group.number("weight_decay"), momentum, group.lr(), group.number("dampening"),
+                  group.flag("nesterov"), group.flag("maximize"));
+      if (momentum != 0)
+        for (size_t j = 0; j < l.index.size(); ++j) state(slots[l.index[j]].param)["momentum_buffer"] = l.s[0][j];
+    }
+    detail::finish(slots);
   }
   return loss;
 }
