@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Packs a CUDA build of ember's GPU test and benchmark programs, with the shared libraries they need
+# that a bare GPU machine may lack (OpenBLAS, libpng, Google Benchmark ...), into one archive for
+# scripts/gpu_check.sh to run on a machine with a GPU (docs/GPU.md). CUDA's own libraries are not
+# packed: the GPU machine has them.
+#   scripts/gpu_pack.sh [BUILD] [OUT.tar.xz]
+set -euo pipefail
+build=${1:-build}
+out=${2:-gpu-pack.tar.xz}
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/lib"
+for prog in tests/cpp/test_cuda tests/cpp/test_cuda_optim bench/bench_cuda; do
+  cp "$build/$prog" "$stage/bin/"
+done
+# Every library the programs load that a GPU machine may lack, resolved on this machine; not the C and
+# C++ runtimes (the GPU machine's own are newer) nor CUDA's (it has them, with cuDNN's sub-libraries).
+ldd "$stage"/bin/* | awk '/=> \// {print $3}' | sort -u | while read -r lib; do
+  case "$(basename "$lib")" in
+    libc.so*|libm.so*|libdl.so*|librt.so*|libpthread.so*|ld-linux*|libmvec*|libz.so*|libstdc++*|libgcc_s*) ;;
+    libcuda.so*|libcublas*|libcudart*|libcudnn*) ;;
+    *) cp -L "$lib" "$stage/lib/" ;;
+  esac
+done
+strip --strip-unneeded "$stage"/lib/* "$stage"/bin/* 2>/dev/null || true
+tar -C "$stage" -cJf "$out" bin lib
+ls -la "$out"
