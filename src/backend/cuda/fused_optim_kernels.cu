@@ -232,22 +232,12 @@ void launch(const char* name, Device device, const std::vector<Entry>& entries, 
   EMBER_CUDA_CHECK_LAUNCH(name);
 }
 
-// f(T{}) for the parameters' dtype.
-template <class F>
-void with_dtype(const char* name, DType t, const F& f) {
-  switch (t) {
-    case kFloat32: f(float{}); break;
-    case kFloat64: f(double{}); break;
-    default: not_implemented(name, t);
-  }
-}
-
 void fused_sgd(ArrayRef<Tensor> params, ArrayRef<Tensor> grads, ArrayRef<Tensor> momentum_buffers,
                ArrayRef<uint8_t> first, const dispatch::FusedSGDOptions& o) {
   std::vector<Entry> entries = entries_of({params, grads, momentum_buffers, {}, {}});
   for (size_t i = 0; i < first.size(); ++i)
     if (first[i]) entries[i].load &= ~4u;
-  with_dtype("_fused_sgd", params[0].dtype(), [&](auto zero) {
+  float_or_double(params[0].dtype(), "_fused_sgd", [&](auto zero) {
     using T = decltype(zero);
     const SGDOp<T> op{T(o.lr),
                       T(o.momentum),
@@ -270,7 +260,7 @@ void fused_adam(ArrayRef<Tensor> params, ArrayRef<Tensor> grads, ArrayRef<Tensor
     entries[i].scalar[0] = step_sizes[i];
     entries[i].scalar[1] = bias_correction2_sqrts[i];
   }
-  with_dtype("_fused_adam", params[0].dtype(), [&](auto zero) {
+  float_or_double(params[0].dtype(), "_fused_adam", [&](auto zero) {
     using T = decltype(zero);
     const AdamOp<T> op{T(o.beta1),
                        T(1 - o.beta1),
@@ -291,7 +281,7 @@ void fused_rmsprop(ArrayRef<Tensor> params, ArrayRef<Tensor> grads, ArrayRef<Ten
                    ArrayRef<Tensor> grad_avgs, ArrayRef<Tensor> momentum_buffers,
                    const dispatch::FusedRMSpropOptions& o) {
   const std::vector<Entry> entries = entries_of({params, grads, square_avgs, grad_avgs, momentum_buffers});
-  with_dtype("_fused_rmsprop", params[0].dtype(), [&](auto zero) {
+  float_or_double(params[0].dtype(), "_fused_rmsprop", [&](auto zero) {
     using T = decltype(zero);
     const RMSpropOp<T> op{T(o.lr),
                           T(o.alpha),

@@ -139,20 +139,12 @@ void launch_col2im(const Tensor& col, const Tensor& x, const ConvGeometry& g) {
 
 void im2col(const Tensor& x, const Tensor& col, const ConvGeometry& g) {
   if (col.numel() == 0) return;
-  switch (x.dtype()) {
-    case kFloat32: return launch_im2col<float>(x, col, g);
-    case kFloat64: return launch_im2col<double>(x, col, g);
-    default: not_implemented("im2col", x.dtype());
-  }
+  float_or_double(x.dtype(), "im2col", [&](auto t) { launch_im2col<decltype(t)>(x, col, g); });
 }
 
 void col2im(const Tensor& col, const Tensor& x, const ConvGeometry& g) {
   if (x.numel() == 0) return;
-  switch (x.dtype()) {
-    case kFloat32: return launch_col2im<float>(col, x, g);
-    case kFloat64: return launch_col2im<double>(col, x, g);
-    default: not_implemented("col2im", x.dtype());
-  }
+  float_or_double(x.dtype(), "col2im", [&](auto t) { launch_col2im<decltype(t)>(col, x, g); });
 }
 
 }  // namespace

@@ -25,13 +25,6 @@ constexpr int kThreads = 256;
 constexpr int64_t kMaxPartials = 256;     // blocks of the reduced forward
 constexpr int64_t kMinPerBlock = 2048;    // targets a block reads at least
 
-template <class F>
-void float_or_double(DType t, const char* name, const F& f) {
-  if (t == kFloat32) f(float{});
-  else if (t == kFloat64) f(double{});
-  else not_implemented(name, t);
-}
-
 // The input element that target i selects, in the [N, C, S] layout.
 __device__ __forceinline__ int64_t selected(const NllGeometry& g, int64_t i, int64_t t) {
   return (i / g.S) * g.C * g.S + t * g.S + i % g.S;

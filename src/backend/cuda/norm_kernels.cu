@@ -504,13 +504,6 @@ void layer_norm_backward_typed(const Tensor& dy, const Tensor& x, const Tensor& 
 // ---------------------------------------------------------------------------------------------------
 // Entry points: the ops pass float32 or float64 only.
 
-template <class F>
-void float_or_double(DType t, const char* name, const F& f) {
-  if (t == kFloat64) f(double{});
-  else if (t == kFloat32) f(float{});
-  else not_implemented(name, t);
-}
-
 void batch_norm_stats(const Tensor& x, double eps, const Tensor& mean, const Tensor& invstd, const Tensor& var) {
   float_or_double(x.dtype(), "batch_norm_stats", [&](auto t) {
     if (x.size(1) > 0) batch_norm_stats_typed<decltype(t)>(x, eps, mean, invstd, var);

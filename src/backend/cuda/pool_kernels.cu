@@ -313,10 +313,6 @@ void with_splitter(int64_t total, int64_t D, int64_t H, int64_t W, const F& laun
     launch(Splitter<false>(D, H, W));
 }
 
-void check_float(DType t, const char* name) {
-  if (t != kFloat32 && t != kFloat64) not_implemented(name, t);
-}
-
 template <class T>
 void max_pool_typed(const Tensor& input, const Tensor& out, const Tensor& indices, const PoolWindows& w) {
   Tensor tables;
@@ -330,12 +326,9 @@ void max_pool_typed(const Tensor& input, const Tensor& out, const Tensor& indice
 }
 
 void max_pool(const Tensor& input, const Tensor& out, const Tensor& indices, const PoolWindows& w) {
-  check_float(input.dtype(), "max_pool");
-  if (out.numel() == 0) return;
-  if (input.dtype() == kFloat64)
-    max_pool_typed<double>(input, out, indices, w);
-  else
-    max_pool_typed<float>(input, out, indices, w);
+  float_or_double(input.dtype(), "max_pool", [&](auto t) {
+    if (out.numel() > 0) max_pool_typed<decltype(t)>(input, out, indices, w);
+  });
 }
 
 template <class T>
@@ -351,12 +344,9 @@ void max_pool_backward_typed(const Tensor& grad_out, const Tensor& indices, cons
 }
 
 void max_pool_backward(const Tensor& grad_out, const Tensor& indices, const Tensor& grad_in) {
-  check_float(grad_in.dtype(), "max_pool_backward");
-  if (grad_in.numel() == 0) return;
-  if (grad_in.dtype() == kFloat64)
-    max_pool_backward_typed<double>(grad_out, indices, grad_in);
-  else
-    max_pool_backward_typed<float>(grad_out, indices, grad_in);
+  float_or_double(grad_in.dtype(), "max_pool_backward", [&](auto t) {
+    if (grad_in.numel() > 0) max_pool_backward_typed<decltype(t)>(grad_out, indices, grad_in);
+  });
 }
 
 template <class T>
@@ -372,12 +362,9 @@ void avg_pool_typed(const Tensor& input, const Tensor& out, const PoolWindows& w
 }
 
 void avg_pool(const Tensor& input, const Tensor& out, const PoolWindows& w, int64_t divisor_override) {
-  check_float(input.dtype(), "avg_pool");
-  if (out.numel() == 0) return;
-  if (input.dtype() == kFloat64)
-    avg_pool_typed<double>(input, out, w, divisor_override);
-  else
-    avg_pool_typed<float>(input, out, w, divisor_override);
+  float_or_double(input.dtype(), "avg_pool", [&](auto t) {
+    if (out.numel() > 0) avg_pool_typed<decltype(t)>(input, out, w, divisor_override);
+  });
 }
 
 template <class T>
@@ -395,12 +382,9 @@ void avg_pool_backward_typed(const Tensor& grad_out, const Tensor& grad_in, cons
 
 void avg_pool_backward(const Tensor& grad_out, const Tensor& grad_in, const PoolWindows& w,
                        int64_t divisor_override) {
-  check_float(grad_in.dtype(), "avg_pool_backward");
-  if (grad_in.numel() == 0) return;
-  if (grad_in.dtype() == kFloat64)
-    avg_pool_backward_typed<double>(grad_out, grad_in, w, divisor_override);
-  else
-    avg_pool_backward_typed<float>(grad_out, grad_in, w, divisor_override);
+  float_or_double(grad_in.dtype(), "avg_pool_backward", [&](auto t) {
+    if (grad_in.numel() > 0) avg_pool_backward_typed<decltype(t)>(grad_out, grad_in, w, divisor_override);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -465,10 +449,11 @@ bool max_unpool_typed(const Tensor& input, const Tensor& indices, const Tensor& 
 }
 
 bool max_unpool(const Tensor& input, const Tensor& indices, const Tensor& out, int64_t* bad_index) {
-  check_float(out.dtype(), "max_unpool");
-  if (out.numel() == 0) return true;
-  return out.dtype() == kFloat64 ? max_unpool_typed<double>(input, indices, out, bad_index)
-                                 : max_unpool_typed<float>(input, indices, out, bad_index);
+  bool ok = true;
+  float_or_double(out.dtype(), "max_unpool", [&](auto t) {
+    if (out.numel() > 0) ok = max_unpool_typed<decltype(t)>(input, indices, out, bad_index);
+  });
+  return ok;
 }
 
 }  // namespace
