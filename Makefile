@@ -32,7 +32,7 @@ test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 $(ASAN_BUILD)/build.ninja: | deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DEMBER_SANITIZE=ON \
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DEMBER_SANITIZE=ON \
 	  -DEMBER_BUILD_BENCH=OFF -DEMBER_BUILD_APPS=OFF -DEMBER_CPU_KERNELS=native -DEMBER_CUDA=OFF $(LAUNCHER) $(CMAKE_FLAGS)
 
 # The unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
