@@ -10,7 +10,7 @@ out=${2:-gpu-pack.tar.xz}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/lib"
-for prog in tests/cpp/test_cuda tests/cpp/test_cuda_optim bench/bench_cuda; do
+for prog in tests/cpp/test_cuda tests/cpp/test_cuda_optim tests/cpp/test_cuda_amp bench/bench_cuda; do
   cp "$build/$prog" "$stage/bin/"
 done
 # Every library the programs load that a GPU machine may lack, resolved on this machine; not the C and

@@ -1,5 +1,7 @@
 #pragma once
 // The umbrella header: everything of ember's public C++ API.
+#include <ember/amp/grad_scaler.h>
+#include <ember/autocast.h>
 #include <ember/autograd/engine.h>
 #include <ember/autograd/function.h>
 #include <ember/autograd/grad_mode.h>

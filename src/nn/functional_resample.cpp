@@ -1,5 +1,6 @@
 // torch.nn.functional's resampling front ends, which PyTorch writes in Python: argument checks with its
 // messages, size/scale_factor handling (incl. recompute_scale_factor), and the dispatch to ATen's ops.
+#include <ember/autocast.h>
 #include <cmath>
 
 #include <ember/ember.h>
@@ -27,6 +28,7 @@ std::string spatial_sizes(const Tensor& input) {
 
 Tensor interpolate(const Tensor& input, IntArrayRef size, ArrayRef<double> scale_factor, std::string_view mode,
                    std::optional<bool> align_corners, std::optional<bool> recompute_scale_factor, bool antialias) {
+  if (mode != "area") { EMBER_AUTOCAST("upsample", interpolate, input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias); }
   bool interpolating = mode == "linear" || mode == "bilinear" || mode == "bicubic" || mode == "trilinear";
   if (mode == "nearest" || mode == "area" || mode == "nearest-exact") {
     EMBER_CHECK_VALUE(!align_corners, "align_corners option can only be set with the interpolating modes: linear | "
@@ -110,6 +112,7 @@ Tensor upsample_bilinear(const Tensor& input, IntArrayRef size, ArrayRef<double>
 
 Tensor grid_sample(const Tensor& input, const Tensor& grid, std::string_view mode, std::string_view padding_mode,
                    std::optional<bool> align_corners) {
+  EMBER_AUTOCAST("grid_sampler", grid_sample, input, grid, mode, padding_mode, align_corners);
   EMBER_CHECK_VALUE(mode == "bilinear" || mode == "nearest" || mode == "bicubic",
                     "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '",
                     mode, "'");

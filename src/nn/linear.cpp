@@ -1,5 +1,6 @@
 // Linear and Bilinear, and their functional forms. Both go through one GEMM: linear as addmm on the
 // input seen as 2-D, bilinear as (x1 @ W viewed as in1 x (out*in2)) then a product with x2 summed over in2.
+#include <ember/autocast.h>
 #include <cmath>
 
 #include <ember/nn/functional/linear.h>
@@ -16,6 +17,7 @@ namespace ember::nn {
 namespace functional {
 
 Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  EMBER_AUTOCAST("linear", linear, input, weight, bias);
   if (input.dim() == 2 && bias.defined()) return addmm(bias, input, weight.t());
   if (input.dim() > 2 && bias.defined() && input.is_contiguous()) {
     // (*, in) -> (N, in) so the bias add rides on the GEMM, then back to (*, out).
@@ -28,6 +30,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
 }
 
 Tensor bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight, const Tensor& bias) {
+  EMBER_AUTOCAST("bilinear", bilinear, input1, input2, weight, bias);
   EMBER_CHECK(input1.dim() == input2.dim(), "bilinear(): input dimensions do not match: got ", input1.dim(), " and ",
               input2.dim());
   EMBER_CHECK(input1.dim() >= 1, "bilinear(): inputs must have at least one dimension");

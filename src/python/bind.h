@@ -66,6 +66,7 @@ void bind_nn_activation(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_nn_norm(nb::module_& m, nb::class_<Tensor>& cls);
 void bind_nn_loss(nb::module_& m);
 void bind_optim(nb::module_& m);
+void bind_amp(nb::module_& m);
 void bind_data(nb::module_& m);
 void bind_io(nb::module_& m);
 void bind_tensorboard(nb::module_& m);

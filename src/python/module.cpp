@@ -28,6 +28,7 @@ NB_MODULE(_C, m) {
   bind_nn_norm(m, cls);
   bind_nn_loss(m);
   bind_optim(m);
+  bind_amp(m);
   bind_data(m);
   bind_io(m);
   bind_tensorboard(m);

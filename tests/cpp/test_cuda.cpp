@@ -12,25 +12,12 @@
 
 #include <ember/ember.h>
 
+#include "cuda_test_util.h"
+#include "error_test_util.h"
+
 using namespace ember;
 
 namespace {
-
-#define REQUIRE_GPU()                                                                     \
-  do {                                                                                    \
-    if (!cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine (GPU test)"; \
-  } while (0)
-
-const Device kGpu(kCUDA);
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Values of every dtype that no op finds degenerate: floats in [-2, 2) with a few exact zeros, integers in
 // [lo, hi), bools from integers.

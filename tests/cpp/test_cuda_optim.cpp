@@ -14,26 +14,15 @@
 
 #include <ember/cuda.h>
 #include <ember/ember.h>
+
+#include "cuda_test_util.h"
+#include "error_test_util.h"
 #include <ember/ops/fused_optim.h>
 
 using namespace ember;
 using namespace ember::optim;
 
 namespace {
-
-#define REQUIRE_GPU()                                                                     \
-  do {                                                                                    \
-    if (!cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine (GPU test)"; \
-  } while (0)
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Each parameter on the CPU and its GPU twin with the same sizes, strides and alignment.
 struct Params {

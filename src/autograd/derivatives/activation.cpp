@@ -2,6 +2,7 @@
 // is one fused kernel (ops::<name>_backward, ops::softmax_backward). Under create_graph (grad mode on
 // inside backward) the same derivative is built from public ops instead, so it can be differentiated
 // again; formulas are PyTorch's derivatives.yaml.
+#include <ember/autocast.h>
 #include <ember/ops/activation.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
@@ -143,9 +144,11 @@ Tensor softmax_impl(const Tensor& self, int64_t dim, std::optional<DType> dtype,
 }  // namespace
 
 Tensor softmax(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("softmax", softmax, self, dim, dtype); }
   return softmax_impl(self, dim, dtype, false);
 }
 Tensor log_softmax(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("log_softmax", log_softmax, self, dim, dtype); }
   return softmax_impl(self, dim, dtype, true);
 }
 Tensor softmin(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
@@ -219,6 +222,7 @@ Tensor& threshold_(Tensor& self, double threshold, double value) {
 }
 
 Tensor softplus(const Tensor& self, double beta, double threshold) {
+  EMBER_AUTOCAST("softplus", softplus, self, beta, threshold);
   Params pr{{beta, threshold}};
   return record_activation(
       "SoftplusBackward0", self, ops::softplus(self, pr.p),
@@ -260,6 +264,7 @@ Tensor log_sigmoid(const Tensor& self) {
 }
 
 Tensor prelu(const Tensor& self, const Tensor& weight) {
+  EMBER_AUTOCAST("prelu", prelu, self, weight);
   const int64_t nw = weight.numel();
   if (nw != 1) {
     EMBER_CHECK(self.dim() > 0, "Not allow zero-dim input tensor.");

@@ -3,6 +3,7 @@
 // conv_transpose's forward), so double backward works, as in PyTorch's convolution_backward. The input
 // gradient is skipped when the input needs none (the first layer of a network), which saves a third of a
 // training step's convolution work there.
+#include <ember/autocast.h>
 #include <ember/ops/conv.h>
 
 #include <algorithm>
@@ -164,6 +165,7 @@ Tensor conv_transpose_nd(int64_t nd, const char* op, const Tensor& input, const 
 Tensor convolution(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias, IntArrayRef stride,
                    IntArrayRef padding, IntArrayRef dilation, bool transposed, IntArrayRef output_padding,
                    int64_t groups) {
+  EMBER_AUTOCAST("convolution", convolution, input, weight, bias, stride, padding, dilation, transposed, output_padding, groups);
   ops::check_convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups);
   const int64_t nd = weight.dim() - 2;
   ConvParams p{ops::expand_param(stride, nd, "stride"), ops::expand_param(padding, nd, "padding"),

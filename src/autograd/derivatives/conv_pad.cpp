@@ -2,6 +2,7 @@
 // gradients and double backward come for free: constant padding concatenates constant blocks to the
 // (narrowed, for negative pads) input; reflect, replicate and circular gather each padded dim through an
 // index table (index_select, whose backward is an index_add).
+#include <ember/autocast.h>
 #include <ember/ops/conv.h>
 #include <ember/nn/functional/conv.h>
 #include <ember/ops/factory.h>
@@ -64,6 +65,8 @@ Tensor pad_index(std::string_view mode, int64_t n, int64_t l, int64_t r) {
 }  // namespace
 
 Tensor pad(const Tensor& input, IntArrayRef pad, std::string_view mode, std::optional<double> value) {
+  if (mode == "reflect") { EMBER_AUTOCAST("reflection_pad", ::ember::nn::functional::pad, input, pad, mode, value); }
+  if (mode == "replicate") { EMBER_AUTOCAST("replication_pad", ::ember::nn::functional::pad, input, pad, mode, value); }
   EMBER_CHECK(pad.size() % 2 == 0, "Padding length must be divisible by 2");
   EMBER_CHECK(int64_t(pad.size()) / 2 <= input.dim(), "Padding length too large");
   if (mode == "constant") return constant_pad_nd(input, pad, value.value_or(0.0));

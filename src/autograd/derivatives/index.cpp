@@ -1,4 +1,5 @@
 // Public index ops with their derivative rules, written with public ops so double backward works.
+#include <ember/autocast.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/index.h>
 #include <ember/ops/pointwise.h>
@@ -76,6 +77,7 @@ Tensor scatter(const Tensor& self, int64_t dim, const Tensor& index, const Scala
 }
 
 Tensor scatter_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src) {
+  EMBER_AUTOCAST("scatter_add", scatter_add, self, dim, index, src);
   Tensor out = ops::clone(self);
   ops::scatter_(out, dim, index, src, ops::ScatterMode::Add, "scatter_add");
   if (autograd::any_requires_grad({&self, &src}))
@@ -159,6 +161,7 @@ Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Ten
 }
 
 Tensor index_copy(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source) {
+  EMBER_AUTOCAST("index_copy", index_copy, self, dim, index, source);
   Tensor out = ops::clone(self);
   ops::index_copy_(out, dim, index, source);
   if (autograd::any_requires_grad({&self, &source}))
@@ -211,6 +214,7 @@ Tensor index(const Tensor& self, const OptionalTensorList& indices) {
 }
 
 Tensor index_put(const Tensor& self, const OptionalTensorList& indices, const Tensor& values, bool accumulate) {
+  EMBER_AUTOCAST("index_put", index_put, self, indices, values, accumulate);
   Tensor out = ops::clone(self);
   ops::index_put_(out, indices, values, accumulate);
   if (autograd::any_requires_grad({&self, &values}))

@@ -1,6 +1,7 @@
 // Public linalg ops with their derivative rules. The primitives (mm, bmm, addmm, addmv, baddbmm, mv, dot,
 // tril/triu) record a node whose backward uses public ops, so double backward works; matmul, outer,
 // kron and tensordot are compositions of differentiable ops, as in PyTorch, and need no rule of their own.
+#include <ember/autocast.h>
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
 
@@ -45,6 +46,7 @@ const Tensor kNone;
 }  // namespace
 
 Tensor mm(const Tensor& self, const Tensor& mat2) {
+  EMBER_AUTOCAST("mm", mm, self, mat2);
   Tensor out = ops::mm(self, mat2);
   if (autograd::any_requires_grad({&self, &mat2}))
     record_product(
@@ -54,6 +56,7 @@ Tensor mm(const Tensor& self, const Tensor& mat2) {
 }
 
 Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha) {
+  EMBER_AUTOCAST("addmm", addmm, self, mat1, mat2, beta, alpha);
   Tensor out = ops::addmm(self, mat1, mat2, beta, alpha);
   if (autograd::any_requires_grad({&self, &mat1, &mat2}))
     record_product(
@@ -64,6 +67,7 @@ Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const S
 }
 
 Tensor bmm(const Tensor& self, const Tensor& mat2) {
+  EMBER_AUTOCAST("bmm", bmm, self, mat2);
   Tensor out = ops::bmm(self, mat2);
   if (autograd::any_requires_grad({&self, &mat2}))
     record_product(
@@ -75,6 +79,7 @@ Tensor bmm(const Tensor& self, const Tensor& mat2) {
 
 Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta,
                const Scalar& alpha) {
+  EMBER_AUTOCAST("baddbmm", baddbmm, self, batch1, batch2, beta, alpha);
   Tensor out = ops::baddbmm(self, batch1, batch2, beta, alpha);
   if (autograd::any_requires_grad({&self, &batch1, &batch2}))
     record_product(
@@ -85,6 +90,7 @@ Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, c
 }
 
 Tensor mv(const Tensor& self, const Tensor& vec) {
+  EMBER_AUTOCAST("mv", mv, self, vec);
   Tensor out = ops::mv(self, vec);
   if (autograd::any_requires_grad({&self, &vec}))
     record_product(
@@ -94,6 +100,7 @@ Tensor mv(const Tensor& self, const Tensor& vec) {
 }
 
 Tensor addmv(const Tensor& self, const Tensor& mat, const Tensor& vec, const Scalar& beta, const Scalar& alpha) {
+  EMBER_AUTOCAST("addmv", addmv, self, mat, vec, beta, alpha);
   Tensor out = ops::addmv(self, mat, vec, beta, alpha);
   if (autograd::any_requires_grad({&self, &mat, &vec}))
     record_product(
@@ -103,6 +110,7 @@ Tensor addmv(const Tensor& self, const Tensor& mat, const Tensor& vec, const Sca
 }
 
 Tensor dot(const Tensor& self, const Tensor& tensor) {
+  EMBER_AUTOCAST("dot", dot, self, tensor);
   Tensor out = ops::dot(self, tensor);
   if (autograd::any_requires_grad({&self, &tensor}))
     record_product(
@@ -168,6 +176,7 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
 // PyTorch's matmul decomposition: dot, mv, mm, a folded mm when the batched operand can be flattened
 // into rows, else a broadcast bmm.
 Tensor matmul(const Tensor& self, const Tensor& other) {
+  EMBER_AUTOCAST("matmul", matmul, self, other);
   const int64_t d1 = self.dim(), d2 = other.dim();
   EMBER_CHECK(d1 != 0 && d2 != 0, "both arguments to matmul need to be at least 1D, but they are ", d1, "D and ", d2,
               "D");
@@ -203,6 +212,7 @@ Tensor kron(const Tensor& self, const Tensor& other) {
 }
 
 Tensor tensordot(const Tensor& self, const Tensor& other, int64_t dims) {
+  EMBER_AUTOCAST("tensordot", tensordot, self, other, dims);
   EMBER_CHECK(dims >= 0, "tensordot expects dims >= 0, but got dims=", dims);
   DimVector da, db;
   for (int64_t i = 0; i < dims; ++i) {
@@ -213,6 +223,7 @@ Tensor tensordot(const Tensor& self, const Tensor& other, int64_t dims) {
 }
 
 Tensor tensordot(const Tensor& self, const Tensor& other, IntArrayRef dims_self, IntArrayRef dims_other) {
+  EMBER_AUTOCAST("tensordot", tensordot, self, other, dims_self, dims_other);
   EMBER_CHECK(dims_self.size() == dims_other.size(), "both dimension lists should have same length");
   Tensor a = self, b = other;
   std::vector<bool> contracted_a(size_t(self.dim()), false), contracted_b(size_t(other.dim()), false);

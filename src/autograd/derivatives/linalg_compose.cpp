@@ -1,5 +1,6 @@
 // Linalg ops composed from other public differentiable ops, so their gradients come from those:
 // addbmm and addr (addmm and outer), inner (tensordot), cross (products of slices) and trace.
+#include <ember/autocast.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/linalg.h>
 #include <ember/ops/pointwise.h>
@@ -17,6 +18,7 @@ bool is_one(const Scalar& s) { return !s.isFloatingPoint() && s.toLong() == 1; }
 // The batched products summed over the batch are one mm of the batches laid side by side:
 // [b1[0] | b1[1] | ...] (n x b*k) times [b2[0]; b2[1]; ...] (b*k x p).
 Tensor addbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta, const Scalar& alpha) {
+  EMBER_AUTOCAST("addbmm", addbmm, self, batch1, batch2, beta, alpha);
   // PyTorch reads the result's size (batch1.size(1), batch2.size(2)) before it checks the ranks, so a
   // batch with too few dims is an IndexError there; the same here.
   batch1.size(1);
@@ -34,6 +36,7 @@ Tensor addbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, co
 // Elementwise, as PyTorch's addr, so the dtypes promote and bool works; with beta == 0, self's values
 // are ignored (NaN does not propagate).
 Tensor addr(const Tensor& self, const Tensor& vec1, const Tensor& vec2, const Scalar& beta, const Scalar& alpha) {
+  EMBER_AUTOCAST("addr", addr, self, vec1, vec2, beta, alpha);
   EMBER_CHECK(vec1.dim() == 1, "addr: Expected 1-D argument vec1, but got ", vec1.dim(), "-D");
   EMBER_CHECK(vec2.dim() == 1, "addr: Expected 1-D argument vec2, but got ", vec2.dim(), "-D");
   Tensor product = outer(vec1, vec2);
@@ -53,6 +56,7 @@ Tensor inner(const Tensor& self, const Tensor& other) {
 }
 
 Tensor cross(const Tensor& self, const Tensor& other, std::optional<int64_t> dim) {
+  EMBER_AUTOCAST("cross", cross, self, other, dim);
   int64_t d = -1;
   if (dim) {
     d = *dim;
@@ -73,6 +77,7 @@ Tensor cross(const Tensor& self, const Tensor& other, std::optional<int64_t> dim
 }
 
 Tensor trace(const Tensor& self) {
+  EMBER_AUTOCAST("trace", trace, self);
   EMBER_CHECK(self.dim() == 2, "trace: expected a matrix, but got tensor with dim ", self.dim());
   DType t = self.dtype();
   EMBER_CHECK(t != kBool && t != kFloat16 && t != kBFloat16, "\"trace\" not implemented for '", dtype_title(t), "'");

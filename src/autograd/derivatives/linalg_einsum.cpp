@@ -2,6 +2,7 @@
 // parts: repeated labels take a diagonal, labels only one operand uses are summed away first, then the
 // operands are contracted left to right, each pair as one bmm over (shared kept labels, own labels,
 // summed labels) after a permute and reshape, as PyTorch does.
+#include <ember/autocast.h>
 #include <algorithm>
 
 #include <ember/ops/factory.h>
@@ -80,6 +81,7 @@ Tensor contract(const Tensor& a, const Labels& la, const Tensor& b, const Labels
 }  // namespace
 
 Tensor einsum(std::string_view equation, ArrayRef<Tensor> tensors) {
+  EMBER_AUTOCAST("einsum", einsum, equation, tensors);
   std::vector<IntArrayRef> shapes;
   for (const Tensor& t : tensors) shapes.push_back(t.sizes());
   const ops::EinsumPlan plan = ops::parse_einsum(equation, shapes);

@@ -2,6 +2,7 @@
 // cross-entropy family is log_softmax (fused, max-shifted) followed by nll_loss, never a softmax then a
 // log. binary_cross_entropy(_with_logits) record PyTorch's backward formulas (stable at any logit); the
 // other losses are compositions of differentiable public ops, as PyTorch defines them.
+#include <ember/autocast.h>
 #include <cmath>
 #include <limits>
 
@@ -47,6 +48,7 @@ Tensor class_view(const Tensor& w, int64_t ndim, int64_t class_dim) {
 
 Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight, int64_t reduction,
                 int64_t ignore_index) {
+  EMBER_AUTOCAST("nll_loss", nll_loss, self, target, weight, reduction, ignore_index);
   check_reduction(reduction);
   Tensor w = weight ? *weight : Tensor();
   auto [out, total_weight] = ops::nll_loss(self, target, w, reduction, ignore_index);
@@ -73,6 +75,7 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const std::optional<Te
 
 Tensor cross_entropy_loss(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
                           int64_t reduction, int64_t ignore_index, double label_smoothing) {
+  EMBER_AUTOCAST("cross_entropy_loss", cross_entropy_loss, self, target, weight, reduction, ignore_index, label_smoothing);
   check_reduction(reduction);
   EMBER_CHECK(self.dim() >= 1, "cross_entropy: expected input with at least 1 dimension, got 0");
   const int64_t class_dim = self.dim() == 1 ? 0 : 1;
@@ -111,6 +114,7 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target, const std::o
 
 Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
                             int64_t reduction) {
+  EMBER_AUTOCAST("binary_cross_entropy", binary_cross_entropy, self, target, weight, reduction);
   check_reduction(reduction);
   EMBER_CHECK_VALUE(self.sizes().equals(target.sizes()), "Using a target size (", torch_size(target.sizes()),
                     ") that is different to the input size (", torch_size(self.sizes()),
@@ -143,6 +147,8 @@ Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const std:
 
 Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target, const std::optional<Tensor>& weight,
                                         const std::optional<Tensor>& pos_weight, int64_t reduction) {
+  EMBER_AUTOCAST("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits, self, target, weight,
+                 pos_weight, reduction);
   check_reduction(reduction);
   EMBER_CHECK_VALUE(self.sizes().equals(target.sizes()), "Target size (", torch_size(target.sizes()),
                     ") must be the same as input size (", torch_size(self.sizes()), ")");
@@ -177,14 +183,17 @@ Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target
 }
 
 Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  EMBER_AUTOCAST("mse_loss", mse_loss, self, target, reduction);
   check_reduction(reduction);
   return apply_reduction((self - target).square(), reduction);
 }
 Tensor l1_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  EMBER_AUTOCAST("l1_loss", l1_loss, self, target, reduction);
   check_reduction(reduction);
   return apply_reduction((self - target).abs(), reduction);
 }
 Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reduction, double beta) {
+  EMBER_AUTOCAST("smooth_l1_loss", smooth_l1_loss, self, target, reduction, beta);
   check_reduction(reduction);
   EMBER_CHECK(beta >= 0, "smooth_l1_loss does not support negative values for beta.");
   if (beta == 0) return l1_loss(self, target, reduction);
@@ -192,17 +201,20 @@ Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reductio
   return apply_reduction(where(z < beta, z.square() * (0.5 / beta), z - 0.5 * beta), reduction);
 }
 Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction, double delta) {
+  EMBER_AUTOCAST("huber_loss", huber_loss, self, target, reduction, delta);
   check_reduction(reduction);
   EMBER_CHECK(delta > 0, "huber_loss does not support non-positive values for delta.");
   Tensor z = (self - target).abs();
   return apply_reduction(where(z < delta, z.square() * 0.5, (z - 0.5 * delta) * delta), reduction);
 }
 Tensor soft_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  EMBER_AUTOCAST("soft_margin_loss", soft_margin_loss, self, target, reduction);
   check_reduction(reduction);
   return apply_reduction((-self * target).exp().log1p(), reduction);
 }
 
 Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction, bool log_target) {
+  EMBER_AUTOCAST("kl_div", kl_div, self, target, reduction, log_target);
   check_reduction(reduction);
   Tensor out;
   if (log_target) {
@@ -216,6 +228,7 @@ Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction, bool 
 
 Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_input, bool full, double eps,
                         int64_t reduction) {
+  EMBER_AUTOCAST("poisson_nll_loss", poisson_nll_loss, input, target, log_input, full, eps, reduction);
   check_reduction(reduction);
   Tensor loss = log_input ? input.exp() - target * input : input - target * (input + eps).log();
   if (full) {
@@ -259,6 +272,7 @@ Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor
 
 Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, double margin,
                              int64_t reduction) {
+  EMBER_AUTOCAST("cosine_embedding_loss", cosine_embedding_loss, input1, input2, target, margin, reduction);
   check_reduction(reduction);
   const int64_t td = target.dim();
   EMBER_CHECK(td == 0 || td == 1, "0D or 1D target tensor expected, multi-target not supported");
@@ -280,11 +294,13 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
 
 Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, double margin,
                            int64_t reduction) {
+  EMBER_AUTOCAST("margin_ranking_loss", margin_ranking_loss, input1, input2, target, margin, reduction);
   check_reduction(reduction);
   return apply_reduction((-target * (input1 - input2) + margin).clamp_min(0), reduction);
 }
 
 Tensor hinge_embedding_loss(const Tensor& self, const Tensor& target, double margin, int64_t reduction) {
+  EMBER_AUTOCAST("hinge_embedding_loss", hinge_embedding_loss, self, target, margin, reduction);
   check_reduction(reduction);
   Tensor zeros = zeros_like(self);
   Tensor out = where(target != 1, (margin - self).clamp_min(0), zeros) + where(target != -1, self, zeros);
@@ -300,6 +316,8 @@ Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p, double ep
 
 Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative, double margin,
                            double p, double eps, bool swap, int64_t reduction) {
+  EMBER_AUTOCAST("triplet_margin_loss", triplet_margin_loss, anchor, positive, negative, margin, p, eps, swap,
+                 reduction);
   check_reduction(reduction);
   const int64_t ad = anchor.dim();
   EMBER_CHECK(ad == positive.dim() && ad == negative.dim(),
@@ -322,6 +340,7 @@ Tensor multilabel_soft_margin_loss(const Tensor& self, const Tensor& target, con
 
 Tensor multi_margin_loss(const Tensor& self, const Tensor& target, int64_t p, double margin,
                          const std::optional<Tensor>& weight, int64_t reduction) {
+  EMBER_AUTOCAST("multi_margin_loss", multi_margin_loss, self, target, p, margin, weight, reduction);
   check_reduction(reduction);
   EMBER_CHECK_VALUE(p == 1 || p == 2, "only p == 1 and p == 2 supported");
   EMBER_CHECK((self.dim() <= 2 && self.numel() > 0) || (self.dim() != 0 && self.numel() == 0),
@@ -348,6 +367,7 @@ Tensor multi_margin_loss(const Tensor& self, const Tensor& target, int64_t p, do
 // of the target row (a repeated label counts again, as PyTorch's loop does) and every class i that is
 // not a label, divided by the class count.
 Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
+  EMBER_AUTOCAST("multilabel_margin_loss", multilabel_margin_loss, self, target, reduction);
   check_reduction(reduction);
   EMBER_CHECK((self.dim() <= 2 && self.numel() > 0) || (self.dim() != 0 && self.numel() == 0),
               "Expected non-empty vector or matrix with optional 0-dim batch size, but got: ", self.sizes());

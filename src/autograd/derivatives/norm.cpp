@@ -1,6 +1,7 @@
 // Public batch_norm, layer_norm, group_norm and instance_norm. batch_norm and layer_norm run fused
 // kernels forward and backward; when the backward itself is recorded (create_graph), it is written
 // with public ops from the input instead, so double backward works.
+#include <ember/autocast.h>
 #include <ember/ops/norm.h>
 #include <ember/ops/reduce.h>
 #include <ember/ops/shape.h>
@@ -101,6 +102,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
 
 Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight, const Tensor& bias,
                   double eps) {
+  EMBER_AUTOCAST("layer_norm", layer_norm, input, normalized_shape, weight, bias, eps);
   auto [out, mean, rstd] = ops::layer_norm(input, normalized_shape, weight, bias, eps);
   if (autograd::any_requires_grad({&input, &weight, &bias})) {
     autograd::record("NativeLayerNormBackward0", {&out}, {&input, &weight, &bias},
@@ -118,6 +120,7 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tenso
 }
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
+  EMBER_AUTOCAST("group_norm", group_norm, input, num_groups, weight, bias, eps);
   EMBER_CHECK_INDEX(input.dim() >= 2, "Dimension out of range (expected to be in range of [", -std::max<int64_t>(1, input.dim()),
                     ", ", std::max<int64_t>(1, input.dim()) - 1, "], but got 1)");
   const int64_t N = input.size(0), C = input.size(1);

@@ -1,5 +1,6 @@
 // Normalisation-family ops composed of public ops, so their derivatives (and double backward) come
 // from the ops they are made of: rms_norm, the distances, and the feature and alpha dropouts.
+#include <ember/autocast.h>
 #include <cfloat>
 #include <cmath>
 #include <vector>
@@ -29,6 +30,7 @@ Tensor rms_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor&
 }
 
 Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, int64_t dim, double eps) {
+  EMBER_AUTOCAST("cosine_similarity", cosine_similarity, x1, x2, dim, eps);
   DType ct = result_type(x1, x2);
   EMBER_CHECK(is_floating_point(ct), "expected common dtype to be floating point, yet common dtype is ",
               dtype_title(ct));
@@ -49,6 +51,7 @@ Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p, double ep
 }
 
 Tensor pdist(const Tensor& input, double p) {
+  EMBER_AUTOCAST("pdist", pdist, input, p);
   EMBER_CHECK(input.dim() == 2, "pdist only supports 2D tensors, got: ", input.dim(), "D");
   EMBER_CHECK(input.is_floating_point(), "pdist only supports floating-point dtypes");
   EMBER_CHECK(p >= 0, "pdist only supports non-negative p values");

@@ -1,6 +1,7 @@
 // Public unary and binary pointwise ops with their derivative rules (PyTorch's derivatives.yaml).
 // Every rule is written with public ops, so it runs on any backend and can itself be differentiated
 // (double backward). Ternary and parameterised ops are in pointwise_ternary.cpp.
+#include <ember/autocast.h>
 #include <string_view>
 
 #include <ember/ops/factory.h>
@@ -68,6 +69,7 @@ constexpr double kSqrtPiOverTwo = 0.8862269254527580;
 
 #define EMBER_DEFINE_UNARY(name, Node, uses_self, uses_result, formula)                             \
   Tensor name(const Tensor& self) {                                                                  \
+    EMBER_AUTOCAST(#name, name, self);                                                               \
     Tensor result = ops::name(self);                                                                 \
     if (autograd::any_requires_grad({&self}))                                                        \
       record_unary(#Node, self, result, uses_self, uses_result,                                      \
@@ -173,6 +175,7 @@ Tensor operator%(const Scalar& a, const Tensor& b) { return remainder(ops::wrap_
 
 #define EMBER_DEFINE_BINARY(name, Node, save_inputs, save_result, fa, fb)                                   \
   Tensor name(const Tensor& a, const Tensor& b) {                                                            \
+    EMBER_AUTOCAST(#name, name, a, b);                                                                       \
     Tensor out = ops::name(a, b);                                                                            \
     if (autograd::any_requires_grad({&a, &b}))                                                               \
       record_binary(                                                                                         \

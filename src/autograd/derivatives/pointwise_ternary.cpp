@@ -1,6 +1,7 @@
 // Public pointwise ops with extra arguments (div's rounding modes, pow with a number, round with
 // decimals, logit, nan_to_num, clamp) and the ternary ones (lerp, addcmul, addcdiv, where,
 // masked_fill), with their derivative rules from PyTorch's derivatives.yaml, written with public ops.
+#include <ember/autocast.h>
 #include <cmath>
 #include <limits>
 
@@ -62,6 +63,7 @@ Tensor& Tensor::floor_divide_(const Scalar& o) {
 
 // ---- pow with a number on either side ----
 Tensor pow(const Tensor& self, const Scalar& exponent) {
+  EMBER_AUTOCAST("pow", pow, self, exponent);
   Tensor out = ops::pow(self, exponent);
   if (autograd::any_requires_grad({&self})) {
     Scalar e = exponent;
@@ -73,6 +75,7 @@ Tensor pow(const Tensor& self, const Scalar& exponent) {
 }
 
 Tensor pow(const Scalar& base, const Tensor& exponent) {
+  EMBER_AUTOCAST("pow", pow, base, exponent);
   Tensor out = ops::pow(ops::wrap_scalar(exponent, base), exponent);
   if (autograd::any_requires_grad({&exponent})) {
     double b = base.toDouble();
@@ -281,6 +284,7 @@ Tensor addc(const char* node_name, const Tensor& out, const Tensor& self, const 
 }  // namespace
 
 Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  EMBER_AUTOCAST("addcmul", addcmul, self, t1, t2, value);
   return addc(
       "AddcmulBackward0", ops::addcmul(self, t1, t2, value), self, t1, t2, value,
       [](const Tensor& g, const Tensor&, const Tensor& b, double v) { return g * b * v; },
@@ -288,6 +292,7 @@ Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Sca
 }
 
 Tensor addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
+  EMBER_AUTOCAST("addcdiv", addcdiv, self, t1, t2, value);
   return addc(
       "AddcdivBackward0", ops::addcdiv(self, t1, t2, value), self, t1, t2, value,
       [](const Tensor& g, const Tensor&, const Tensor& b, double v) { return g * v / b; },

@@ -2,6 +2,7 @@
 // works: a max pool's gradient is a scatter of grad at the saved indices (whose own gradient gathers
 // at them), an average pool's gradient is the adjoint average (whose own gradient is the forward
 // pool again), and max_unpool's gradient gathers at its indices.
+#include <ember/autocast.h>
 #include <ember/ops/pool.h>
 
 #include "autograd/record.h"
@@ -144,6 +145,7 @@ Tensor max_pool2d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef strid
 }
 Tensor max_pool3d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
                   IntArrayRef dilation, bool ceil_mode) {
+  EMBER_AUTOCAST("max_pool3d", max_pool3d, self, kernel_size, stride, padding, dilation, ceil_mode);
   return std::get<0>(max_pool3d_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode));
 }
 std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride,
@@ -163,9 +165,11 @@ Tensor max_unpool1d(const Tensor& self, const Tensor& indices, IntArrayRef outpu
   return max_unpool_nd(self, indices, output_size, 1);
 }
 Tensor max_unpool2d(const Tensor& self, const Tensor& indices, IntArrayRef output_size) {
+  EMBER_AUTOCAST("max_unpool2d", max_unpool2d, self, indices, output_size);
   return max_unpool_nd(self, indices, output_size, 2);
 }
 Tensor max_unpool3d(const Tensor& self, const Tensor& indices, IntArrayRef output_size) {
+  EMBER_AUTOCAST("max_unpool3d", max_unpool3d, self, indices, output_size);
   return max_unpool_nd(self, indices, output_size, 3);
 }
 
@@ -179,12 +183,17 @@ Tensor avg_pool2d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef strid
 }
 Tensor avg_pool3d(const Tensor& self, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding, bool ceil_mode,
                   bool count_include_pad, std::optional<int64_t> divisor_override) {
+  EMBER_AUTOCAST("avg_pool3d", avg_pool3d, self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                 divisor_override);
   return avg_pool_nd(3, self, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override);
 }
 
 Tensor adaptive_avg_pool1d(const Tensor& self, IntArrayRef output_size) { return adaptive_avg(self, output_size, 1); }
 Tensor adaptive_avg_pool2d(const Tensor& self, IntArrayRef output_size) { return adaptive_avg(self, output_size, 2); }
-Tensor adaptive_avg_pool3d(const Tensor& self, IntArrayRef output_size) { return adaptive_avg(self, output_size, 3); }
+Tensor adaptive_avg_pool3d(const Tensor& self, IntArrayRef output_size) {
+  EMBER_AUTOCAST("adaptive_avg_pool3d", adaptive_avg_pool3d, self, output_size);
+  return adaptive_avg(self, output_size, 3);
+}
 std::tuple<Tensor, Tensor> adaptive_max_pool1d(const Tensor& self, IntArrayRef output_size) {
   return adaptive_max("AdaptiveMaxPool1DBackward0", self, output_size, 1);
 }
@@ -192,6 +201,7 @@ std::tuple<Tensor, Tensor> adaptive_max_pool2d(const Tensor& self, IntArrayRef o
   return adaptive_max("AdaptiveMaxPool2DBackward0", self, output_size, 2);
 }
 std::tuple<Tensor, Tensor> adaptive_max_pool3d(const Tensor& self, IntArrayRef output_size) {
+  EMBER_AUTOCAST("adaptive_max_pool3d", adaptive_max_pool3d, self, output_size);
   return adaptive_max("AdaptiveMaxPool3DBackward0", self, output_size, 3);
 }
 

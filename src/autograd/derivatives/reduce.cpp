@@ -1,5 +1,6 @@
 // Public reductions (sum, nansum, mean, nanmean, prod, max/min, amax/amin, arg and logical reductions)
 // with PyTorch's derivative rules, written with public ops so double backward works.
+#include <ember/autocast.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/shape.h>
 
@@ -80,6 +81,7 @@ Tensor share_among_ties(const Tensor& grad, const Tensor& self, const Tensor& re
 }  // namespace
 
 Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("sum", sum, self, dim, keepdim, dtype); }
   Tensor out = ops::sum(self, dim, keepdim, dtype);
   DType in_dt = self.dtype();
   record_reduction(dim.empty() ? "SumBackward0" : "SumBackward1", self, out, dim, kNothing,
@@ -130,6 +132,7 @@ Tensor prod_of_others(const Tensor& x, int64_t d) {
 
 // d prod / d x_i = prod / x_i without zeros; with zeros, the product of the other elements of the line.
 Tensor prod(const Tensor& self, int64_t dim, bool keepdim, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("prod", prod, self, dim, keepdim, dtype); }
   Tensor out = ops::prod(self, dim, keepdim, dtype);
   DType in_dt = self.dtype();
   int64_t d = ops::maybe_wrap_dim(dim, self.dim());
@@ -141,6 +144,7 @@ Tensor prod(const Tensor& self, int64_t dim, bool keepdim, std::optional<DType> 
   return out;
 }
 Tensor prod(const Tensor& self, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("prod", prod, self, dtype); }
   Tensor out = ops::prod(self, {}, false, dtype);
   DType in_dt = self.dtype();
   record_reduction("ProdBackward0", self, out, {}, kSelfAndResult, [in_dt](const Tensor& g, const Tensor& x, const Tensor& r) {

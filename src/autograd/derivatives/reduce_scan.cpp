@@ -1,4 +1,5 @@
 // Public scans (cumsum, cumprod, cummax, cummin) with PyTorch's derivative rules.
+#include <ember/autocast.h>
 #include <ember/ops/factory.h>
 #include <ember/ops/shape.h>
 
@@ -64,6 +65,7 @@ std::tuple<Tensor, Tensor> record_selected(const char* name, const Tensor& self,
 }  // namespace
 
 Tensor cumsum(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("cumsum", cumsum, self, dim, dtype); }
   Tensor out = ops::cumsum(self, dim, dtype);
   if (autograd::any_requires_grad({&self}) && out.is_floating_point()) {
     int64_t d = ops::maybe_wrap_dim(dim, self.dim());
@@ -78,6 +80,7 @@ Tensor cumsum(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
 // Without zeros: reverse_cumsum(grad * out) / x. With zeros the division fails, and a dedicated kernel
 // computes the exact gradient (a constant: double backward through zeros is not supported).
 Tensor cumprod(const Tensor& self, int64_t dim, std::optional<DType> dtype) {
+  if (!dtype) { EMBER_AUTOCAST("cumprod", cumprod, self, dim, dtype); }
   Tensor out = ops::cumprod(self, dim, dtype);
   if (autograd::any_requires_grad({&self}) && out.is_floating_point()) {
     int64_t d = ops::maybe_wrap_dim(dim, self.dim());

@@ -1,4 +1,5 @@
 // Public var/std (and with mean), norm and logsumexp with PyTorch's derivative rules.
+#include <ember/autocast.h>
 #include <cmath>
 
 #include "autograd/derivatives/reduce_grad.h"
@@ -153,6 +154,7 @@ Tensor norm(const Tensor& self, std::optional<Scalar> p, IntArrayRef dim, bool k
   return out;
 }
 Tensor norm(const Tensor& self, std::optional<Scalar> p, IntArrayRef dim, bool keepdim) {
+  EMBER_AUTOCAST("norm", norm, self, p, dim, keepdim);
   return norm(self, p, dim, keepdim, self.dtype());
 }
 Tensor norm(const Tensor& self, const Scalar& p) { return norm(self, p, {}, false); }
@@ -166,6 +168,7 @@ Tensor norm(const Tensor& self, const char* p, IntArrayRef dim, bool keepdim) {
 }
 
 Tensor logsumexp(const Tensor& self, IntArrayRef dim, bool keepdim) {
+  EMBER_AUTOCAST("logsumexp", logsumexp, self, dim, keepdim);
   Tensor out = ops::logsumexp(self, dim, keepdim);
   if (autograd::any_requires_grad({&self}) && self.is_floating_point()) {
     ReduceShape s(self, dim);

@@ -1,10 +1,12 @@
 // cat and the ops built on it (stack, hstack/vstack/dstack/column_stack), flip and the rotations built on it.
 // cat and flip record their own backward; the others are compositions of public differentiable ops.
+#include <ember/autocast.h>
 #include "autograd/derivatives/shape_record.h"
 
 namespace ember {
 
 Tensor cat(ArrayRef<Tensor> tensors, int64_t dim) {
+  EMBER_AUTOCAST("cat", cat, tensors, dim);
   Tensor out = ops::cat(tensors, dim);
   int64_t w = ops::cat_dim(tensors, dim);
   std::vector<DimVector> sizes;
@@ -35,6 +37,7 @@ Tensor concat(ArrayRef<Tensor> tensors, int64_t dim) { return cat(tensors, dim);
 Tensor concatenate(ArrayRef<Tensor> tensors, int64_t dim) { return cat(tensors, dim); }
 
 Tensor stack(ArrayRef<Tensor> tensors, int64_t dim) {
+  EMBER_AUTOCAST("stack", stack, tensors, dim);
   EMBER_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
   for (size_t i = 1; i < tensors.size(); ++i)
     EMBER_CHECK(tensors[i].sizes().equals(tensors[0].sizes()), "stack expects each tensor to be equal size, but got ",

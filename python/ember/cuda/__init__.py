@@ -55,3 +55,5 @@ def reset_peak_memory_stats(device: _Device = None) -> None:
 def empty_cache() -> None:
     _C._cuda_empty_cache()
 
+
+from ember.cuda import amp as amp  # noqa: E402  (torch.cuda.amp, reachable as an attribute as in PyTorch)
