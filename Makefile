@@ -64,15 +64,16 @@ test-install: build
 # package (and its stubs) checked from outside the repository, where python/ember is not on the path.
 # The build requirements are installed into that venv once and used without build isolation, so the
 # wheel's build tree (pyproject's build-dir) stays valid between runs; the compiler is the one `build`
-# uses (c++, where scikit-build-core would take Python's x86_64-linux-gnu-g++), so ccache reuses its
-# objects.
+# uses (c++, where scikit-build-core would take Python's x86_64-linux-gnu-g++) and so is nanobind (the
+# .venv's, whose headers and sources the module's objects name), so ccache reuses build/'s objects.
 PIP_VENV := $(BUILD)/pip-venv
 test-pip: deps
 	[ -x $(PIP_VENV)/bin/python ] || /usr/bin/python3 -m venv --system-site-packages $(PIP_VENV)
 	$(PIP_VENV)/bin/python -m pip install -q --disable-pip-version-check -r python/requirements-build.txt
 	CXX=$${CXX:-c++} $(PIP_VENV)/bin/python -m pip install -q --disable-pip-version-check \
 	  --no-build-isolation $(if $(LAUNCHER),--config-settings=cmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache \
-	  --config-settings=cmake.define.CMAKE_CUDA_COMPILER_LAUNCHER=ccache) .
+	  --config-settings=cmake.define.CMAKE_CUDA_COMPILER_LAUNCHER=ccache) \
+	  --config-settings=cmake.define.nanobind_DIR=$$($(VENV_PY) -m nanobind --cmake_dir) .
 	cd / && $(abspath $(PIP_VENV))/bin/python $(CURDIR)/tests/pip/check_installed.py
 	cd / && $(abspath $(PIP_VENV))/bin/python -m pytest $(CURDIR)/tests/python/test_stubs.py -q -p no:cacheprovider
 

@@ -145,4 +145,7 @@ Tensor& inplace(Tensor& self, bool other_requires_grad, const Compute& compute, 
   return self;
 }
 
+// A saved input only where the other input's gradient needs it (an empty slot otherwise).
+inline SavedVariable save_if(bool needed, const Tensor& t) { return needed ? SavedVariable(t, false) : SavedVariable(); }
+
 }  // namespace ember::autograd

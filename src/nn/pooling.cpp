@@ -2,13 +2,13 @@
 #include <ember/nn/functional/pool.h>
 #include <ember/nn/modules/pooling.h>
 
+#include "nn/repr_util.h"
+
 namespace ember::nn {
 
 namespace {
 
 // Python's str of a size argument kept as given: an int, or a tuple.
-std::string as_given(IntArrayRef v) { return v.size() == 1 ? std::to_string(v[0]) : py_repr(v); }
-
 DimVector ntuple(IntArrayRef v, int64_t nd) { return v.size() == 1 ? DimVector(nd, v[0]) : DimVector(v); }
 
 }  // namespace
@@ -23,8 +23,8 @@ _MaxPoolNd::_MaxPoolNd(IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef 
       ceil_mode(ceil_mode) {}
 
 std::string _MaxPoolNd::extra_repr() const {
-  return "kernel_size=" + as_given(kernel_size) + ", stride=" + as_given(stride) + ", padding=" + as_given(padding) +
-         ", dilation=" + as_given(dilation) + ", ceil_mode=" + py_repr(ceil_mode);
+  return "kernel_size=" + py_repr_as_given(kernel_size) + ", stride=" + py_repr_as_given(stride) + ", padding=" + py_repr_as_given(padding) +
+         ", dilation=" + py_repr_as_given(dilation) + ", ceil_mode=" + py_repr(ceil_mode);
 }
 
 #define EMBER_MAX_POOL_FORWARD(Name, fn)                                                                   \
@@ -78,7 +78,7 @@ _AvgPoolNd::_AvgPoolNd(int64_t nd, IntArrayRef kernel_size, IntArrayRef stride, 
 
 std::string _AvgPoolNd::extra_repr() const {
   // AvgPool1d holds 1-tuples, which Python prints as (k,); the others hold the arguments as given.
-  auto str = [this](const DimVector& v) { return dynamic_cast<const AvgPool1d*>(this) ? py_repr(v) : as_given(v); };
+  auto str = [this](const DimVector& v) { return dynamic_cast<const AvgPool1d*>(this) ? py_repr(v) : py_repr_as_given(v); };
   return "kernel_size=" + str(kernel_size) + ", stride=" + str(stride) + ", padding=" + str(padding);
 }
 
@@ -93,7 +93,7 @@ Tensor AvgPool3d::forward(const Tensor& input) {
 }
 
 #define EMBER_ADAPTIVE_POOL_COMMON(Name)                                                                   \
-  std::string Name::extra_repr() const { return "output_size=" + as_given(output_size); }
+  std::string Name::extra_repr() const { return "output_size=" + py_repr_as_given(output_size); }
 EMBER_ADAPTIVE_POOL_COMMON(AdaptiveAvgPool1d)
 EMBER_ADAPTIVE_POOL_COMMON(AdaptiveAvgPool2d)
 EMBER_ADAPTIVE_POOL_COMMON(AdaptiveAvgPool3d)

@@ -5,10 +5,11 @@
 #include <ember/nn/modules/padding.h>
 #include <ember/nn/modules/upsampling.h>
 
+#include "nn/repr_util.h"
+
 namespace ember::nn {
 
 namespace {
-std::string as_given(IntArrayRef v) { return v.size() == 1 ? std::to_string(v[0]) : py_repr(v); }
 }  // namespace
 
 _PadNd::_PadNd(int64_t nd, IntArrayRef padding_, std::string mode, double value)
@@ -53,7 +54,7 @@ std::string Upsample::extra_repr() const {
       s += ")";
     }
   } else {
-    s = "size=" + (size.empty() ? std::string("None") : as_given(size));
+    s = "size=" + (size.empty() ? std::string("None") : py_repr_as_given(size));
   }
   return s + ", mode=" + mode;
 }
@@ -65,14 +66,14 @@ Tensor Fold::forward(const Tensor& input) {
   return functional::fold(input, output_size, kernel_size, dilation, padding, stride);
 }
 std::string Fold::extra_repr() const {
-  return "output_size=" + as_given(output_size) + ", kernel_size=" + as_given(kernel_size) +
-         ", dilation=" + as_given(dilation) + ", padding=" + as_given(padding) + ", stride=" + as_given(stride);
+  return "output_size=" + py_repr_as_given(output_size) + ", kernel_size=" + py_repr_as_given(kernel_size) +
+         ", dilation=" + py_repr_as_given(dilation) + ", padding=" + py_repr_as_given(padding) + ", stride=" + py_repr_as_given(stride);
 }
 
 Tensor Unfold::forward(const Tensor& input) { return functional::unfold(input, kernel_size, dilation, padding, stride); }
 std::string Unfold::extra_repr() const {
-  return "kernel_size=" + as_given(kernel_size) + ", dilation=" + as_given(dilation) +
-         ", padding=" + as_given(padding) + ", stride=" + as_given(stride);
+  return "kernel_size=" + py_repr_as_given(kernel_size) + ", dilation=" + py_repr_as_given(dilation) +
+         ", padding=" + py_repr_as_given(padding) + ", stride=" + py_repr_as_given(stride);
 }
 
 }  // namespace ember::nn

@@ -4,12 +4,11 @@
 
 #include "dispatch/activation_kernels.h"
 #include "dispatch/registry.h"
+#include "ops/compute_dtype.h"
 
 namespace ember::ops {
 
 namespace {
-
-DType compute_dtype(DType t) { return t == kFloat16 || t == kBFloat16 ? kFloat32 : t; }
 
 dispatch::SoftmaxGeometry geometry(IntArrayRef sizes, int64_t dim) {
   dispatch::SoftmaxGeometry g{1, 1, 1};
@@ -22,7 +21,7 @@ dispatch::SoftmaxGeometry geometry(IntArrayRef sizes, int64_t dim) {
 }
 
 Tensor activation(const char* name, dispatch::KernelSlot& k, const Tensor& self, const double* params) {
-  Tensor in = cast(self, compute_dtype(self.dtype()));
+  Tensor in = cast(self, upcast_reduced(self.dtype()));
   Tensor out;
   dispatch::TensorIterator it(out, in.dtype(), {&in});
   dispatch::kernel<dispatch::ActivationKernel>(k, self.device().type())(it, name, params);
@@ -30,7 +29,7 @@ Tensor activation(const char* name, dispatch::KernelSlot& k, const Tensor& self,
 }
 
 Tensor& activation_(const char* name, dispatch::KernelSlot& k, Tensor& self, const double* params) {
-  if (compute_dtype(self.dtype()) != self.dtype()) return copy_(self, activation(name, k, self, params));
+  if (upcast_reduced(self.dtype()) != self.dtype()) return copy_(self, activation(name, k, self, params));
   dispatch::TensorIterator it(self, self.dtype(), {&self});
   dispatch::kernel<dispatch::ActivationKernel>(k, self.device().type())(it, name, params);
   return self;
@@ -38,7 +37,7 @@ Tensor& activation_(const char* name, dispatch::KernelSlot& k, Tensor& self, con
 
 Tensor activation_backward(const char* name, dispatch::KernelSlot& k, const Tensor& grad, const Tensor& self,
                            const double* params) {
-  const DType dt = compute_dtype(self.dtype());
+  const DType dt = upcast_reduced(self.dtype());
   Tensor g = cast(grad, dt), x = cast(self, dt);
   Tensor out;
   dispatch::TensorIterator it(out, dt, {&g, &x});
@@ -50,7 +49,7 @@ Tensor activation_backward(const char* name, dispatch::KernelSlot& k, const Tens
 
 Tensor softmax(const Tensor& self, int64_t dim, bool log) {
   static auto& k = dispatch::slot("softmax");
-  const DType dt = compute_dtype(self.dtype());
+  const DType dt = upcast_reduced(self.dtype());
   Tensor in = contiguous(cast(self, dt));
   Tensor out = empty(self.sizes(), dt, self.device());
   dispatch::kernel<dispatch::SoftmaxKernel>(k, self.device().type())(in, out, geometry(self.sizes(), dim), log);
@@ -59,7 +58,7 @@ Tensor softmax(const Tensor& self, int64_t dim, bool log) {
 
 Tensor softmax_backward(const Tensor& grad, const Tensor& output, int64_t dim, bool log) {
   static auto& k = dispatch::slot("softmax_backward");
-  const DType dt = compute_dtype(output.dtype());
+  const DType dt = upcast_reduced(output.dtype());
   Tensor g = contiguous(cast(grad, dt)), y = contiguous(cast(output, dt));
   Tensor out = empty(output.sizes(), dt, output.device());
   dispatch::kernel<dispatch::SoftmaxBackwardKernel>(k, output.device().type())(g, y, out, geometry(output.sizes(), dim),

@@ -4,12 +4,11 @@
 
 #include "dispatch/loss_kernels.h"
 #include "dispatch/registry.h"
+#include "ops/compute_dtype.h"
 
 namespace ember::ops {
 
 namespace {
-
-DType compute_dtype(DType t) { return t == kFloat16 || t == kBFloat16 ? kFloat32 : t; }
 
 std::string shape_str(IntArrayRef s) {
   std::string r = "[";
@@ -52,7 +51,7 @@ std::tuple<Tensor, Tensor> nll_loss(const Tensor& self, const Tensor& target, co
                                     int64_t ignore_index) {
   static auto& k = dispatch::slot("nll_loss");
   const dispatch::NllGeometry g = nll_geometry(self, target, weight);
-  const DType dt = compute_dtype(self.dtype());
+  const DType dt = upcast_reduced(self.dtype());
   Tensor x = contiguous(cast(self, dt)), t = contiguous(target);
   Tensor w = weight.defined() ? contiguous(cast(weight, dt)) : Tensor();
   Tensor out = reduction == 0 ? empty(target.sizes(), dt, self.device()) : empty({}, dt, self.device());
@@ -65,7 +64,7 @@ Tensor nll_loss_backward(const Tensor& grad, const Tensor& self, const Tensor& t
                          int64_t reduction, int64_t ignore_index, const Tensor& total_weight) {
   static auto& k = dispatch::slot("nll_loss_backward");
   const dispatch::NllGeometry g = nll_geometry(self, target, weight);
-  const DType dt = compute_dtype(self.dtype());
+  const DType dt = upcast_reduced(self.dtype());
   Tensor gr = contiguous(cast(grad, dt)), t = contiguous(target), tw = cast(total_weight, dt);
   Tensor w = weight.defined() ? contiguous(cast(weight, dt)) : Tensor();
   Tensor gi = empty(self.sizes(), dt, self.device());

@@ -6,6 +6,7 @@
 
 #include "dispatch/pool_kernels.h"
 #include "dispatch/registry.h"
+#include "ops/compute_dtype.h"
 #include "ops/ops.h"
 
 namespace ember::ops {
@@ -205,9 +206,7 @@ Arr adaptive_output(const Tensor& self, int nd, IntArrayRef output_size, const s
 }
 
 // The dtype the kernels compute in: half types widen to float32.
-DType compute_dtype(DType t) { return is_reduced_float(t) ? kFloat32 : t; }
-
-Tensor prepared(const Tensor& t) { return contiguous(cast(t, compute_dtype(t.dtype()))); }
+Tensor prepared(const Tensor& t) { return contiguous(cast(t, upcast_reduced(t.dtype()))); }
 
 std::tuple<Tensor, Tensor> run_max(const Tensor& self, const PoolWindows& w, const Arr& out, int nd) {
   DimVector shape = output_sizes(self.sizes(), nd, out);

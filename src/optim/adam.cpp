@@ -7,11 +7,11 @@
 #include <ember/optim/adam.h>
 
 #include "optim/fused.h"
+#include "optim/number_format.h"
 
 namespace ember::optim {
 
 namespace {
-std::string num(double x) { return to_string(OptionValue(x)); }
 
 void check_adam_args(double lr, Betas betas, double eps, double weight_decay) {
   if (!(0.0 <= lr)) throw ValueError("Invalid learning rate: " + num(lr));

@@ -7,12 +7,13 @@
 
 #include <ember/core/error.h>
 
+#include "optim/number_format.h"
+
 namespace ember::optim {
 
 namespace {
 constexpr double kPi = 3.14159265358979323846;
 
-std::string num(double x) { return to_string(OptionValue(x)); }
 
 // One value for every group, or one per group (PyTorch's _format_param).
 std::vector<double> per_group(const Optimizer& opt, const std::string& name, const std::vector<double>& v) {

@@ -7,12 +7,9 @@
 #include <ember/optim/rmsprop.h>
 
 #include "optim/fused.h"
+#include "optim/number_format.h"
 
 namespace ember::optim {
-
-namespace {
-std::string num(double x) { return to_string(OptionValue(x)); }
-}  // namespace
 
 RMSprop::RMSprop(ParamGroups params, double lr, double alpha, double eps, double weight_decay, double momentum,
                  bool centered, bool maximize)

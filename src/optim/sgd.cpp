@@ -4,12 +4,9 @@
 #include <ember/optim/sgd.h>
 
 #include "optim/fused.h"
+#include "optim/number_format.h"
 
 namespace ember::optim {
-
-namespace {
-std::string num(double x) { return to_string(OptionValue(x)); }
-}  // namespace
 
 SGD::SGD(ParamGroups params, double lr, double momentum, double dampening, double weight_decay, bool nesterov,
          bool maximize)

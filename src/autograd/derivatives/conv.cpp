@@ -18,6 +18,7 @@ namespace ember {
 namespace {
 
 using autograd::record;
+using autograd::save_if;
 using autograd::SavedVariable;
 
 struct ConvParams {
@@ -25,7 +26,6 @@ struct ConvParams {
   int64_t groups = 1;
 };
 
-SavedVariable save_if(bool needed, const Tensor& t) { return needed ? SavedVariable(t, false) : SavedVariable(); }
 
 bool needs(const Tensor& t) { return t.defined() && t.requires_grad(); }
 

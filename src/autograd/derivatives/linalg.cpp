@@ -13,13 +13,13 @@
 namespace ember {
 
 using autograd::record;
+using autograd::save_if;
 using autograd::SavedVariable;
 using autograd::sum_to;
 
 namespace {
 
 Tensor scaled(const Tensor& g, const Scalar& s) { return s.isIntegral(false) && s.toLong() == 1 ? g : g * s; }
-SavedVariable save_if(bool needed, const Tensor& t) { return needed ? SavedVariable(t, false) : SavedVariable(); }
 
 // Records out = beta * self + alpha * (a x b), where grad_a(g, b) and grad_b(g, a) give the product's
 // gradients for a and b from the output gradient g: shared by mm/bmm/mv/dot (self undefined) and

@@ -17,7 +17,7 @@
 namespace ember::kernels {
 namespace {
 
-constexpr int64_t kGrain = 32768;
+constexpr int64_t kIndexGrain = 32768;
 
 void strided_offsets_kernel(Tensor& out, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
                             const Tensor& extra, int64_t extra_scale) {
@@ -34,7 +34,7 @@ void strided_offsets_kernel(Tensor& out, IntArrayRef strides, int64_t remap_dim,
   int64_t inner = sizes[size_t(nd - 1)], inner_stride = strides[size_t(nd - 1)];
   bool inner_mapped = map && remap_dim == nd - 1;
   int64_t rows = out.numel() / inner;
-  core::parallel_for(0, rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
+  core::parallel_for(0, rows, std::max<int64_t>(1, kIndexGrain / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
       int64_t base = 0, rem = r;
       for (int64_t d = nd - 2; d >= 0; --d) {
@@ -79,7 +79,7 @@ void wrap_kernel(Tensor& idx, int64_t size) {
 
 template <size_t N>
 void gather_bytes(const char* src, const int64_t* off, char* dst, int64_t n) {
-  core::parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) {
+  core::parallel_for(0, n, kIndexGrain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) std::memcpy(dst + i * int64_t(N), src + off[i] * int64_t(N), N);
   });
 }
@@ -135,7 +135,7 @@ void scatter_kernel(Tensor& dst, const Tensor& offsets, const Tensor& values, di
     if (mode == dispatch::ScatterMode::Copy) {
       // Parallel: with duplicate indices one of the values lands, which is all PyTorch promises. Relaxed
       // atomic stores (plain moves on x86) keep such writes from being a data race.
-      core::parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) {
+      core::parallel_for(0, n, kIndexGrain, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) std::atomic_ref<T>(d[off[i]]).store(v[i * vstep], std::memory_order_relaxed);
       });
       return;
@@ -210,7 +210,7 @@ void along_dim_kernel(const Tensor& self, int64_t dim, const Tensor& idx, const 
         p += i1 - i;
       }
     };
-    if (gather || mode == dispatch::ScatterMode::Copy) core::parallel_for(0, n, kGrain, run);
+    if (gather || mode == dispatch::ScatterMode::Copy) core::parallel_for(0, n, kIndexGrain, run);
     else run(0, n);
   });
 }
@@ -255,7 +255,7 @@ Tensor nonzero_walk(const Tensor& self, bool coords, IntArrayRef strides) {
 Tensor nonzero_kernel(const Tensor& self) { return nonzero_walk(self, true, {}); }
 Tensor mask_offsets_kernel(const Tensor& mask, IntArrayRef strides) { return nonzero_walk(mask, false, strides); }
 
-void minmax_kernel(const Tensor& t, int64_t& mn, int64_t& mx) {
+void index_minmax_kernel(const Tensor& t, int64_t& mn, int64_t& mx) {
   const int64_t* p = t.data_ptr<int64_t>();
   mn = std::numeric_limits<int64_t>::max();
   mx = std::numeric_limits<int64_t>::min();
@@ -297,7 +297,7 @@ EMBER_REGISTER_KERNEL("index_scatter", kCPU, &scatter_kernel);
 EMBER_REGISTER_KERNEL("index_along_dim", kCPU, &along_dim_kernel);
 EMBER_REGISTER_KERNEL("index_nonzero", kCPU, &nonzero_kernel);
 EMBER_REGISTER_KERNEL("index_mask_offsets", kCPU, &mask_offsets_kernel);
-EMBER_REGISTER_KERNEL("index_minmax", kCPU, &minmax_kernel);
+EMBER_REGISTER_KERNEL("index_minmax", kCPU, &index_minmax_kernel);
 EMBER_REGISTER_KERNEL("index_mean_divide", kCPU, &mean_divide_kernel);
 
 }  // namespace ember::kernels

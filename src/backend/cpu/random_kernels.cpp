@@ -19,12 +19,12 @@ namespace {
 
 using core::PhiloxBlock;
 
-constexpr int64_t kGrain = 16384;
+constexpr int64_t kRandomGrain = 16384;
 
 template <class T, class F>
 void fill_elements(const Tensor& out, PhiloxInputs in, const F& draw) {
   T* o = static_cast<T*>(out.data_ptr());
-  core::parallel_for(0, out.numel(), kGrain, [&](int64_t b, int64_t e) {
+  core::parallel_for(0, out.numel(), kRandomGrain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) o[i] = draw(core::philox_draw(in.seed, in.offset, uint64_t(i)), i);
   });
 }
@@ -91,7 +91,7 @@ void randperm_kernel(const Tensor& out, PhiloxInputs in) {
   // n^2 / 2^65, keep index order).
   int64_t n = out.numel();
   std::vector<uint64_t> key(static_cast<size_t>(n));
-  core::parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) {
+  core::parallel_for(0, n, kRandomGrain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
       PhiloxBlock w = core::philox_draw(in.seed, in.offset, uint64_t(i));
       key[size_t(i)] = (uint64_t(w[0]) << 32) | w[1];
@@ -106,7 +106,7 @@ void multinomial_kernel(const Tensor& probs, const Tensor& out, PhiloxInputs in,
   int64_t rows = probs.size(0), cats = probs.size(1), ns = out.size(1);
   const double* p = static_cast<const double*>(probs.data_ptr());
   int64_t* o = static_cast<int64_t*>(out.data_ptr());
-  core::parallel_for(0, rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(cats + ns, 1)), [&](int64_t b, int64_t e) {
+  core::parallel_for(0, rows, std::max<int64_t>(1, kRandomGrain / std::max<int64_t>(cats + ns, 1)), [&](int64_t b, int64_t e) {
     std::vector<double> buf(static_cast<size_t>(cats));
     std::vector<int64_t> order(static_cast<size_t>(cats));
     for (int64_t r = b; r < e; ++r) {

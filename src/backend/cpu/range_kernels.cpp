@@ -20,7 +20,7 @@ namespace {
 
 // PyTorch's GRAIN_SIZE. core::parallel_for splits work into the same chunks as at::parallel_for, and the
 // vector blocks start at each chunk's start, so results match PyTorch's for the same thread count.
-constexpr int64_t kGrain = 32768;
+constexpr int64_t kRangeGrain = 32768;
 
 template <class T>
 constexpr bool is_reduced_v = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
@@ -59,7 +59,7 @@ void arange_kernel(Tensor& out, const Scalar& start_s, const Scalar& step_s, boo
       const A start = start_s.to<A>(), step = step_s.to<A>();
       T* p = static_cast<T*>(out.data_ptr());
       constexpr int64_t lanes = kLanes<T>;
-      core::parallel_for(0, out.numel(), kGrain, [&](int64_t b, int64_t e) {
+      core::parallel_for(0, out.numel(), kRangeGrain, [&](int64_t b, int64_t e) {
         int64_t i = b;
         if (vector_blocks)
           for (int64_t stop = b + (e - b) / (2 * lanes) * (2 * lanes); i < stop; i += lanes) {
@@ -87,7 +87,7 @@ void linspace_typed(T* p, const Scalar& start_s, const Scalar& end_s, int64_t st
       return i < halfway ? T(float(start) + r(step * r(float(i))))
                          : T(float(end) - r(step * r(float(steps - i - 1))));
     };
-    core::parallel_for(0, steps, kGrain, [&](int64_t b, int64_t e) {
+    core::parallel_for(0, steps, kRangeGrain, [&](int64_t b, int64_t e) {
       int64_t i = b;
       for (int64_t stop = b + (e - b) / (2 * lanes) * (2 * lanes); i < stop; i += lanes) {
         T base = at(i);
@@ -101,7 +101,7 @@ void linspace_typed(T* p, const Scalar& start_s, const Scalar& end_s, int64_t st
     auto at = [&](int64_t i) {
       return i < halfway ? mul_add(step, S(i), S(start)) : mul_add(-step, S(steps - i - 1), S(end));
     };
-    core::parallel_for(0, steps, kGrain, [&](int64_t b, int64_t e) {
+    core::parallel_for(0, steps, kRangeGrain, [&](int64_t b, int64_t e) {
       int64_t i = b;
       for (int64_t stop = b + (e - b) / (2 * lanes) * (2 * lanes); i < stop; i += lanes) {
         T base = T(at(i));
@@ -128,7 +128,7 @@ void logspace_kernel(Tensor& out, const Scalar& start_s, const Scalar& end_s, in
       const double step = double(round_as<T>(end - start)) / double(steps - 1);
       const int64_t halfway = steps / 2;
       T* p = static_cast<T*>(out.data_ptr());
-      core::parallel_for(0, steps, kGrain, [&](int64_t b, int64_t e) {
+      core::parallel_for(0, steps, kRangeGrain, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) {
           if (i < halfway) p[i] = T(std::pow(base, double(start) + step * double(i)));
           else p[i] = T(std::pow(base, double(end) - step * double(steps - i - 1)));

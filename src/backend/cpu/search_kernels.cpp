@@ -170,7 +170,7 @@ void histc_kernel(const Tensor& self, const Tensor& out, double min, double max)
   });
 }
 
-void minmax_kernel(const Tensor& self, double* min, double* max) {
+void sort_minmax_kernel(const Tensor& self, double* min, double* max) {
   visit_dtype(self.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     using K = sort_key_t<T>;
@@ -197,6 +197,6 @@ EMBER_REGISTER_KERNEL("unique", ::ember::kCPU, &unique_kernel);
 EMBER_REGISTER_KERNEL("unique_rows", ::ember::kCPU, &unique_rows_kernel);
 EMBER_REGISTER_KERNEL("bincount", ::ember::kCPU, &bincount_kernel);
 EMBER_REGISTER_KERNEL("histc", ::ember::kCPU, &histc_kernel);
-EMBER_REGISTER_KERNEL("sort_minmax", ::ember::kCPU, &minmax_kernel);
+EMBER_REGISTER_KERNEL("sort_minmax", ::ember::kCPU, &sort_minmax_kernel);
 
 }  // namespace ember::kernels
