@@ -69,13 +69,16 @@ namespace detail {
 // The only cost autocast adds to an op outside a region is reading this.
 extern thread_local uint8_t active_devices;
 
+// Where the op runs and the dtype its eligible inputs are cast to.
 struct Context {
   DeviceType device;
-  CastPolicy policy;
   DType to;
 };
 
-bool eligible(const Tensor& t, DeviceType device_type);
+// PyTorch's rule: floating, not float64, on the autocast device.
+inline bool eligible(const Tensor& t, DeviceType device_type) {
+  return t.defined() && t.device().type() == device_type && is_floating_point(t.dtype()) && t.dtype() != kFloat64;
+}
 Tensor cached_cast(DType to, const Tensor& t, DeviceType device_type);
 // `has_float32`: some eligible input is float32 (the promote policy then casts to float32).
 std::optional<Context> resolve(std::string_view op, DeviceType device_type, bool has_float32);
@@ -99,9 +102,9 @@ struct Scan {
   bool has_float32 = false;
 };
 inline void scan(Scan& s, const Tensor& t) {
-  if (!t.defined() || !is_floating_point(t.dtype()) || t.dtype() == kFloat64) return;
-  auto d = t.device().type();
-  if (!(active_devices & (1u << int(d)))) return;
+  if (!t.defined()) return;
+  const DeviceType d = t.device().type();
+  if (!(active_devices & (1u << int(d))) || !eligible(t, d)) return;
   if (!s.device) s.device = d;
   if (d == *s.device && t.dtype() == kFloat32) s.has_float32 = true;
 }

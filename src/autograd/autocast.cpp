@@ -1,6 +1,6 @@
 // Autocast state, the weight-cast cache and PyTorch 2.11's casting lists (aten/src/ATen/autocast_mode.*).
-// The ops themselves opt in with EMBER_AUTOCAST on their first line; a name listed here but not wired
-// into an op does nothing, so test_autocast checks each list entry through its op.
+// The ops themselves opt in with EMBER_AUTOCAST on their first line; a name listed here that no op passes
+// does nothing, so each table lists only names the ops use.
 #include <ember/autocast.h>
 
 #include <memory>
@@ -142,10 +142,6 @@ std::optional<CastPolicy> policy_of(DeviceType device_type, std::string_view op)
 
 namespace detail {
 
-bool eligible(const Tensor& t, DeviceType device_type) {
-  return t.defined() && t.device().type() == device_type && is_floating_point(t.dtype()) && t.dtype() != kFloat64;
-}
-
 Tensor cached_cast(DType to, const Tensor& t, DeviceType device_type) {
   if (!eligible(t, device_type) || t.dtype() == to) return t;
   // Apex's heuristic, kept by PyTorch: float32 leaf parameters cast to the lower precision are cached, so
@@ -166,11 +162,11 @@ std::optional<Context> resolve(std::string_view op, DeviceType device_type, bool
   DType lower = state.dtype[int(device_type)];
   switch (*p) {
     case CastPolicy::kLowerPrecision:
-      return Context{device_type, *p, lower};
+      return Context{device_type, lower};
     case CastPolicy::kFp32:
-      return Context{device_type, *p, kFloat32};
+      return Context{device_type, kFloat32};
     case CastPolicy::kPromote:
-      return Context{device_type, *p, has_float32 ? kFloat32 : lower};
+      return Context{device_type, has_float32 ? kFloat32 : lower};
     case CastPolicy::kBanned:
       break;
   }

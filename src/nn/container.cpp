@@ -137,7 +137,10 @@ namespace {
 // "Parameter containing: [ember.float32 of size 2x3]", as ParameterList's extra_repr.
 std::string size_str(const Tensor& p) {
   std::string s;
-  for (int64_t i = 0; i < p.dim(); ++i) s += (i ? "x" : "") + std::to_string(p.size(i));
+  for (int64_t i = 0; i < p.dim(); ++i) {
+    if (i) s += 'x';
+    s += std::to_string(p.size(i));
+  }
   return s;
 }
 // torch.typename of a CPU tensor: "torch.FloatTensor", in ember's module name.

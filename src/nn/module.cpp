@@ -359,7 +359,11 @@ std::string add_indent(const std::string& s, int n) {
   std::vector<std::string> lines = split_lines(s);
   if (lines.size() == 1) return s;
   std::string r = lines[0];
-  for (size_t i = 1; i < lines.size(); ++i) r += "\n" + std::string(size_t(n), ' ') + lines[i];
+  for (size_t i = 1; i < lines.size(); ++i) {
+    r += '\n';
+    r.append(size_t(n), ' ');
+    r += lines[i];
+  }
   return r;
 }
 }  // namespace

@@ -146,7 +146,7 @@ void check_convolution(const Tensor& input, const Tensor& weight, const std::opt
 
 Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, IntArrayRef stride, IntArrayRef padding,
                     IntArrayRef dilation, int64_t groups, IntArrayRef out_sizes) {
-  const DType dt = float_or_double(x.dtype());
+  const DType dt = float_or_double_dtype(x.dtype());
   IntArrayRef in = spatial(x.sizes()), k = spatial(w.sizes());
   const DimVector out = out_sizes.empty() ? conv_out_sizes(in, k, stride, padding, dilation) : DimVector(out_sizes);
   DimVector ysizes{x.size(0), w.size(0)};
@@ -163,7 +163,7 @@ Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, IntArrayR
 
 Tensor conv_input_grad(const Tensor& grad_output, const Tensor& w, IntArrayRef input_sizes, IntArrayRef stride,
                        IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
-  const DType dt = float_or_double(grad_output.dtype());
+  const DType dt = float_or_double_dtype(grad_output.dtype());
   Tensor gx = empty(input_sizes, dt, grad_output.device());
   if (gx.numel() > 0) {
     if (grad_output.numel() == 0 || w.numel() == 0) {
@@ -182,7 +182,7 @@ Tensor conv_input_grad(const Tensor& grad_output, const Tensor& w, IntArrayRef i
 
 Tensor conv_weight_grad(const Tensor& x, const Tensor& grad_output, IntArrayRef weight_sizes, IntArrayRef stride,
                         IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
-  const DType dt = float_or_double(x.dtype());
+  const DType dt = float_or_double_dtype(x.dtype());
   Tensor gw = empty(weight_sizes, dt, x.device());
   if (gw.numel() > 0) {
     if (x.numel() == 0 || grad_output.numel() == 0) {
@@ -229,7 +229,7 @@ Tensor im2col(const Tensor& x, IntArrayRef kernel_size, IntArrayRef dilation, In
               pair_str(kernel_size), ", dilation=", pair_str(dilation), ", padding=", pair_str(padding),
               ", calculated shape of the array of sliding blocks as ", pair_str(out),
               ", but its components must be at least one.");
-  const DType dt = float_or_double(x.dtype());
+  const DType dt = float_or_double_dtype(x.dtype());
   Tensor col = empty({x.size(0), x.size(1) * kernel_size[0] * kernel_size[1], out[0] * out[1]}, dt, x.device());
   if (col.numel() > 0) {
     static auto& slot = dispatch::slot("im2col");
@@ -262,7 +262,7 @@ Tensor col2im(const Tensor& columns, IntArrayRef output_size, IntArrayRef kernel
               pair_str(stride), ", expected size of input's dimension 2 to match the calculated number of sliding "
               "blocks ", out[0], " * ", out[1], " = ", out[0] * out[1], ", but got input.size(2)=", columns.size(2),
               ".");
-  const DType dt = float_or_double(columns.dtype());
+  const DType dt = float_or_double_dtype(columns.dtype());
   const int64_t channels = columns.size(1) / kk;
   Tensor x = empty({columns.size(0), channels, output_size[0], output_size[1]}, dt, columns.device());
   if (x.numel() > 0) {

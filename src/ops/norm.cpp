@@ -49,7 +49,7 @@ std::tuple<Tensor, Tensor, Tensor> batch_norm(const Tensor& input, const Tensor&
   EMBER_CHECK(input.dim() >= 2, "batch_norm: expected an input with at least 2 dimensions (N, C, *), but got ",
               input.dim(), "-D input");
   EMBER_CHECK(input.is_floating_point(), "\"batch_norm\" not implemented for '", dtype_title(input.dtype()), "'");
-  const DType ct = float_or_double(input.dtype());
+  const DType ct = float_or_double_dtype(input.dtype());
   const int64_t N = input.size(0), M = C > 0 && N > 0 ? input.numel() / (N * C) : 1;
   Tensor x = view(prepared(input, ct), {N, C, M});
   Tensor mean = empty({C}, ct, input.device()), invstd = empty({C}, ct, input.device());
@@ -79,7 +79,7 @@ std::tuple<Tensor, Tensor, Tensor> batch_norm_backward(const Tensor& grad_out, c
                                                        const Tensor& weight, const Tensor& save_mean,
                                                        const Tensor& save_invstd, bool train,
                                                        std::array<bool, 3> mask) {
-  const DType ct = float_or_double(input.dtype());
+  const DType ct = float_or_double_dtype(input.dtype());
   const int64_t N = input.size(0), C = input.size(1), M = C > 0 && N > 0 ? input.numel() / (N * C) : 1;
   Tensor x = view(prepared(input, ct), {N, C, M});
   Tensor dy = view(prepared(grad_out, ct), {N, C, M});
@@ -142,7 +142,7 @@ std::tuple<Tensor, Tensor, Tensor> layer_norm(const Tensor& input, IntArrayRef n
   check_layer_norm_shapes(input, normalized_shape, weight, bias);
   EMBER_CHECK(input.is_floating_point(), "\"LayerNormKernelImpl\" not implemented for '",
               dtype_title(input.dtype()), "'");
-  const DType ct = float_or_double(input.dtype());
+  const DType ct = float_or_double_dtype(input.dtype());
   RowSplit s(input, normalized_shape);
   Tensor x = view(prepared(input, ct), {s.R, s.D});
   Tensor out = empty({s.R, s.D}, ct, input.device());
@@ -157,7 +157,7 @@ std::tuple<Tensor, Tensor, Tensor> layer_norm_backward(const Tensor& grad_out, c
                                                        IntArrayRef normalized_shape, const Tensor& mean,
                                                        const Tensor& rstd, const Tensor& weight,
                                                        std::array<bool, 3> mask) {
-  const DType ct = float_or_double(input.dtype());
+  const DType ct = float_or_double_dtype(input.dtype());
   RowSplit s(input, normalized_shape);
   Tensor x = view(prepared(input, ct), {s.R, s.D});
   Tensor dy = view(prepared(grad_out, ct), {s.R, s.D});

@@ -64,8 +64,8 @@ Tensor& _amp_update_scale_(Tensor& self, Tensor& growth_tracker, const Tensor& f
 
 namespace amp {
 
-GradScaler::GradScaler(DeviceType device, GradScalerOptions options) : device_(device), options_(options) {
-  if (options_.enabled && device_ == kCUDA && !cuda::is_available()) {
+GradScaler::GradScaler(DeviceType device, GradScalerOptions options) : options_(options) {
+  if (options_.enabled && device == kCUDA && !cuda::is_available()) {
     utils::log::warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.");
     options_.enabled = false;
   }
@@ -74,6 +74,11 @@ GradScaler::GradScaler(DeviceType device, GradScalerOptions options) : device_(d
   EMBER_CHECK_VALUE(options_.backoff_factor < 1.0, "The backoff factor must be < 1.0.");
   EMBER_CHECK_VALUE(options_.growth_interval > 0, "growth_interval must be a positive integer, got ",
                     options_.growth_interval);
+}
+
+void GradScaler::require_scale(const char* funcname) const {
+  EMBER_CHECK(scale_.defined(), "Attempted ", funcname, " but _scale is None.  This may indicate your script did not "
+                                "use scaler.scale(loss or outputs) earlier in the iteration.");
 }
 
 void GradScaler::lazy_init(const Device& device) {
@@ -97,8 +102,7 @@ std::vector<Tensor> GradScaler::scale(const std::vector<Tensor>& outputs) {
 
 void GradScaler::unscale_(optim::Optimizer& optimizer) {
   if (!options_.enabled) return;
-  EMBER_CHECK(scale_.defined(), "Attempted unscale_ but _scale is None.  This may indicate your script did not use "
-                                "scaler.scale(loss or outputs) earlier in the iteration.");
+  require_scale("unscale_");
   PerOptimizer& state = per_optimizer(optimizer);
   EMBER_CHECK(state.stage != Stage::kUnscaled,
               "unscale_() has already been called on this optimizer since the last update().");
@@ -132,8 +136,7 @@ Tensor GradScaler::step(optim::Optimizer& optimizer) {
 
 void GradScaler::update() {
   if (!options_.enabled) return;
-  EMBER_CHECK(scale_.defined(), "Attempted update but _scale is None.  This may indicate your script did not use "
-                                "scaler.scale(loss or outputs) earlier in the iteration.");
+  require_scale("update");
   Tensor found_inf;
   for (auto& [opt, state] : per_optimizer_) {
     if (!state.found_inf.defined()) continue;
@@ -147,8 +150,7 @@ void GradScaler::update() {
 
 void GradScaler::update(double new_scale) {
   if (!options_.enabled) return;
-  EMBER_CHECK(scale_.defined(), "Attempted update but _scale is None.  This may indicate your script did not use "
-                                "scaler.scale(loss or outputs) earlier in the iteration.");
+  require_scale("update");
   scale_.fill_(new_scale);
   per_optimizer_.clear();
 }
@@ -158,8 +160,7 @@ void GradScaler::update(const Tensor& new_scale) {
   EMBER_CHECK(new_scale.numel() == 1 && new_scale.dtype() == kFloat32 && !new_scale.requires_grad(),
               "new_scale should be a float or a 1-element torch.cuda.FloatTensor or torch.FloatTensor with "
               "requires_grad=False.");
-  EMBER_CHECK(scale_.defined(), "Attempted update but _scale is None.  This may indicate your script did not use "
-                                "scaler.scale(loss or outputs) earlier in the iteration.");
+  require_scale("update");
   NoGradGuard no_grad;
   scale_.copy_(new_scale.reshape({}));
   per_optimizer_.clear();

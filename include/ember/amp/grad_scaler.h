@@ -91,9 +91,9 @@ class GradScaler {
     Tensor found_inf;  // float32 [1] on the scale's device
   };
   void lazy_init(const Device& device);
+  void require_scale(const char* funcname) const;  // scale() must have run
   PerOptimizer& per_optimizer(optim::Optimizer& optimizer) { return per_optimizer_[&optimizer]; }
 
-  DeviceType device_;
   GradScalerOptions options_;
   Tensor scale_;           // float32, 0-dim, created by the first scale()
   Tensor growth_tracker_;  // int32, 0-dim

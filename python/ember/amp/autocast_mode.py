@@ -4,6 +4,7 @@ class only sets the per-thread state, with torch's checks and warnings."""
 import functools
 import warnings
 
+import ember
 from ember import _C
 
 __all__ = ["autocast", "is_autocast_available"]
@@ -24,8 +25,6 @@ class autocast:
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         if device_type not in _SUPPORTED:
             raise RuntimeError(f"User specified an unsupported autocast device_type '{device_type}'")
-        import ember
-
         self.device = device_type
         self.fast_dtype = _C._get_autocast_dtype(device_type) if dtype is None else dtype
         self._cache_enabled = _C.is_autocast_cache_enabled() if cache_enabled is None else cache_enabled
@@ -46,8 +45,6 @@ class autocast:
         self._enabled = enabled
 
     def __enter__(self):
-        import ember
-
         self.prev_cache_enabled = _C.is_autocast_cache_enabled()
         self.prev = _C._is_autocast_enabled(self.device)
         self.prev_fastdtype = _C._get_autocast_dtype(self.device)

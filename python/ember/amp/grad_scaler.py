@@ -5,6 +5,7 @@ import enum
 import warnings
 from collections import defaultdict
 
+import ember
 from ember import _C
 
 __all__ = ["GradScaler", "OptState"]
@@ -26,8 +27,6 @@ class GradScaler:
 
     def __init__(self, device="cuda", init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5,
                  growth_interval=2000, enabled=True):
-        import ember
-
         self._device = device
         self._enabled = enabled
         if device == "cuda" and enabled and not ember.cuda.is_available():
@@ -46,8 +45,6 @@ class GradScaler:
             self._per_optimizer_states = defaultdict(_fresh_state)
 
     def _lazy_init_scale_growth_tracker(self, dev):
-        import ember
-
         assert self._growth_tracker is None, "_growth_tracker initialized before _scale"
         self._scale = ember.full((), self._init_scale, dtype=ember.float32, device=dev)
         self._growth_tracker = ember.full((), self._init_growth_tracker, dtype=ember.int32, device=dev)
@@ -60,8 +57,6 @@ class GradScaler:
 
     def scale(self, outputs):
         """Multiplies a tensor, or every tensor of a (nested) list, tuple or other iterable, by the scale."""
-        import ember
-
         if not self._enabled:
             return outputs
         if isinstance(outputs, ember.Tensor):
@@ -89,8 +84,6 @@ class GradScaler:
         return apply(outputs)
 
     def _unscale_grads_(self, optimizer, inv_scale, found_inf, allow_fp16):
-        import ember
-
         per_device = defaultdict(list)
         with ember.no_grad():
             for group in optimizer.param_groups:
@@ -109,8 +102,6 @@ class GradScaler:
 
     def unscale_(self, optimizer):
         """Divides the optimizer's gradients by the scale, in place (once per optimizer per update())."""
-        import ember
-
         if not self._enabled:
             return
         self._check_scale_growth_tracker("unscale_")
@@ -146,8 +137,6 @@ class GradScaler:
     def update(self, new_scale=None):
         """Backs the scale off after inf/NaN gradients, grows it after growth_interval clean steps, or sets
         it to new_scale (a float or a one-element float32 tensor)."""
-        import ember
-
         if not self._enabled:
             return
         _scale, _growth_tracker = self._check_scale_growth_tracker("update")
