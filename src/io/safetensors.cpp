@@ -115,6 +115,12 @@ std::vector<std::pair<std::string, Tensor>> to_items(const TensorMap& m) {
 
 // ---- reading ----
 
+}  // namespace
+
+// Named, not anonymous: SafeOpen::Impl holds them, and GCC warns about a class with members of
+// anonymous-namespace types outside the main file (as in a unity build).
+namespace safetensors_io {
+
 struct Info {
   DType dtype;
   std::vector<int64_t> shape;
@@ -133,7 +139,11 @@ struct Buffer {
   }
 };
 
-std::shared_ptr<Buffer> map_file(const std::filesystem::path& path) {
+}  // namespace safetensors_io
+
+namespace {
+
+std::shared_ptr<safetensors_io::Buffer> map_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(detail::str("safetensors: cannot open '", path.string(), "': ", std::strerror(errno)));
   struct stat st {};
@@ -141,7 +151,7 @@ std::shared_ptr<Buffer> map_file(const std::filesystem::path& path) {
     ::close(fd);
     throw Error(detail::str("safetensors: '", path.string(), "' is not a regular file"));
   }
-  auto b = std::make_shared<Buffer>();
+  auto b = std::make_shared<safetensors_io::Buffer>();
   b->size = size_t(st.st_size);
   if (b->size > 0) {
     void* p = ::mmap(nullptr, b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
@@ -167,9 +177,9 @@ uint64_t get_uint(const nlohmann::json& v, const std::string& where) {
 struct SafeOpen::Impl {
   std::filesystem::path path;
   std::string origin;  // "'path'" or "the buffer", for messages
-  std::shared_ptr<Buffer> buffer;
+  std::shared_ptr<safetensors_io::Buffer> buffer;
   uint64_t data_start = 0;
-  std::map<std::string, Info> infos;
+  std::map<std::string, safetensors_io::Info> infos;
   std::vector<std::string> order;
   MetadataMap metadata;
 
@@ -210,7 +220,7 @@ void SafeOpen::Impl::parse() {
   if (!duplicate.empty()) fail(detail::str("the header names '", duplicate, "' twice"));
   if (!header.is_object()) fail("the header is not a JSON object");
 
-  std::vector<std::pair<std::string, Info>> list;
+  std::vector<std::pair<std::string, safetensors_io::Info>> list;
   for (auto it = header.begin(); it != header.end(); ++it) {
     const std::string& name = it.key();
     const nlohmann::json& v = it.value();
@@ -227,7 +237,7 @@ void SafeOpen::Impl::parse() {
     if (!v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
       fail(where + " lacks one of dtype, shape and data_offsets");
     const auto& jd = v["dtype"];
-    Info info{};
+    safetensors_io::Info info{};
     bool known = false;
     if (jd.is_string())
       for (const auto& c : kCodes)
@@ -299,7 +309,7 @@ namespace {
 Tensor make_tensor(const SafeOpen::Impl& f, const std::string& name) {
   auto it = f.infos.find(name);
   if (it == f.infos.end()) throw IndexError(detail::str("safetensors: no tensor named '", name, "' in ", f.origin));
-  const Info& info = it->second;
+  const safetensors_io::Info& info = it->second;
   uint8_t* p = const_cast<uint8_t*>(f.buffer->data) + f.data_start + info.begin;
   size_t nbytes = info.end - info.begin;
   if (info.dtype == kBool)
@@ -311,7 +321,7 @@ Tensor make_tensor(const SafeOpen::Impl& f, const std::string& name) {
     std::memcpy(t.data_ptr(), p, nbytes);
     return t;
   }
-  std::shared_ptr<Buffer> keep = f.buffer;
+  std::shared_ptr<safetensors_io::Buffer> keep = f.buffer;
   return from_blob(p, info.shape, [keep](void*) {}, TensorOptions(info.dtype));
 }
 
@@ -366,7 +376,7 @@ TensorMap load(const std::filesystem::path& path) {
 TensorMap load_bytes(const std::string& data) {
   SafeOpen::Impl f;
   f.origin = "the buffer";
-  f.buffer = std::make_shared<Buffer>();
+  f.buffer = std::make_shared<safetensors_io::Buffer>();
   f.buffer->owned = data;
   f.buffer->data = reinterpret_cast<const uint8_t*>(f.buffer->owned.data());
   f.buffer->size = f.buffer->owned.size();

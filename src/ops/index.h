@@ -58,7 +58,7 @@ Tensor one_hot(const Tensor& self, int64_t num_classes);
 // ---- the indexing syntax: basic indexing as views ----
 // A slice start:stop:step resolved against a dim of `size` as Python does: first element and length.
 std::pair<int64_t, int64_t> slice_bounds(int64_t size, int64_t start, int64_t stop, int64_t step);
-Tensor slice(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step);
+Tensor slice_by_length(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step);
 // `real_dim` is the dim named in the error message (the index's position in an index list, as PyTorch names it).
 Tensor select(const Tensor& self, int64_t dim, int64_t index, int64_t real_dim);
 // PyTorch's checked conversion of a number written into a tensor of `dtype` (x[i] = 300 on uint8): throws

@@ -80,7 +80,7 @@ std::pair<int64_t, int64_t> slice_bounds(int64_t size, int64_t start, int64_t st
   return {start, (stop - start + step - 1) / step};
 }
 
-Tensor slice(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step) {
+Tensor slice_by_length(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step) {
   DimVector sizes(self.sizes()), strides(self.strides());
   sizes[size_t(dim)] = length;
   strides[size_t(dim)] *= step;

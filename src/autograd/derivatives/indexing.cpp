@@ -20,7 +20,7 @@ using shape_autograd::record_view;
 // Views whose backward puts the gradient back into zeros of the input's shape with index_copy, so the
 // backward is itself differentiable.
 Tensor slice_view(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step) {
-  return record_view("SliceBackward0", self, ops::slice(self, dim, start, length, step),
+  return record_view("SliceBackward0", self, ops::slice_by_length(self, dim, start, length, step),
                      [sizes = DimVector(self.sizes()), dim, start, length, step](const Tensor& g) {
                        return zeros(sizes, TensorOptions(g.dtype())).index_copy(dim, ops::arange_index(start, length, step), g);
                      });

@@ -14,7 +14,7 @@ namespace ember {
 namespace {
 
 // grad flattened over the nd spatial dims, gathered at indices: the adjoint of a scatter at them.
-Tensor gather_at(const Tensor& grad, const Tensor& indices, int nd) {
+Tensor gather_spatial_at(const Tensor& grad, const Tensor& indices, int nd) {
   Tensor g = grad.flatten(grad.dim() - nd);
   Tensor i = indices.flatten(indices.dim() - nd);
   return g.gather(-1, i).view(indices.sizes());
@@ -25,7 +25,7 @@ Tensor max_pool_backward(const Tensor& grad, const Tensor& indices, IntArrayRef 
   if (autograd::any_requires_grad({&grad}))
     autograd::record("MaxPoolBackwardBackward0", {&out}, {&grad},
                      [indices, nd](autograd::Node&, const tensor_list& g) -> tensor_list {
-                       return {gather_at(g[0], indices, nd)};
+                       return {gather_spatial_at(g[0], indices, nd)};
                      });
   return out;
 }
@@ -127,7 +127,7 @@ Tensor max_unpool_nd(const Tensor& self, const Tensor& indices, IntArrayRef outp
   if (autograd::any_requires_grad({&self})) {
     static const char* const names[] = {"", "MaxUnpool1DBackward0", "MaxUnpool2DBackward0", "MaxUnpool3DBackward0"};
     autograd::record(names[nd], {&out}, {&self}, [indices, nd](autograd::Node&, const tensor_list& g) -> tensor_list {
-      return {gather_at(g[0], indices, nd)};
+      return {gather_spatial_at(g[0], indices, nd)};
     });
   }
   return out;

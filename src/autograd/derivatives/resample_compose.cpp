@@ -43,7 +43,7 @@ double source_index(double scale, int64_t dst, bool align_corners, bool cubic) {
 double cubic1(double x, double a) { return ((a + 2) * x - (a + 3)) * x * x + 1; }
 double cubic2(double x, double a) { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a; }
 
-Taps make_taps(Mode mode, int64_t in, int64_t out, bool align_corners, std::optional<double> scale) {
+Taps make_taps(Mode mode, int64_t in, int64_t out, bool align_corners, const std::optional<double>& scale) {
   Taps t;
   if (mode == Mode::Nearest || mode == Mode::NearestExact) {
     // In float, as PyTorch's nearest_idx computes it, so ties land on the same pixel.
