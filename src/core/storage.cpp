@@ -1,4 +1,5 @@
-// The CPU allocator (64-byte aligned, with live/peak byte counters) and Storage's lifetime.
+// The CPU allocator (64-byte aligned, with live/peak byte counters, reusing freed large buffers) and
+// Storage's lifetime.
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -9,6 +10,7 @@
 #include <ember/core/storage.h>
 
 #include "core/cuda_hooks.h"
+#include "core/large_block_cache.h"
 
 namespace ember {
 
@@ -32,18 +34,31 @@ Counters g_counters[kNumDeviceTypes];
 
 constexpr size_t kHugePage = size_t(2) << 20;
 
+constexpr size_t kLargeBlockCacheLimit = size_t(1) << 30;
+
+// Never destroyed: tensors in other static objects may free their buffers after this file's statics die.
+core::LargeBlockCache& large_blocks() {
+  static auto* cache = new core::LargeBlockCache(kLargeBlockCacheLimit);
+  return *cache;
+}
+
 class CPUAllocator final : public Allocator {
  public:
   void* allocate(size_t nbytes) override {
     if (nbytes == 0) return nullptr;
     // 64-byte alignment keeps AVX-512 loads within one cache line. Large buffers are 2 MiB aligned and
     // marked for transparent huge pages: where THP is in `madvise` mode (as on these machines), first
-    // touching a fresh 64 MB output otherwise costs more page faults than the op's arithmetic.
+    // touching a fresh 64 MB output otherwise costs more page faults than the op's arithmetic. Freed
+    // ones are reused (large_block_cache.h), which saves even the huge pages' faults.
     const bool huge = nbytes >= kHugePage;
     const size_t align = huge ? kHugePage : 64;
-    size_t rounded = (nbytes + align - 1) & ~(align - 1);
-    void* p = std::aligned_alloc(align, rounded);
-    if (p && huge) madvise(p, rounded, MADV_HUGEPAGE);
+    const size_t rounded = (nbytes + align - 1) & ~(align - 1);
+    void* p = huge ? large_blocks().take(rounded) : nullptr;
+    if (!p) p = fresh(align, rounded, huge);
+    if (!p && huge) {
+      large_blocks().release();
+      p = fresh(align, rounded, huge);
+    }
     if (!p)
       throw Error("DefaultCPUAllocator: not enough memory: you tried to allocate " + std::to_string(nbytes) +
                   " bytes.");
@@ -52,8 +67,16 @@ class CPUAllocator final : public Allocator {
   }
   void deallocate(void* p, size_t nbytes) override {
     if (!p) return;
-    std::free(p);
+    if (nbytes >= kHugePage) large_blocks().give(p, (nbytes + kHugePage - 1) & ~(kHugePage - 1));
+    else std::free(p);
     g_counters[int(kCPU)].on_free(nbytes);
+  }
+
+ private:
+  static void* fresh(size_t align, size_t rounded, bool huge) {
+    void* p = std::aligned_alloc(align, rounded);
+    if (p && huge) madvise(p, rounded, MADV_HUGEPAGE);
+    return p;
   }
 };
 
@@ -71,7 +94,8 @@ void set_allocator(DeviceType t, Allocator* a) { g_allocators[int(t)] = a; }
 
 MemoryStats memory_stats(DeviceType t) {
   auto& c = g_counters[int(t)];
-  return {c.allocated.load(), c.peak.load(), c.allocs.load(), c.frees.load()};
+  const int64_t cached = t == kCPU ? int64_t(large_blocks().bytes()) : 0;
+  return {c.allocated.load(), c.peak.load(), c.allocs.load(), c.frees.load(), cached};
 }
 void reset_peak_memory_stats(DeviceType t) {
   auto& c = g_counters[int(t)];

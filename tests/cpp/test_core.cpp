@@ -90,6 +90,42 @@ TEST(Core, MemoryStatsTrackAllocations) {
   EXPECT_EQ(memory_stats().allocated_bytes, before.allocated_bytes);
 }
 
+// Buffers of 2 MiB and more come back from the allocator's cache instead of fresh (page-faulting)
+// memory. Sizes here are ones no other test in this program allocates, so the cache's other contents
+// do not interfere.
+TEST(Core, LargeFreedBuffersAreReusedWithinALimit) {
+  constexpr int64_t MiB = int64_t(1) << 20;
+  const int64_t cached0 = memory_stats().cached_bytes;
+  void* first = nullptr;
+  {
+    Tensor t = empty({37 * MiB + 1}, kUInt8);  // a 38 MiB block
+    first = t.data_ptr();
+    EXPECT_EQ(memory_stats().cached_bytes, cached0);
+  }
+  MemoryStats freed = memory_stats();
+  EXPECT_EQ(freed.cached_bytes - cached0, 38 * MiB);
+  {
+    Tensor other = empty({39 * MiB}, kUInt8);  // another size: not served by the 38 MiB block
+    EXPECT_NE(other.data_ptr(), first);
+    Tensor same = empty({(38 * MiB - 4) / 4}, kFloat32);  // a different request rounding to 38 MiB
+    EXPECT_EQ(same.data_ptr(), first);
+    EXPECT_EQ(memory_stats().cached_bytes, freed.cached_bytes - 38 * MiB);
+    same.fill_(1.0);
+    EXPECT_EQ(same.sum().item<double>(), double((38 * MiB - 4) / 4));
+  }
+  // A block over a quarter of the 1 GiB limit is freed, not kept.
+  const int64_t before_big = memory_stats().cached_bytes;
+  { Tensor big = empty({300 * MiB}, kUInt8); }
+  EXPECT_EQ(memory_stats().cached_bytes, before_big);
+  // The total stays within the limit: older blocks go first, so the four just freed (1012 MiB) stay.
+  {
+    std::vector<Tensor> blocks;
+    for (int i = 0; i < 4; ++i) blocks.push_back(empty({(250 + 2 * i) * MiB}, kUInt8));
+  }
+  EXPECT_LE(memory_stats().cached_bytes, 1024 * MiB);
+  EXPECT_GE(memory_stats().cached_bytes, 1012 * MiB);
+}
+
 TEST(Core, FromBlobDeleterAndSharing) {
   float buf[6] = {1, 2, 3, 4, 5, 6};
   int calls = 0;

@@ -22,11 +22,14 @@ Allocator* get_allocator(DeviceType t);
 void set_allocator(DeviceType t, Allocator* a);
 
 // Byte counts of live and peak allocations per device, as torch.cuda.memory_allocated reports them.
+// cached_bytes: freed CPU buffers of 2 MiB and more that the CPU allocator keeps for reuse (at most
+// 1 GiB). They count as freed in the other fields.
 struct MemoryStats {
   int64_t allocated_bytes = 0;
   int64_t peak_allocated_bytes = 0;
   int64_t num_allocs = 0;
   int64_t num_frees = 0;
+  int64_t cached_bytes = 0;
 };
 MemoryStats memory_stats(DeviceType t = kCPU);
 void reset_peak_memory_stats(DeviceType t = kCPU);
