@@ -127,6 +127,90 @@ TEST(Reduce, FloatSumIsAccurate) {
   EXPECT_EQ(col.data_ptr<float>()[1], 1e7f);
 }
 
+namespace {
+// The sum of the float elements of a 1-D tensor in long double, by a plain loop.
+long double exact_sum(const Tensor& t) {
+  Tensor c = t.contiguous().to(kFloat64);
+  long double s = 0;
+  for (int64_t i = 0; i < c.numel(); ++i) s += c.data_ptr<double>()[i];
+  return s;
+}
+long double abs_sum(const Tensor& t) { return exact_sum(t.abs()); }
+
+// Runs f with n intra-op threads, restoring the count after.
+template <class F>
+auto with_threads(int n, F f) {
+  int before = get_num_threads();
+  set_num_threads(n);
+  auto r = f();
+  set_num_threads(before);
+  return r;
+}
+}  // namespace
+
+// Long reductions read several far-apart chunks (full reductions) or rows (one output per row) at once;
+// the lengths cover whole groups, a remainder of chunks and a partial last chunk or block.
+TEST(Reduce, LongReductionsMatchALoop) {
+  manual_seed(7);
+  for (int64_t n : {int64_t(4) * 32768 * 2, int64_t(32768) * 11 + 777, int64_t(1) << 20 | 12345}) {
+    SCOPED_TRACE(n);
+    Tensor x = rand({n}, kFloat32) * 2 - 1;
+    for (Tensor v : {x, x.slice(0, 1, std::nullopt, 3)}) {
+      float one = with_threads(1, [&] { return v.sum().item<float>(); });
+      float two = with_threads(2, [&] { return v.sum().item<float>(); });
+      EXPECT_EQ(one, two) << "the full sum depends on the thread count";
+      EXPECT_NEAR(double(one), double(exact_sum(v)), 1e-6 * double(abs_sum(v)));
+      EXPECT_NEAR(v.to(kFloat64).sum().item<double>(), double(exact_sum(v)), 1e-14 * double(abs_sum(v)));
+    }
+    Tensor ints = randint(-1000, 1000, {n}, TensorOptions(kInt32));
+    int64_t want = 0;
+    for (int64_t i = 0; i < n; ++i) want += ints.data_ptr<int32_t>()[i];
+    EXPECT_EQ(ints.sum().item<int64_t>(), want);
+    // Extremes and NaN in the third quarter, where the third of four streams reads.
+    Tensor y = x.clone();
+    const int64_t at = n / 2 + n / 8;
+    y.data_ptr<float>()[at] = 5;
+    y.data_ptr<float>()[at + 1] = -6;
+    EXPECT_EQ(y.max().item<float>(), 5);
+    EXPECT_EQ(y.min().item<float>(), -6);
+    EXPECT_EQ(y.amax(0).item<float>(), 5);
+    y.data_ptr<float>()[at + 2] = std::nanf("");
+    EXPECT_TRUE(std::isnan(y.max().item<float>()));
+    EXPECT_TRUE(std::isnan(y.sum().item<float>()));
+    EXPECT_NEAR(double(y.nansum().item<float>()), double(exact_sum(y.nan_to_num(0))), 1e-6 * double(abs_sum(y.nan_to_num(0))));
+  }
+}
+
+TEST(Reduce, LongRowsMatchALoop) {
+  manual_seed(8);
+  const int64_t len = 3 * 4096 + 100;
+  Tensor x = rand({9, len}, kFloat64) * 2 - 1;
+  for (Tensor v : {x, x.t().contiguous().t()}) {  // rows contiguous, then strided by 9
+    Tensor s = v.sum(1), mx = v.amax(1);
+    for (int64_t r = 0; r < 9; ++r) {
+      Tensor row = v.select(0, r);
+      EXPECT_NEAR(s.data_ptr<double>()[r], double(exact_sum(row)), 1e-14 * double(abs_sum(row))) << r;
+      double m = -2;
+      for (int64_t i = 0; i < len; ++i) m = std::max(m, row[i].item<double>());
+      EXPECT_EQ(mx.data_ptr<double>()[r], m) << r;
+    }
+  }
+  // NaN in the row of the third stream of the first group only.
+  Tensor y = x.clone();
+  y.data_ptr<double>()[2 * len + 4100] = std::nan("");
+  Tensor m = y.amax(1), ns = y.nansum(1);
+  for (int64_t r = 0; r < 9; ++r) EXPECT_EQ(std::isnan(m.data_ptr<double>()[r]), r == 2) << r;
+  EXPECT_NEAR(ns.data_ptr<double>()[2], double(exact_sum(y.select(0, 2).nan_to_num(0))), 1e-12);
+  // prod over long rows of values near 1, against a long double loop.
+  Tensor p = 1 + (rand({5, len}, kFloat64) - 0.5) * 1e-3;
+  Tensor got = p.prod(1);
+  for (int64_t r = 0; r < 5; ++r) {
+    long double want = 1;
+    for (int64_t i = 0; i < len; ++i) want *= p.data_ptr<double>()[r * len + i];
+    EXPECT_NEAR(got.data_ptr<double>()[r], double(want), 1e-12 * double(want)) << r;
+  }
+}
+
 TEST(Reduce, DtypeRules) {
   Tensor i = ember::ones({2, 3}, kInt32);
   EXPECT_EQ(i.sum().dtype(), kInt64);

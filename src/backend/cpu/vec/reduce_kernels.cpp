@@ -1,6 +1,7 @@
 // The CPU reduction framework. The input is read in place through the strides of a ReduceGeometry:
 // - rows: the innermost reduced dim is walked as a row (vectorised when contiguous), pairwise in blocks
-//   so a float32 sum of 1e7 ones is exact and error grows with log(n); one output per task.
+//   so a float32 sum of 1e7 ones is exact and error grows with log(n); one output per task. Long rows
+//   (and a full reduction's chunks) go four at a time, far apart, so a core reads four streams.
 // - columns: when the innermost kept dim is contiguous in the input, whole rows are accumulated into a
 //   vector of outputs, so the inner loop runs across columns (a cascade of partial sums keeps sums
 //   accurate over many rows).
@@ -93,15 +94,10 @@ constexpr int64_t kChunk = 1 << 15;     // a full reduction's unit of work (a mu
 constexpr int64_t kColumns = 256;       // outputs accumulated together in the columns walk
 constexpr int64_t kGrain = 1 << 15;     // elements below which a reduction stays on one thread
 
-// Reduces n elements p[0], p[s], ... pairwise over blocks of kBlock, each block in independent lanes.
+// One block of n <= kBlock elements in independent lanes, with a tail for the rest.
 template <class Op, bool Contiguous, class T>
-typename Op::A reduce_row(const T* p, int64_t n, int64_t s) {
+typename Op::A reduce_block(const T* p, int64_t n, int64_t s) {
   using A = typename Op::A;
-  if (n > kBlock) {
-    int64_t half = ((n / 2) + kBlock - 1) / kBlock * kBlock;
-    return Op::combine(reduce_row<Op, Contiguous>(p, half, s),
-                       reduce_row<Op, Contiguous>(p + half * (Contiguous ? 1 : s), n - half, s));
-  }
   constexpr int kLanes = sizeof(A) >= 8 ? 32 : 64;
   A lanes[kLanes];
   for (int l = 0; l < kLanes; ++l) lanes[l] = Op::identity();
@@ -115,9 +111,59 @@ typename Op::A reduce_row(const T* p, int64_t n, int64_t s) {
   return Op::combine(lanes[0], tail);
 }
 
+// G whole blocks, one at each ps[g], in one loop: each in its own lanes, so its value is the one
+// reduce_block gives, but the loop reads G streams at once.
+template <class Op, bool Contiguous, int G, class T>
+void reduce_blocks(const T* const* ps, int64_t s, typename Op::A* out) {
+  using A = typename Op::A;
+  constexpr int kLanes = sizeof(A) >= 8 ? 32 : 64;
+  A lanes[G][kLanes];
+  for (int g = 0; g < G; ++g)
+    for (int l = 0; l < kLanes; ++l) lanes[g][l] = Op::identity();
+  for (int64_t i = 0; i < kBlock; i += kLanes)
+    for (int g = 0; g < G; ++g)
+      for (int l = 0; l < kLanes; ++l)
+        lanes[g][l] = Op::combine(lanes[g][l], Op::load(ps[g][(i + l) * (Contiguous ? 1 : s)]));
+  for (int g = 0; g < G; ++g) {
+    for (int w = kLanes / 2; w > 0; w /= 2)
+      for (int l = 0; l < w; ++l) lanes[g][l] = Op::combine(lanes[g][l], lanes[g][l + w]);
+    out[g] = lanes[g][0];
+  }
+}
+
+// Reduces G rows of n elements, ps[g][0], ps[g][s], ..., each pairwise over blocks of kBlock (halves split
+// at a multiple of kBlock), so error grows with log(n) and a float32 sum of 1e7 ones is exact. The G rows
+// go through the tree together: rows far apart in memory read as G streams, which one core reads about
+// 1.5x faster than one stream (its prefetchers keep more lines in flight).
+template <class Op, bool Contiguous, int G, class T>
+void reduce_rows_together(const T* const* ps, int64_t n, int64_t s, typename Op::A* out) {
+  using A = typename Op::A;
+  if (n > kBlock) {
+    const int64_t half = ((n / 2) + kBlock - 1) / kBlock * kBlock;
+    const T* right[G];
+    A l[G], r[G];
+    for (int g = 0; g < G; ++g) right[g] = ps[g] + half * (Contiguous ? 1 : s);
+    reduce_rows_together<Op, Contiguous, G>(ps, half, s, l);
+    reduce_rows_together<Op, Contiguous, G>(right, n - half, s, r);
+    for (int g = 0; g < G; ++g) out[g] = Op::combine(l[g], r[g]);
+  } else if (n == kBlock) {
+    reduce_blocks<Op, Contiguous, G>(ps, s, out);
+  } else {
+    for (int g = 0; g < G; ++g) out[g] = reduce_block<Op, Contiguous>(ps[g], n, s);
+  }
+}
+
+template <class Op, int G, class T>
+void reduce_strided_together(const T* const* ps, int64_t n, int64_t s, typename Op::A* out) {
+  if (s == 1) reduce_rows_together<Op, true, G>(ps, n, 1, out);
+  else reduce_rows_together<Op, false, G>(ps, n, s, out);
+}
+
 template <class Op, class T>
 typename Op::A reduce_strided(const T* p, int64_t n, int64_t s) {
-  return s == 1 ? reduce_row<Op, true>(p, n, 1) : reduce_row<Op, false>(p, n, s);
+  typename Op::A out;
+  reduce_strided_together<Op, 1>(&p, n, s, &out);
+  return out;
 }
 
 template <class Op>
@@ -167,12 +213,26 @@ void reduce_full(const T* in, T* out, const ReduceGeometry& g) {
   int64_t units = rows == 1 ? (n0 + kChunk - 1) / kChunk : (rows + rows_per_unit - 1) / rows_per_unit;
   std::unique_ptr<A[]> partial(new A[size_t(units)]);
   core::parallel_for(0, units, 1, [&](int64_t b, int64_t e) {
-    for (int64_t u = b; u < e; ++u) {
-      if (rows == 1) {
+    if (rows == 1) {
+      // A task's whole chunks go four at a time, a quarter of its range apart (four streams); each
+      // chunk's partial is the same as when reduced alone.
+      constexpr int kStreams = 4;
+      const int64_t whole_end = std::min(e, n0 / kChunk);
+      const int64_t q = std::max<int64_t>(0, whole_end - b) / kStreams;
+      for (int64_t j = 0; j < q; ++j) {
+        const T* ps[kStreams];
+        A vals[kStreams];
+        for (int k = 0; k < kStreams; ++k) ps[k] = in + (b + k * q + j) * kChunk * s0;
+        reduce_strided_together<Op, kStreams>(ps, kChunk, s0, vals);
+        for (int k = 0; k < kStreams; ++k) partial[b + k * q + j] = vals[k];
+      }
+      for (int64_t u = b + kStreams * q; u < e; ++u) {
         int64_t lo = u * kChunk, n = std::min(n0 - lo, kChunk);
         partial[u] = reduce_strided<Op>(in + lo * s0, n, s0);
-        continue;
       }
+      return;
+    }
+    for (int64_t u = b; u < e; ++u) {
       Counter c(g.red_sizes, 1);
       int64_t r0 = u * rows_per_unit, r1 = std::min(rows, r0 + rows_per_unit);
       c.seek(r0);
@@ -195,7 +255,22 @@ void reduce_rows(const T* in, T* out, const ReduceGeometry& g) {
   core::parallel_for(0, g.num_outputs, grain, [&](int64_t b, int64_t e) {
     Counter k(g.kept_sizes, 0);
     k.seek(b);
-    for (int64_t o = b; o < e; ++o, k.next()) {
+    // Long single rows go four outputs at a time, as four streams.
+    constexpr int kStreams = 4;
+    const bool together = rows == 1 && n0 >= kBlock;
+    int64_t o = b;
+    for (; together && o + kStreams <= e; o += kStreams) {
+      const T* ps[kStreams];
+      int64_t dst[kStreams];
+      A vals[kStreams];
+      for (int j = 0; j < kStreams; ++j, k.next()) {
+        ps[j] = in + k.offset(g.kept_in_strides, 0);
+        dst[j] = k.offset(g.kept_out_strides, 0);
+      }
+      reduce_strided_together<Op, kStreams>(ps, n0, s0, vals);
+      for (int j = 0; j < kStreams; ++j) out[dst[j]] = finish<T>(Op::combine(Op::identity(), vals[j]));
+    }
+    for (; o < e; ++o, k.next()) {
       const T* base = in + k.offset(g.kept_in_strides, 0);
       A acc = Op::identity();
       Counter c(g.red_sizes, 1);
