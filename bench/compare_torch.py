@@ -118,7 +118,7 @@ shared = bool(a[-1] == 7.0 and np.shares_memory(t.numpy(), a))
 
 # Rows that report counters rather than a time comparison: (label, binary, benchmark, counters).
 MEMORY_CHECKS = [
-    ("100k fwd+bwd steps: live CPU bytes before / after", "bench_core", "BM_memory_100k_fwd_bwd",
+    ("100k fwd+bwd steps: live CPU bytes before / after", "bench_core", "BM_memory_100k_fwd_bwd/iterations:100000",
      ("alloc_before", "alloc_after")),
 ]
 
@@ -170,7 +170,8 @@ def run_ember(build, binary, threads, repetitions, min_time):
     for b in json.loads(res.stdout)["benchmarks"]:
         if b.get("run_type") == "aggregate":
             continue
-        name = b.get("run_name", b["name"]).split("/")[0]
+        # "BM_x/arg/real_time": the timing suffix goes, an argument stays part of the name.
+        name = b.get("run_name", b["name"]).removesuffix("/real_time").removesuffix("/manual_time")
         counters = {k: v for k, v in b.items() if k.startswith("alloc_")}
         per_name.setdefault(name, []).append((b["real_time"] * scale[b["time_unit"]], counters))
     return {n: (statistics.median(t for t, _ in runs), runs[-1][1]) for n, runs in per_name.items()}
