@@ -153,17 +153,21 @@ void reduce_rows_together(const T* const* ps, int64_t n, int64_t s, typename Op:
   }
 }
 
-template <class Op, int G, class T>
-void reduce_strided_together(const T* const* ps, int64_t n, int64_t s, typename Op::A* out) {
-  if (s == 1) reduce_rows_together<Op, true, G>(ps, n, 1, out);
-  else reduce_rows_together<Op, false, G>(ps, n, s, out);
-}
-
 template <class Op, class T>
 typename Op::A reduce_strided(const T* p, int64_t n, int64_t s) {
   typename Op::A out;
-  reduce_strided_together<Op, 1>(&p, n, s, &out);
+  if (s == 1) reduce_rows_together<Op, true, 1>(&p, n, 1, &out);
+  else reduce_rows_together<Op, false, 1>(&p, n, s, &out);
   return out;
+}
+
+// G rows together when contiguous; strided rows (element loads, not vectors) one after another, which
+// also keeps the kernel objects' compile time down.
+template <class Op, int G, class T>
+void reduce_strided_together(const T* const* ps, int64_t n, int64_t s, typename Op::A* out) {
+  if (s == 1) reduce_rows_together<Op, true, G>(ps, n, 1, out);
+  else
+    for (int g = 0; g < G; ++g) out[g] = reduce_strided<Op>(ps[g], n, s);
 }
 
 template <class Op>
