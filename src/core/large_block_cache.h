@@ -26,6 +26,9 @@ class LargeBlockCache {
   // Frees every cached block.
   void release();
   size_t bytes() const;
+  // Held across fork() (pthread_atfork), so a child never inherits the lock taken by another thread.
+  void lock() { mu_.lock(); }
+  void unlock() { mu_.unlock(); }
 
  private:
   struct Block {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <new>
 
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include <ember/core/error.h>
@@ -38,9 +39,15 @@ constexpr size_t kLargeBlockCacheLimit = size_t(1) << 30;
 
 // Never destroyed: tensors in other static objects may free their buffers after this file's statics die.
 core::LargeBlockCache& large_blocks() {
-  static auto* cache = new core::LargeBlockCache(kLargeBlockCacheLimit);
+  static core::LargeBlockCache* cache = [] {
+    auto* c = new core::LargeBlockCache(kLargeBlockCacheLimit);
+    pthread_atfork([] { large_blocks().lock(); }, [] { large_blocks().unlock(); }, [] { large_blocks().unlock(); });
+    return c;
+  }();
   return *cache;
 }
+// Created (and its fork handlers registered) when the library loads, before any user thread exists.
+const bool g_large_blocks_ready = (large_blocks(), true);
 
 class CPUAllocator final : public Allocator {
  public:

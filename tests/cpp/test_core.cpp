@@ -1,4 +1,11 @@
 // Core types against PyTorch: dtype conversions, type promotion, output layouts, devices, memory stats.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+
 #include "golden.h"
 
 using namespace ember;
@@ -124,6 +131,34 @@ TEST(Core, LargeFreedBuffersAreReusedWithinALimit) {
   }
   EXPECT_LE(memory_stats().cached_bytes, 1024 * MiB);
   EXPECT_GE(memory_stats().cached_bytes, 1012 * MiB);
+}
+
+// A fork while another thread holds the large-buffer cache's lock must not leave the child's copy locked:
+// each child allocates and frees one cached-size buffer; a deadlocked child is killed by its alarm.
+TEST(Core, ForkWhileAnotherThreadUsesTheBufferCache) {
+  std::atomic<bool> stop{false};
+  std::thread churn([&] {
+    while (!stop.load()) Tensor t = empty({3 << 20}, kUInt8);
+  });
+  int failed = 0;
+  for (int i = 0; i < 40 && failed == 0; ++i) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      alarm(5);
+      {
+        Tensor t = empty({3 << 20}, kUInt8);
+        std::memset(t.data_ptr(), 1, size_t(t.nbytes()));
+      }
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+  }
+  stop = true;
+  churn.join();
+  EXPECT_EQ(failed, 0) << "a child could not allocate after fork()";
 }
 
 TEST(Core, FromBlobDeleterAndSharing) {
