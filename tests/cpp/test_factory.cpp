@@ -3,6 +3,7 @@
 #include <string>
 
 #include "golden.h"
+#include "thread_test_util.h"
 
 using namespace ember;
 
@@ -104,8 +105,7 @@ TEST(Factory, ArangeErrors) {
 // Filled on two threads, split where PyTorch splits; compared at sampled indices.
 TEST(Factory, LargeRangesMatchTorchOnTwoThreads) {
   golden::File g("factory");
-  int saved = get_num_threads();
-  set_num_threads(2);
+  ThreadCount two(2);
   Tensor idx = g["big_sample_idx"];
   auto sample = [&](const Tensor& t) {
     Tensor out = empty({idx.numel()}, t.dtype());
@@ -118,7 +118,6 @@ TEST(Factory, LargeRangesMatchTorchOnTwoThreads) {
   EXPECT_TRUE(same(sample(arange(-3.3, 3696.7, 0.037, kFloat64)), g["arange_big_f64"]));
   EXPECT_TRUE(same(sample(linspace(-7.77, 13.3, 100000)), g["linspace_big_f32"]));
   EXPECT_TRUE(same(sample(linspace(-7.77, 13.3, 100000, kBFloat16)), g["linspace_big_bf16"]));
-  set_num_threads(saved);
 }
 
 TEST(Factory, RangeMatchesTorch) {

@@ -12,6 +12,7 @@
 #include <ember/nn/functional.h>
 
 #include "golden.h"
+#include "thread_test_util.h"
 
 using namespace ember;
 namespace F = ember::nn::functional;
@@ -202,7 +203,7 @@ TEST(LayerNorm, SameForAnyThreadCount) {
   Tensor i = arange(300 * 200, TensorOptions(kFloat32)).view({300, 200});
   Tensor gy = cos(i * 0.23);
   auto run = [&](int threads) {
-    set_num_threads(threads);
+    ThreadCount t(threads);
     Tensor x = sin(i * 0.37).requires_grad_(), w = ones({200}).requires_grad_(), b = zeros({200}).requires_grad_();
     F::layer_norm(x, {200}, w, b).backward(gy);
     Tensor xb = (sin(i * 0.37) * 2).view({30, 10, 200}).requires_grad_();
@@ -210,9 +211,7 @@ TEST(LayerNorm, SameForAnyThreadCount) {
     F::batch_norm(xb, {}, {}, wb, {}, true).backward(gy.view({30, 10, 200}));
     return tensor_list{x.grad(), w.grad(), b.grad(), xb.grad(), wb.grad()};
   };
-  int saved = get_num_threads();
   tensor_list one = run(1), many = run(4);
-  set_num_threads(saved);
   for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(golden::close(one[k], many[k], 0, 0)) << k;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "golden.h"
+#include "thread_test_util.h"
 
 using namespace ember;
 using namespace ember::optim;
@@ -303,7 +304,7 @@ TEST(Optim, StepReturnsTheClosuresLoss) {
 // Chunks of one tensor run on several threads: the result must not depend on the thread count.
 TEST(Optim, ResultIndependentOfThreadCount) {
   auto run = [](int threads) {
-    set_num_threads(threads);
+    ThreadCount t(threads);
     manual_seed(3);
     Tensor w = randn({300, 500}).requires_grad_();
     Tensor g = randn({300, 500});
@@ -314,9 +315,7 @@ TEST(Optim, ResultIndependentOfThreadCount) {
     }
     return w.detach().clone();
   };
-  const int before = get_num_threads();
   Tensor one = run(1), two = run(2);
-  set_num_threads(before);
   EXPECT_TRUE(golden::close(one, two, 0, 0));
 }
 

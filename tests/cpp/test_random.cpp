@@ -10,6 +10,8 @@
 
 #include <ember/ember.h>
 
+#include "thread_test_util.h"
+
 using namespace ember;
 
 namespace {
@@ -48,11 +50,6 @@ void expect_error(const F& f, const std::string& text) {
     EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
   }
 }
-struct ThreadCount {
-  int before = get_num_threads();
-  explicit ThreadCount(int n) { set_num_threads(n); }
-  ~ThreadCount() { set_num_threads(before); }
-};
 }  // namespace
 
 TEST(Generator, PhiloxKnownAnswer) {

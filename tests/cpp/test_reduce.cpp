@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "golden.h"
+#include "thread_test_util.h"
 
 using namespace ember;
 
@@ -136,16 +137,6 @@ long double exact_sum(const Tensor& t) {
   return s;
 }
 long double abs_sum(const Tensor& t) { return exact_sum(t.abs()); }
-
-// Runs f with n intra-op threads, restoring the count after.
-template <class F>
-auto with_threads(int n, F f) {
-  int before = get_num_threads();
-  set_num_threads(n);
-  auto r = f();
-  set_num_threads(before);
-  return r;
-}
 }  // namespace
 
 // Long reductions read several far-apart chunks (full reductions) or rows (one output per row) at once;
@@ -156,8 +147,11 @@ TEST(Reduce, LongReductionsMatchALoop) {
     SCOPED_TRACE(n);
     Tensor x = rand({n}, kFloat32) * 2 - 1;
     for (Tensor v : {x, x.slice(0, 1, std::nullopt, 3)}) {
-      float one = with_threads(1, [&] { return v.sum().item<float>(); });
-      float two = with_threads(2, [&] { return v.sum().item<float>(); });
+      auto sum_on = [&](int threads) {
+        ThreadCount t(threads);
+        return v.sum().item<float>();
+      };
+      float one = sum_on(1), two = sum_on(2);
       EXPECT_EQ(one, two) << "the full sum depends on the thread count";
       EXPECT_NEAR(double(one), double(exact_sum(v)), 1e-6 * double(abs_sum(v)));
       EXPECT_NEAR(v.to(kFloat64).sum().item<double>(), double(exact_sum(v)), 1e-14 * double(abs_sum(v)));
