@@ -35,6 +35,9 @@ Counters g_counters[kNumDeviceTypes];
 
 constexpr size_t kHugePage = size_t(2) << 20;
 
+// `align` is a power of two.
+constexpr size_t round_up(size_t n, size_t align) { return (n + align - 1) & ~(align - 1); }
+
 constexpr size_t kLargeBlockCacheLimit = size_t(1) << 30;
 
 // Never destroyed: tensors in other static objects may free their buffers after this file's statics die.
@@ -59,7 +62,7 @@ class CPUAllocator final : public Allocator {
     // ones are reused (large_block_cache.h), which saves even the huge pages' faults.
     const bool huge = nbytes >= kHugePage;
     const size_t align = huge ? kHugePage : 64;
-    const size_t rounded = (nbytes + align - 1) & ~(align - 1);
+    const size_t rounded = round_up(nbytes, align);
     void* p = huge ? large_blocks().take(rounded) : nullptr;
     if (!p) p = fresh(align, rounded, huge);
     if (!p && huge) {
@@ -74,7 +77,7 @@ class CPUAllocator final : public Allocator {
   }
   void deallocate(void* p, size_t nbytes) override {
     if (!p) return;
-    if (nbytes >= kHugePage) large_blocks().give(p, (nbytes + kHugePage - 1) & ~(kHugePage - 1));
+    if (nbytes >= kHugePage) large_blocks().give(p, round_up(nbytes, kHugePage));
     else std::free(p);
     g_counters[int(kCPU)].on_free(nbytes);
   }

@@ -93,6 +93,7 @@ constexpr int64_t kBlock = 4096;        // pairwise leaf: summed in independent 
 constexpr int64_t kChunk = 1 << 15;     // a full reduction's unit of work (a multiple of kBlock)
 constexpr int64_t kColumns = 256;       // outputs accumulated together in the columns walk
 constexpr int64_t kGrain = 1 << 15;     // elements below which a reduction stays on one thread
+constexpr int kStreams = 4;             // chunks or long rows reduced together (far apart in memory)
 
 // One block of n <= kBlock elements in independent lanes, with a tail for the rest.
 template <class Op, bool Contiguous, class T>
@@ -218,9 +219,8 @@ void reduce_full(const T* in, T* out, const ReduceGeometry& g) {
   std::unique_ptr<A[]> partial(new A[size_t(units)]);
   core::parallel_for(0, units, 1, [&](int64_t b, int64_t e) {
     if (rows == 1) {
-      // A task's whole chunks go four at a time, a quarter of its range apart (four streams); each
-      // chunk's partial is the same as when reduced alone.
-      constexpr int kStreams = 4;
+      // A task's whole chunks go kStreams at a time, spread over its range; each chunk's partial is
+      // the same as when reduced alone.
       const int64_t whole_end = std::min(e, n0 / kChunk);
       const int64_t q = std::max<int64_t>(0, whole_end - b) / kStreams;
       for (int64_t j = 0; j < q; ++j) {
@@ -259,8 +259,7 @@ void reduce_rows(const T* in, T* out, const ReduceGeometry& g) {
   core::parallel_for(0, g.num_outputs, grain, [&](int64_t b, int64_t e) {
     Counter k(g.kept_sizes, 0);
     k.seek(b);
-    // Long single rows go four outputs at a time, as four streams.
-    constexpr int kStreams = 4;
+    // Long single rows go kStreams outputs at a time.
     const bool together = rows == 1 && n0 >= kBlock;
     int64_t o = b;
     for (; together && o + kStreams <= e; o += kStreams) {
