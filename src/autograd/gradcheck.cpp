@@ -14,19 +14,29 @@ namespace ember::autograd {
 
 namespace {
 
-// Address of element `k` (in row-major order of its sizes) of a float64 tensor of any strides.
-double* element(const Tensor& t, int64_t k) {
+// Element `k` (in row-major order of its sizes) of a tensor of any strides, as a 0-dim view, so that
+// inputs on the GPU are perturbed where they lie.
+Tensor element(const Tensor& t, int64_t k) {
   int64_t off = 0;
   for (int64_t d = t.dim() - 1; d >= 0; --d) {
     int64_t s = t.sizes()[size_t(d)];
     off += (k % s) * t.strides()[size_t(d)];
     k /= s;
   }
-  return t.data_ptr<double>() + off;
+  return ops::make_view(t, {}, {}, t.storage_offset() + off);
+}
+
+// A float64 CPU tensor of `sizes` whose element `k` is `value(k)`, moved to `like`'s device.
+template <class F>
+Tensor filled_like_device(IntArrayRef sizes, const Tensor& like, const F& value) {
+  Tensor t = ops::empty(sizes, kFloat64, Device(kCPU));
+  double* p = t.data_ptr<double>();
+  for (int64_t k = 0; k < t.numel(); ++k) p[k] = value(k);
+  return t.to(like.device());
 }
 
 std::vector<double> flat_values(const Tensor& t) {
-  Tensor c = ops::contiguous(ops::cast(t, kFloat64));
+  Tensor c = ops::contiguous(ops::cast(t, kFloat64)).cpu();
   const double* p = c.data_ptr<double>();
   return std::vector<double>(p, p + c.numel());
 }
@@ -62,22 +72,20 @@ bool gradcheck(const GradcheckFn& fn, const tensor_list& inputs, const Gradcheck
     for (size_t di = 0; di < diff.size(); ++di) {
       const Tensor& in = inputs[diff[di]];
       for (int64_t k = 0; k < in.numel(); ++k) {
-        double* p = element(in, k);
-        const double orig = *p;
-        *p = orig + opts.eps;
+        Tensor e = element(in, k);
+        const double orig = e.item<double>();
+        ops::fill_(e, orig + opts.eps);
         auto plus = flat_values(call(fn, inputs)[o]);
-        *p = orig - opts.eps;
+        ops::fill_(e, orig - opts.eps);
         auto minus = flat_values(call(fn, inputs)[o]);
-        *p = orig;
+        ops::fill_(e, orig);
         std::vector<double> col(static_cast<size_t>(n_out));
         for (int64_t j = 0; j < n_out; ++j) col[size_t(j)] = (plus[size_t(j)] - minus[size_t(j)]) / (2 * opts.eps);
         numeric[di].push_back(std::move(col));
       }
     }
     for (int64_t j = 0; j < n_out; ++j) {
-      Tensor go = zeros(out.sizes(), TensorOptions(kFloat64));
-      *element(go, j) = 1.0;
-      go = go.to(out.dtype());
+      Tensor go = filled_like_device(out.sizes(), out, [j](int64_t k) { return k == j ? 1.0 : 0.0; }).to(out.dtype());
       tensor_list want_inputs;
       for (size_t i : diff) want_inputs.push_back(inputs[i]);
       tensor_list g = out.requires_grad()
@@ -111,11 +119,10 @@ bool gradgradcheck(const GradcheckFn& fn, const tensor_list& inputs, const Gradc
   tensor_list grad_outs;
   uint64_t state = 0x9e3779b97f4a7c15ull;
   for (const Tensor& o : outputs) {
-    Tensor g = zeros(o.sizes(), TensorOptions(kFloat64));
-    for (int64_t k = 0; k < g.numel(); ++k) {
+    Tensor g = filled_like_device(o.sizes(), o, [&state](int64_t) {
       state = state * 6364136223846793005ull + 1442695040888963407ull;
-      *element(g, k) = double(state >> 11) / double(1ull << 53) * 2.0 - 1.0;
-    }
+      return double(state >> 11) / double(1ull << 53) * 2.0 - 1.0;
+    });
     grad_outs.push_back(g.requires_grad_(true));
   }
   return gradgradcheck(fn, inputs, grad_outs, opts);

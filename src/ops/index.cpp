@@ -11,15 +11,16 @@
 namespace ember::ops {
 
 Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
-                       const Tensor& extra, int64_t extra_scale) {
-  Tensor out = empty(sizes, kInt64, Device(kCPU));
+                       const Tensor& extra, int64_t extra_scale, Device device) {
+  Tensor out = empty(sizes, kInt64, device);
   static auto& k = dispatch::slot("index_strided_offsets");
-  dispatch::kernel<dispatch::IndexStridedOffsetsKernel>(k, kCPU)(out, strides, remap_dim, remap, extra, extra_scale);
+  dispatch::kernel<dispatch::IndexStridedOffsetsKernel>(k, device.type())(out, strides, remap_dim, remap, extra,
+                                                                          extra_scale);
   return out;
 }
 
-Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides) {
-  return strided_offsets(sizes, strides, -1, Tensor(), Tensor(), 0);
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, Device device) {
+  return strided_offsets(sizes, strides, -1, Tensor(), Tensor(), 0, device);
 }
 
 Tensor mask_offsets(const Tensor& mask, IntArrayRef strides) {
@@ -28,6 +29,12 @@ Tensor mask_offsets(const Tensor& mask, IntArrayRef strides) {
 }
 
 Tensor as_int64(const Tensor& index) { return contiguous(cast(index, kInt64)); }
+
+Tensor on_device(const Tensor& t, Device device) {
+  if (t.device() == device) return t;
+  Tensor out = empty(t.sizes(), t.dtype(), device);
+  return copy_(out, t);
+}
 
 std::optional<int64_t> wrap_indices(Tensor& idx, int64_t size, bool allow_negative) {
   if (idx.numel() == 0) return std::nullopt;
@@ -71,9 +78,9 @@ void along_dim(const Tensor& self, int64_t dim, const Tensor& idx, const Tensor&
   dispatch::kernel<dispatch::IndexAlongDimKernel>(k, self.device().type())(self, dim, idx, other, gather, mode);
 }
 
-Tensor arange_index(int64_t start, int64_t n, int64_t step) {
-  Tensor out = strided_offsets({n}, {step});
-  if (start != 0) add_(out, scalar_tensor(start, kInt64, Device(kCPU)), 1);
+Tensor arange_index(int64_t start, int64_t n, int64_t step, Device device) {
+  Tensor out = strided_offsets({n}, {step}, device);
+  if (start != 0) add_(out, scalar_tensor(start, kInt64, device), 1);
   return out;
 }
 
@@ -92,7 +99,7 @@ void check_index_dtype(const Tensor& index, const char* op, bool allow_int32) {
 Tensor select_offsets(const Tensor& self, int64_t dim, const Tensor& idx) {
   DimVector sizes(self.sizes());
   sizes[size_t(dim)] = idx.numel();
-  return strided_offsets(sizes, self.strides(), dim, idx, Tensor(), 0);
+  return strided_offsets(sizes, self.strides(), dim, idx, Tensor(), 0, self.device());
 }
 
 // Offsets into `self` of the elements gather/scatter address: index's walk over self, with dim `dim`
@@ -100,7 +107,7 @@ Tensor select_offsets(const Tensor& self, int64_t dim, const Tensor& idx) {
 Tensor along_dim_offsets(const Tensor& self, int64_t dim, const Tensor& idx) {
   DimVector st(self.strides());
   st[size_t(dim)] = 0;
-  return strided_offsets(idx.sizes(), st, -1, Tensor(), idx, self.strides()[size_t(dim)]);
+  return strided_offsets(idx.sizes(), st, -1, Tensor(), idx, self.strides()[size_t(dim)], self.device());
 }
 
 // gather/scatter's shape rules: same number of dims, index no larger than self (apart from dim) and
@@ -158,6 +165,7 @@ Scalar reduce_identity(DType dt, std::string_view reduce) {
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
   EMBER_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector");
   check_index_dtype(index, "index_select", true);
+  check_same_device("index_select", self, index);
   dim = maybe_wrap_dim(dim, self.dim());
   Tensor s = as_1d(self);
   Tensor idx = as_int64(index.dim() == 0 ? as_1d(index) : index);
@@ -174,6 +182,7 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
 Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, "gather", false);
+  check_same_device("gather", self, index);
   check_gather_shapes(self, dim, index, nullptr);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor out = empty(idx.sizes(), self.dtype(), self.device());
@@ -191,6 +200,8 @@ ScatterMode scatter_reduce_mode(std::string_view reduce) {
 Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, ScatterMode mode, const char* op) {
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, op, false);
+  check_same_device(op, self, index);
+  check_same_device(op, self, src);
   EMBER_CHECK(self.dtype() == src.dtype(), op, "(): Expected self.dtype to be equal to src.dtype");
   check_gather_shapes(self, dim, index, &src);
   Tensor idx = checked_along_dim_index(self, dim, index);
@@ -204,6 +215,7 @@ Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& s
 Tensor& scatter_(Tensor& self, int64_t dim, const Tensor& index, const Scalar& value, ScatterMode mode) {
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, "scatter", false);
+  check_same_device("scatter", self, index);
   check_gather_shapes(self, dim, index, nullptr);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor s = as_1d(self);
@@ -223,11 +235,13 @@ Tensor& scatter_reduce_(Tensor& self, int64_t dim, const Tensor& index, const Te
               "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'");
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, "scatter_reduce", false);
+  check_same_device("scatter_reduce", self, index);
+  check_same_device("scatter_reduce", self, src);
   EMBER_CHECK(self.dtype() == src.dtype(), "scatter_reduce(): Expected self.dtype to be equal to src.dtype");
   check_gather_shapes(self, dim, index, &src);
   Tensor idx = checked_along_dim_index(self, dim, index);
   Tensor s = as_1d(self), sv = as_1d(src);
-  Tensor values = gather_offsets(sv, strided_offsets(idx.sizes(), sv.strides()));
+  Tensor values = gather_offsets(sv, strided_offsets(idx.sizes(), sv.strides(), sv.device()));
   Tensor off = along_dim_offsets(s, dim, idx);
   if (!include_self) scatter_offsets(s, off, scalar_tensor(reduce_identity(self.dtype(), reduce), self.dtype(),
                                                            self.device()), ScatterMode::Copy);
@@ -275,6 +289,8 @@ Tensor checked_source_index(const char* op, const Tensor& self, int64_t dim, con
 Tensor& index_add_(Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
   dim = maybe_wrap_dim(dim, self.dim());
   check_index_dtype(index, "index_add_", true);
+  check_same_device("index_add_", self, index);
+  check_same_device("index_add_", self, source);
   EMBER_CHECK(self.dtype() == source.dtype(), "index_add_(): self (", dtype_title(self.dtype()), ") and source (",
               dtype_title(source.dtype()), ") must have the same scalar type");
   Tensor idx = checked_source_index("index_add_", self, dim, index, source, false);
@@ -288,6 +304,8 @@ Tensor& index_copy_(Tensor& self, int64_t dim, const Tensor& index, const Tensor
   dim = maybe_wrap_dim(dim, self.dim());
   EMBER_CHECK(index.dtype() == kInt64, "index_copy_(): Expected a long tensor for index, but got ",
               dtype_title(index.dtype()));
+  check_same_device("index_copy_", self, index);
+  check_same_device("index_copy_", self, source);
   EMBER_CHECK(self.dtype() == source.dtype(), "index_copy_(): self and source expected to have the same dtype, but got ",
               "(self) ", dtype_title(self.dtype()), " and (source) ", dtype_title(source.dtype()));
   Tensor idx = checked_source_index("index_copy_", self, dim, index, source, false);
@@ -300,6 +318,7 @@ Tensor& index_fill_(Tensor& self, int64_t dim, const Tensor& index, const Scalar
   dim = maybe_wrap_dim(dim, self.dim());
   EMBER_CHECK_INDEX(index.dtype() == kInt64, "index_fill_(): Expected dtype int64 for index.");
   EMBER_CHECK_INDEX(index.dim() <= 1, "index_fill_(): Index is supposed to be a vector");
+  check_same_device("index_fill_", self, index);
   Tensor s = as_1d(self);
   Tensor idx = as_int64(as_1d(index));
   if (auto bad = wrap_indices(idx, s.size(dim), true))

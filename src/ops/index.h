@@ -12,16 +12,20 @@ namespace ember::ops {
 using dispatch::ScatterMode;
 
 // ---- building blocks: every index op is a gather or scatter by element offsets ----
-// int64 contiguous offsets of a walk over `sizes` with element `strides`.
-Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides);
+// Offsets live on the device of the tensor they address, so a gather or scatter on the GPU reads no host
+// memory; index tensors are brought there by each op (or refused, as PyTorch refuses them).
+// int64 contiguous offsets on `device` of a walk over `sizes` with element `strides`.
+Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, Device device);
 // The same walk with dim `remap_dim` read through `remap` and/or `extra * extra_scale` added (see
-// IndexStridedOffsetsKernel), in one pass.
+// IndexStridedOffsetsKernel), in one pass; remap and extra are on `device`.
 Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, int64_t remap_dim, const Tensor& remap,
-                       const Tensor& extra, int64_t extra_scale);
+                       const Tensor& extra, int64_t extra_scale, Device device);
 // Offsets under `strides` of the true elements of a bool mask, in row-major order.
 Tensor mask_offsets(const Tensor& mask, IntArrayRef strides);
 // `index` as a contiguous int64 tensor (`index` itself when it already is one).
 Tensor as_int64(const Tensor& index);
+// `t` on `device` (`t` itself when it is there already).
+Tensor on_device(const Tensor& t, Device device);
 // Checks `idx` (from as_int64) against [-size, size) (or [0, size)); returns the first offending value on
 // failure, leaving the error wording to the op. Negative values are wrapped in a copy that replaces `idx`,
 // so the caller's index tensor is never written.
@@ -30,8 +34,8 @@ std::optional<int64_t> wrap_indices(Tensor& idx, int64_t size, bool allow_negati
 Tensor gather_offsets(const Tensor& src, const Tensor& offsets);
 // dst.data[offsets] (op)= values; values broadcastable to offsets (cast to dst's dtype by the caller).
 void scatter_offsets(Tensor& dst, const Tensor& offsets, const Tensor& values, ScatterMode mode);
-// int64 tensor start, start+step, ... (n values).
-Tensor arange_index(int64_t start, int64_t n, int64_t step = 1);
+// int64 tensor start, start+step, ... (n values) on `device`.
+Tensor arange_index(int64_t start, int64_t n, int64_t step, Device device);
 
 // ---- ops along one dim ----
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index);

@@ -48,6 +48,9 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
       continue;
     }
     const Tensor& t = *opt;
+    // Indices on the CPU index a tensor anywhere (they are copied over); others must be on its device.
+    EMBER_CHECK(t.device() == self.device() || t.device().type() == kCPU,
+                "indices should be either on cpu or on the same device as the indexed tensor (", self.device(), ")");
     if (t.dtype() == kBool || t.dtype() == kUInt8) {
       // PyTorch asserts internally here; Tensor::index({mask}) handles a 0-dim mask by adding a dim.
       EMBER_CHECK_INDEX(t.dim() > 0, "index(): a 0-dim bool index tensor needs the indexing syntax, t.index({mask})");
@@ -99,7 +102,7 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
   std::vector<Tensor> idx;
   for (int64_t d = 0; d < nd; ++d) {
     if (!expanded[size_t(d)].defined()) continue;
-    Tensor w = as_int64(expanded[size_t(d)]);
+    Tensor w = as_int64(on_device(expanded[size_t(d)], self.device()));
     if (auto bad = result_numel > 0 ? wrap_indices(w, self.size(d), true) : std::nullopt)
       throw IndexError(detail::str("index ", *bad, " is out of bounds for dimension ", idx.size(), " with size ",
                                    self.size(d)));
@@ -133,7 +136,7 @@ AdvancedIndex make_advanced_index(const Tensor& self, const OptionalTensorList& 
     base_sizes.push_back(src.size(d));
     base_strides.push_back(src.stride(d));
   }
-  Tensor offsets = strided_offsets(base_sizes, base_strides);
+  Tensor offsets = strided_offsets(base_sizes, base_strides, src.device());
   if (!dims.empty()) {
     Tensor along;
     for (size_t i = 0; i < idx.size(); ++i) {
@@ -207,8 +210,13 @@ Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor
                     " (got ", indices.size(), ")");
   if (Tensor mask = accumulate ? Tensor() : fill_mask(self, indices, values); mask.defined()) {
     check_convertible(values.item(), self.dtype());
-    return ops::masked_fill_(self, mask, scalar_tensor(values.item(), self.dtype(), self.device()));
+    return ops::masked_fill_(self, on_device(mask, self.device()),
+                             scalar_tensor(values.item(), self.dtype(), self.device()));
   }
+  // A one-element CPU value is a number to the GPU, as PyTorch takes it; other values must be on self's device.
+  if (values.dim() == 0 && values.device().type() == kCPU && self.device() != values.device())
+    return ops::index_put_(self, indices, on_device(values, self.device()), accumulate);
+  check_same_device("index_put_", self, values);
   check_no_overlap(self, values);
   for (const auto& opt : indices)
     if (opt && opt->defined()) check_no_overlap(self, *opt);
@@ -229,6 +237,7 @@ Tensor& index_put_(Tensor& self, const OptionalTensorList& indices, const Tensor
 
 Tensor masked_select(const Tensor& self, const Tensor& mask) {
   EMBER_CHECK(mask.dtype() == kBool, "masked_select: expected BoolTensor for mask");
+  check_same_device("masked_select", self, mask);
   DimVector shape = dispatch::TensorIterator::broadcast_shapes(mask.sizes(), self.sizes());
   Tensor s = expand(self, shape);
   return gather_offsets(s, mask_offsets(expand(mask, shape), s.strides()));
@@ -237,6 +246,8 @@ Tensor masked_select(const Tensor& self, const Tensor& mask) {
 Tensor& masked_scatter_(Tensor& self, const Tensor& mask, const Tensor& source) {
   EMBER_CHECK(mask.dtype() == kBool, "masked_scatter_ only supports boolean masks, but got mask with dtype ",
               dtype_title(mask.dtype()));
+  check_same_device("masked_scatter_", self, mask);
+  check_same_device("masked_scatter_", self, source);
   EMBER_CHECK(self.dtype() == source.dtype(), "masked_scatter: expected self and source to have same dtypes but got",
               dtype_title(self.dtype()), " and ", dtype_title(source.dtype()));
   Tensor offsets = mask_offsets(expand(mask, self.sizes()), self.strides());
@@ -250,11 +261,12 @@ Tensor& masked_scatter_(Tensor& self, const Tensor& mask, const Tensor& source) 
 Tensor take(const Tensor& self, const Tensor& index) {
   EMBER_CHECK(index.dtype() == kInt64, "take(): Expected a long tensor for index, but got ",
               dtype_title(index.dtype()));
+  check_same_device("take", self, index);
   Tensor idx = as_int64(index);
   if (auto bad = wrap_indices(idx, self.numel(), true))
     throw IndexError(detail::str("out of range: tried to access index ", *bad, " on a tensor of ", self.numel(),
                                  " elements."));
-  Tensor walk = strided_offsets(self.sizes(), self.strides());
+  Tensor walk = strided_offsets(self.sizes(), self.strides(), self.device());
   return gather_offsets(self, gather_offsets(walk, idx));
 }
 
@@ -277,7 +289,7 @@ Tensor one_hot(const Tensor& self, int64_t num_classes) {
   fill_(out, 0);
   DimVector st = contiguous_strides(self.sizes());
   for (auto& s : st) s *= num_classes;
-  scatter_offsets(out, ops::add(strided_offsets(self.sizes(), st), idx, 1), scalar_tensor(1, kInt64, self.device()),
+  scatter_offsets(out, ops::add(strided_offsets(self.sizes(), st, self.device()), idx, 1), scalar_tensor(1, kInt64, self.device()),
                   ScatterMode::Copy);
   return out;
 }

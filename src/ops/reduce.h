@@ -56,7 +56,7 @@ Tensor cumprod_backward(const Tensor& grad, const Tensor& self, int64_t dim);
 // gather_along reads self[..., index, ...]; scatter_add_along adds self into a zeroed result at index.
 Tensor gather_along(const Tensor& self, const Tensor& index, int64_t dim);
 Tensor scatter_add_along(const Tensor& self, const Tensor& index, int64_t dim);
-// 0, 1, ..., n-1 as int64, laid along `dim` of a tensor with `ndim` dims (size 1 elsewhere).
-Tensor arange_along(int64_t n, int64_t dim, int64_t ndim);
+// 0, 1, ..., n-1 as int64 on `device`, laid along `dim` of a tensor with `ndim` dims (size 1 elsewhere).
+Tensor arange_along(int64_t n, int64_t dim, int64_t ndim, Device device);
 
 }  // namespace ember::ops

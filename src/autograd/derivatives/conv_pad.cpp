@@ -93,7 +93,7 @@ Tensor pad(const Tensor& input, IntArrayRef pad, std::string_view mode, std::opt
       EMBER_CHECK(l <= n && r <= n, "Padding value causes wrapping around more than once.");
     EMBER_CHECK(n + l + r >= 0, "input tensor is too small for the padding (", l, ", ", r, ") at dimension ", d);
     if (l == 0 && r == 0) continue;
-    out = out.index_select(d, pad_index(mode, n, l, r));
+    out = out.index_select(d, pad_index(mode, n, l, r).to(input.device()));
   }
   return out;
 }

@@ -27,17 +27,18 @@ void check_indices(const Tensor& indices, const char* op) {
 
 // The indices as a contiguous int64 vector, each checked to be a row of a table of `rows` rows.
 std::vector<int64_t> host_indices(const Tensor& indices, int64_t rows) {
-  Tensor flat = indices.reshape({-1}).to(kInt64).contiguous();
+  Tensor flat = indices.reshape({-1}).to(kInt64).cpu().contiguous();
   const int64_t* p = flat.data_ptr<int64_t>();
   std::vector<int64_t> v(p, p + flat.numel());
   for (int64_t i : v) EMBER_CHECK_INDEX(i >= 0 && i < rows, "index out of range in self");
   return v;
 }
 
-Tensor long_tensor(const std::vector<int64_t>& v) {
+// An int64 tensor of `v` on `device`.
+Tensor long_tensor(const std::vector<int64_t>& v, Device device) {
   Tensor t = empty({int64_t(v.size())}, kInt64);
   std::copy(v.begin(), v.end(), t.data_ptr<int64_t>());
-  return t;
+  return t.to(device);
 }
 
 // PyTorch's embedding_dense_backward: gradient rows (n, D) added at their indices into a
@@ -86,7 +87,7 @@ Tensor& embedding_renorm_(Tensor& self, const Tensor& indices, double max_norm, 
   idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
   if (idx.empty()) return self;
   NoGradGuard no_grad;
-  Tensor uniq = long_tensor(idx);
+  Tensor uniq = long_tensor(idx, self.device());
   Tensor rows = self.index_select(0, uniq);
   Tensor norms = rows.to(kFloat64).norm(Scalar(norm_type), {1}, true);
   Tensor scale = where(norms > max_norm, max_norm / (norms + 1e-7), ones_like(norms));
@@ -154,7 +155,7 @@ Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& of
   check_indices(offs, "embedding_bag");
   std::vector<int64_t> idx = host_indices(input, weight.size(0));
   const int64_t n = int64_t(idx.size());
-  Tensor offs64 = offs.to(kInt64).contiguous();
+  Tensor offs64 = offs.to(kInt64).cpu().contiguous();
   std::vector<int64_t> starts(offs64.data_ptr<int64_t>(), offs64.data_ptr<int64_t>() + offs64.numel());
   if (!starts.empty()) {
     EMBER_CHECK(starts[0] == 0, "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
@@ -187,18 +188,19 @@ Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& of
       }
   std::vector<int64_t> kept(pos.size());
   for (size_t k = 0; k < pos.size(); ++k) kept[k] = idx[size_t(pos[k])];
-  Tensor kept_idx = long_tensor(kept), bag_idx = long_tensor(bag_of);
+  const Device dev = weight.device();
+  Tensor kept_idx = long_tensor(kept, dev), bag_idx = long_tensor(bag_of, dev);
   Tensor rows = ember::embedding(weight, kept_idx);
   if (scale_grad_by_freq) {
     // The gradient of each row is divided by its index's count in the whole input, as PyTorch's
     // embedding_bag_backward: the value is rows itself, the gradient flows through rows / count.
-    Tensor counts = zeros({weight.size(0)}, weight.options()).index_add(0, long_tensor(idx), ones({n}, weight.options()));
+    Tensor counts = zeros({weight.size(0)}, weight.options()).index_add(0, long_tensor(idx, dev), ones({n}, weight.options()));
     Tensor freq = counts.index_select(0, kept_idx).unsqueeze(1);
     rows = rows.detach() + (rows - rows.detach()) / freq;
   }
   if (mode == "max") {
     // The first maximum of each column of each bag takes the gradient; an empty bag gives zeros.
-    Tensor values = rows.detach().to(kFloat64).contiguous();
+    Tensor values = rows.detach().to(kFloat64).cpu().contiguous();
     const double* v = values.data_ptr<double>();
     const int64_t zero_row = int64_t(kept.size());
     Tensor arg = full({bags, D}, zero_row, TensorOptions(kInt64));
@@ -210,15 +212,15 @@ Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& of
         if (cur == zero_row || v[int64_t(k) * D + d] > v[cur * D + d]) cur = int64_t(k);
       }
     }
-    return cat({rows, zeros({1, D}, rows.options())}, 0).gather(0, arg);
+    return cat({rows, zeros({1, D}, rows.options())}, 0).gather(0, arg.to(dev));
   }
   if (per_sample_weights.defined())
-    rows = rows * per_sample_weights.reshape({-1}).index_select(0, long_tensor(pos)).unsqueeze(1).to(rows.dtype());
+    rows = rows * per_sample_weights.reshape({-1}).index_select(0, long_tensor(pos, dev)).unsqueeze(1).to(rows.dtype());
   Tensor out = zeros({bags, D}, rows.options()).index_add(0, bag_idx, rows);
   if (mode == "mean") {
     std::vector<int64_t> c = count;
     for (int64_t& x : c) x = std::max<int64_t>(x, 1);
-    out = out / long_tensor(c).to(out.dtype()).unsqueeze(1);
+    out = out / long_tensor(c, dev).to(out.dtype()).unsqueeze(1);
   }
   return out;
 }

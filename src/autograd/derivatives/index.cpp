@@ -15,7 +15,7 @@ using autograd::SavedVariable;
 using autograd::sum_to;
 
 namespace {
-Tensor zeros_of(IntArrayRef sizes, const Tensor& like) { return zeros(sizes, TensorOptions(like.dtype())); }
+Tensor zeros_of(IntArrayRef sizes, const Tensor& like) { return zeros(sizes, like.options()); }
 bool grad_enabled_for(const Tensor& t) { return GradMode::is_enabled() && t.defined() && t.requires_grad(); }
 // index_fill accepts negative indices, index_select (in its backward) does not: wrap them once.
 Tensor wrapped(const Tensor& index, int64_t size) {
@@ -262,7 +262,7 @@ Tensor masked_scatter(const Tensor& self, const Tensor& mask, const Tensor& sour
                Tensor used = masked_select(g[0], m);
                int64_t numel = 1;
                for (int64_t s : ssizes) numel *= s;
-               r[1] = zeros_of({numel}, g[0]).index_copy(0, ops::arange_index(0, used.numel()), used).reshape(ssizes);
+               r[1] = zeros_of({numel}, g[0]).index_copy(0, ops::arange_index(0, used.numel(), 1, used.device()), used).reshape(ssizes);
              }
              return r;
            });

@@ -22,7 +22,8 @@ using shape_autograd::record_view;
 Tensor slice_view(const Tensor& self, int64_t dim, int64_t start, int64_t length, int64_t step) {
   return record_view("SliceBackward0", self, ops::slice_by_length(self, dim, start, length, step),
                      [sizes = DimVector(self.sizes()), dim, start, length, step](const Tensor& g) {
-                       return zeros(sizes, TensorOptions(g.dtype())).index_copy(dim, ops::arange_index(start, length, step), g);
+                       return zeros(sizes, g.options())
+                           .index_copy(dim, ops::arange_index(start, length, step, g.device()), g);
                      });
 }
 
@@ -30,7 +31,7 @@ Tensor select_view(const Tensor& self, int64_t dim, int64_t index, int64_t real_
   Tensor out = ops::select(self, dim, index, real_dim);
   int64_t i = index < 0 ? index + self.size(dim) : index;
   return record_view("SelectBackward0", self, out, [sizes = DimVector(self.sizes()), dim, i](const Tensor& g) {
-    return zeros(sizes, TensorOptions(g.dtype())).index_copy(dim, ops::arange_index(i, 1), g.unsqueeze(dim));
+    return zeros(sizes, g.options()).index_copy(dim, ops::arange_index(i, 1, 1, g.device()), g.unsqueeze(dim));
   });
 }
 
@@ -42,7 +43,7 @@ Tensor alias_view(const Tensor& self) {
 bool is_mask(const Tensor& t) { return t.dtype() == kBool || t.dtype() == kUInt8; }
 
 // A bool index: a new dim of size 1, indexed by [0] (true) or [] (false).
-Tensor bool_index(bool b) { return ops::arange_index(0, b ? 1 : 0); }
+Tensor bool_index(bool b) { return ops::arange_index(0, b ? 1 : 0, 1, Device(kCPU)); }
 
 struct Sliced {
   Tensor result;

@@ -357,7 +357,7 @@ Tensor multi_margin_loss(const Tensor& self, const Tensor& target, int64_t p, do
   Tensor z = (x - x.gather(1, ti) + margin).clamp_min(0);
   if (p == 2) z = z * z;
   if (weight) z = z * weight->index_select(0, t).unsqueeze(1);
-  z = where(arange(C, TensorOptions().dtype(kInt64)).unsqueeze(0) == ti, 0, z);
+  z = where(arange(C, TensorOptions().dtype(kInt64).device(x.device())).unsqueeze(0) == ti, 0, z);
   Tensor loss = z.sum({1}) / double(C);
   if (self.dim() <= 1) loss = loss.reshape({});
   return apply_reduction(loss, reduction);
@@ -382,7 +382,7 @@ Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t 
     // Every entry, labels or not, is in [-1, C), as PyTorch checks.
     EMBER_CHECK(!logical_or(t < -1, t >= C).any().item<bool>(), "argument #2 'target' is out of range");
     Tensor labels = cumprod((t >= 0).to(kInt64), 1);
-    counts = zeros(x.sizes(), TensorOptions().dtype(kInt64)).scatter_add(1, t * labels, labels);
+    counts = zeros(x.sizes(), TensorOptions().dtype(kInt64).device(x.device())).scatter_add(1, t * labels, labels);
   }
   Tensor z = (x.unsqueeze(1) - x.unsqueeze(2) + 1.0).clamp_min(0);  // z[n, j, i] = 1 - x[j] + x[i]
   Tensor pairs = counts.unsqueeze(2).to(x.dtype()) * (counts == 0).unsqueeze(1).to(x.dtype());
@@ -395,7 +395,7 @@ namespace {
 std::vector<int64_t> to_lengths(const Tensor& t, const char* name) {
   EMBER_CHECK(t.dim() <= 1 && !is_floating_point(t.dtype()) && t.dtype() != kBool, "ctc_loss: ", name,
               " must be a 1-D integer tensor");
-  Tensor c = t.to(kInt64).contiguous().reshape({-1});
+  Tensor c = t.to(kInt64).cpu().contiguous().reshape({-1});
   return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
 }
 }  // namespace
@@ -427,7 +427,7 @@ Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef inpu
   if (reduction == Reduction::Mean) {
     std::vector<double> lengths;
     for (int64_t l : in.target_lengths) lengths.push_back(double(std::max<int64_t>(l, 1)));
-    Tensor tl = tensor(lengths, TensorOptions().dtype(loss.dtype()));
+    Tensor tl = tensor(lengths, TensorOptions().dtype(loss.dtype()).device(loss.device()));
     return (loss / tl).mean();
   }
   if (reduction == Reduction::Sum) return loss.sum();

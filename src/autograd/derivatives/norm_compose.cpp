@@ -66,6 +66,8 @@ Tensor pdist(const Tensor& input, double p) {
   Tensor ri = empty({pairs}, kInt64), ci = empty({pairs}, kInt64);
   std::copy(rows.begin(), rows.end(), ri.data_ptr<int64_t>());
   std::copy(cols.begin(), cols.end(), ci.data_ptr<int64_t>());
+  ri = ri.to(input.device());
+  ci = ci.to(input.device());
   return (input.index_select(0, ri) - input.index_select(0, ci)).norm(Scalar(p), {1});
 }
 

@@ -199,7 +199,7 @@ std::tuple<Tensor, Tensor> record_indexed(const char* name, const Tensor& self, 
   if (autograd::any_requires_grad({&self}) && self.is_floating_point()) {
     int64_t d = ops::maybe_wrap_dim(dim, self.dim());
     DimVector in(self.sizes()), kd = ops::reduced_shape(self, ops::reduce_mask(self, d), true);
-    Tensor hit = ops::eq(ops::arange_along(self.dim() ? self.size(d) : 1, d, self.dim()), ops::view(indices, kd));
+    Tensor hit = ops::eq(ops::arange_along(self.dim() ? self.size(d) : 1, d, self.dim(), self.device()), ops::view(indices, kd));
     record(name, {&values}, {&self}, [in, kd, hit](autograd::Node&, const tensor_list& g) -> tensor_list {
       return {keep_where(restore(g[0], in, kd), hit)};
     });

@@ -91,10 +91,10 @@ Taps make_taps(Mode mode, int64_t in, int64_t out, bool align_corners, const std
 }
 
 template <class T>
-Tensor vector_tensor(const std::vector<T>& v, DType dtype) {
+Tensor vector_tensor(const std::vector<T>& v, DType dtype, Device device) {
   Tensor t = empty({int64_t(v.size())}, TensorOptions().dtype(std::is_same_v<T, double> ? kFloat64 : kInt64));
   std::copy(v.begin(), v.end(), t.data_ptr<T>());
-  return t.to(dtype);
+  return t.to(dtype).to(device);
 }
 
 Tensor resample_dim(const Tensor& x, int64_t dim, const Taps& taps) {
@@ -102,8 +102,8 @@ Tensor resample_dim(const Tensor& x, int64_t dim, const Taps& taps) {
   wshape[size_t(dim)] = -1;
   Tensor out;
   for (size_t k = 0; k < taps.index.size(); ++k) {
-    Tensor part = index_select(x, dim, vector_tensor(taps.index[k], kInt64));
-    if (!taps.weight.empty()) part = part * vector_tensor(taps.weight[k], x.dtype()).view(wshape);
+    Tensor part = index_select(x, dim, vector_tensor(taps.index[k], kInt64, x.device()));
+    if (!taps.weight.empty()) part = part * vector_tensor(taps.weight[k], x.dtype(), x.device()).view(wshape);
     out = out.defined() ? out + part : part;
   }
   return out;

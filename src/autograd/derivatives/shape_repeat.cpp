@@ -57,7 +57,7 @@ void check_repeats_dtype(const Tensor& repeats) {
 }
 
 std::vector<int64_t> repeat_counts(const Tensor& repeats) {
-  Tensor r = repeats.to(kInt64).contiguous();
+  Tensor r = repeats.to(kInt64).cpu().contiguous();
   std::vector<int64_t> counts(r.data_ptr<int64_t>(), r.data_ptr<int64_t>() + r.numel());
   for (int64_t c : counts) EMBER_CHECK(c >= 0, "repeats can not be negative");
   return counts;
@@ -95,7 +95,7 @@ Tensor Tensor::repeat_interleave(const Tensor& repeats, std::optional<int64_t> d
   Tensor idx = empty({total}, TensorOptions(kInt64));
   int64_t* p = idx.data_ptr<int64_t>();
   for (size_t i = 0; i < counts.size(); ++i) p = std::fill_n(p, counts[i], int64_t(i));
-  return input.index_select(d, idx);
+  return input.index_select(d, idx.to(input.device()));
 }
 
 Tensor repeat_interleave(const Tensor& self, int64_t repeats, std::optional<int64_t> dim,
@@ -114,10 +114,10 @@ Tensor repeat_interleave(const Tensor& repeats, std::optional<int64_t> output_si
   int64_t total = 0;
   for (int64_t c : counts) total += c;
   check_output_size(output_size, total);
-  Tensor out = ops::empty({total}, kInt64, repeats.device());
+  Tensor out = ops::empty({total}, kInt64, Device(kCPU));
   int64_t* p = out.data_ptr<int64_t>();
   for (size_t i = 0; i < counts.size(); ++i) p = std::fill_n(p, counts[i], int64_t(i));
-  return ops::cast(out, repeats.dtype());
+  return ops::cast(out, repeats.dtype()).to(repeats.device());
 }
 
 Tensor Tensor::diff(int64_t n, int64_t dim, const std::optional<Tensor>& prepend,

@@ -76,7 +76,7 @@ std::vector<Tensor> Tensor::tensor_split(const Tensor& t, int64_t dim) const {
               "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got "
               "a tensor with ", t.dim(), " dims");
   if (t.dim() == 0) return tensor_split(t.item<int64_t>(), dim);
-  Tensor c = t.contiguous();
+  Tensor c = t.cpu().contiguous();
   return tensor_split(IntArrayRef(c.data_ptr<int64_t>(), size_t(c.numel())), dim);
 }
 

@@ -9,6 +9,7 @@
 
 #include <ember/ops/factory.h>
 
+#include "backend/common/scatter_functors.h"
 #include "backend/common/visit_dtype.h"
 #include "core/parallel.h"
 #include "dispatch/index_kernels.h"
@@ -97,33 +98,6 @@ void gather_kernel(const Tensor& src, const Tensor& offsets, Tensor& out) {
   }
 }
 
-template <class T>
-T combine(T old, T v, dispatch::ScatterMode mode) {
-  using dispatch::ScatterMode;
-  if constexpr (std::is_same_v<T, bool>) {
-    switch (mode) {
-      case ScatterMode::Add: case ScatterMode::Max: return old || v;
-      case ScatterMode::Multiply: case ScatterMode::Min: return old && v;
-      default: return v;
-    }
-  } else {
-    using C = std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float, T>;
-    C a = C(old), b = C(v);
-    switch (mode) {
-      case ScatterMode::Add: return T(a + b);
-      case ScatterMode::Multiply: return T(a * b);
-      // NaN propagates, as in PyTorch's scatter_reduce.
-      case ScatterMode::Max:
-        if constexpr (std::is_floating_point_v<C>) if (std::isnan(b)) return v;
-        return T(b > a ? b : a);
-      case ScatterMode::Min:
-        if constexpr (std::is_floating_point_v<C>) if (std::isnan(b)) return v;
-        return T(b < a ? b : a);
-      default: return v;
-    }
-  }
-}
-
 void scatter_kernel(Tensor& dst, const Tensor& offsets, const Tensor& values, dispatch::ScatterMode mode) {
   visit_dtype(dst.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -140,7 +114,7 @@ void scatter_kernel(Tensor& dst, const Tensor& offsets, const Tensor& values, di
       });
       return;
     }
-    for (int64_t i = 0; i < n; ++i) d[off[i]] = combine<T>(d[off[i]], v[i * vstep], mode);
+    for (int64_t i = 0; i < n; ++i) d[off[i]] = scatter_combine<T>(d[off[i]], v[i * vstep], mode);
   });
 }
 
@@ -204,7 +178,7 @@ void along_dim_kernel(const Tensor& self, int64_t dim, const Tensor& idx, const 
         } else {
           for (int64_t j = i; j < i1; ++j) {
             T& at = s_row[j * ss + i_row[j * is] * dim_stride];
-            at = combine<T>(at, o_row[j * os], mode);
+            at = scatter_combine<T>(at, o_row[j * os], mode);
           }
         }
         p += i1 - i;
@@ -270,20 +244,7 @@ void mean_divide_kernel(Tensor& self, const Tensor& count) {
     using T = typename decltype(tag)::type;
     T* s = static_cast<T*>(self.data_ptr());
     const T* c = static_cast<const T*>(count.data_ptr());
-    for (int64_t i = 0; i < self.numel(); ++i) {
-      if constexpr (std::is_same_v<T, bool>) {
-        continue;
-      } else if constexpr (std::is_integral_v<T>) {
-        if (c[i] == 0) continue;
-        T q = T(s[i] / c[i]);
-        if ((s[i] % c[i] != 0) && ((s[i] < 0) != (c[i] < 0))) --q;
-        s[i] = q;
-      } else {
-        if (float(c[i]) == 0.f) continue;
-        using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
-        s[i] = T(C(s[i]) / C(c[i]));
-      }
-    }
+    for (int64_t i = 0; i < self.numel(); ++i) scatter_mean_divide<T>(s[i], c[i]);
   });
 }
 
