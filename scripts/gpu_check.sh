@@ -19,8 +19,9 @@ mkdir -p "$root/build/bench"
 printf '#!/bin/sh\nLD_LIBRARY_PATH="%s" exec "%s" "$@"\n' "$libs" "$root/bin/bench_cuda" > "$root/build/bench/bench_cuda"
 chmod +x "$root/build/bench/bench_cuda"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --format=csv,noheader | tee "$out/gpu.txt"
+tests=$(cd "$root/bin" && ls test_cuda*)
 status=0
-for t in test_cuda test_cuda_optim test_cuda_amp; do
+for t in $tests; do
   LD_LIBRARY_PATH="$libs" "$root/bin/$t" --gtest_brief=1 > "$out/$t.log" 2>&1 || status=1
   echo "== $t: $(grep -E '^\[  (PASSED|FAILED) ' "$out/$t.log" | tr '\n' ' ')"
   grep -B1 -A5 "Failure$" "$out/$t.log" | head -60
@@ -28,7 +29,7 @@ done
 echo "== benchmarks against PyTorch"
 python3 bench/compare_cuda.py --build "$root/build" ${2:+--quick} --markdown "$out/bench.md" 2>&1 | tail -12
 if [ "${2:-}" != quick ]; then
-  for t in test_cuda test_cuda_optim test_cuda_amp; do
+  for t in $tests; do
     LD_LIBRARY_PATH="$libs" timeout "${MEMCHECK_TIMEOUT:-300}" compute-sanitizer --tool memcheck --leak-check no --error-exitcode 3 \
       "$root/bin/$t" --gtest_brief=1 --gtest_filter="${MEMCHECK_FILTER:-*}" > "$out/memcheck_$t.log" 2>&1
     echo "== memcheck $t: exit $?; $(grep -E 'ERROR SUMMARY' "$out/memcheck_$t.log")"

@@ -10,8 +10,10 @@ out=${2:-gpu-pack.tar.xz}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/lib"
-for prog in tests/cpp/test_cuda tests/cpp/test_cuda_optim tests/cpp/test_cuda_amp bench/bench_cuda; do
-  cp "$build/$prog" "$stage/bin/"
+# Every GPU test program (tests/cpp/test_cuda*.cpp) and the GPU benchmark.
+for prog in "$build"/tests/cpp/test_cuda* "$build"/bench/bench_cuda; do
+  case "$prog" in *.cmake) continue ;; esac
+  [ -x "$prog" ] && [ -f "$prog" ] && cp "$prog" "$stage/bin/"
 done
 # Every library the programs load that a GPU machine may lack, resolved on this machine; not the C and
 # C++ runtimes (the GPU machine's own are newer) nor CUDA's (it has them, with cuDNN's sub-libraries).
