@@ -26,4 +26,48 @@ void empty_cache();
 bool allow_tf32();
 void set_allow_tf32(bool allow);
 
+// CUDA streams with libtorch's names (c10::cuda::CUDAStream and friends). Each thread has a current
+// stream, the default stream until set otherwise; every kernel and copy ember runs from that thread goes
+// to it, and a user's own kernel launched on getCurrentCUDAStream().stream() runs in order with them.
+// Streams from the pool are made on first use and live until the process exits, as PyTorch's, so a
+// CUDAStream is a plain handle that may be copied freely.
+class CUDAStream {
+ public:
+  // The cudaStream_t, for launching kernels: `kernel<<<grid, block, 0, (cudaStream_t)s.stream()>>>`.
+  void* stream() const { return handle_; }
+  // Waits for the work queued on this stream.
+  void synchronize() const;
+  // Whether all the work queued on this stream has finished.
+  bool query() const;
+  bool operator==(const CUDAStream& other) const { return handle_ == other.handle_; }
+  bool operator!=(const CUDAStream& other) const { return handle_ != other.handle_; }
+
+ private:
+  explicit CUDAStream(void* handle) : handle_(handle) {}
+  friend CUDAStream getStreamFromPool(bool);
+  friend CUDAStream getDefaultCUDAStream();
+  friend CUDAStream getCurrentCUDAStream();
+  void* handle_ = nullptr;
+};
+
+// One of a pool of streams (32 of each priority, handed out in turn).
+CUDAStream getStreamFromPool(bool isHighPriority = false);
+CUDAStream getDefaultCUDAStream();
+CUDAStream getCurrentCUDAStream();
+void setCurrentCUDAStream(const CUDAStream& stream);
+
+// Makes `stream` the thread's current stream for a scope (c10::cuda::CUDAStreamGuard, torch.cuda.stream).
+class CUDAStreamGuard {
+ public:
+  explicit CUDAStreamGuard(const CUDAStream& stream) : previous_(getCurrentCUDAStream()) {
+    setCurrentCUDAStream(stream);
+  }
+  ~CUDAStreamGuard() { setCurrentCUDAStream(previous_); }
+  CUDAStreamGuard(const CUDAStreamGuard&) = delete;
+  CUDAStreamGuard& operator=(const CUDAStreamGuard&) = delete;
+
+ private:
+  CUDAStream previous_;
+};
+
 }  // namespace ember::cuda

@@ -19,6 +19,12 @@ class CudaHooks {
   virtual CudaMemoryCounters memory(int device) const = 0;
   virtual void reset_peak_memory(int device) = 0;
   virtual void empty_cache() = 0;
+  // Streams as opaque cudaStream_t handles (nullptr: the default stream).
+  virtual void* current_stream() const = 0;
+  virtual void set_current_stream(void* stream) = 0;
+  virtual void* create_stream(int priority) = 0;
+  virtual void synchronize_stream(void* stream) const = 0;
+  virtual bool query_stream(void* stream) const = 0;
 };
 
 // Null when the backend is not built in.

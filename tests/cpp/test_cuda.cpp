@@ -16,61 +16,7 @@
 #include "error_test_util.h"
 
 using namespace ember;
-
-namespace {
-
-// Values of every dtype that no op finds degenerate: floats in [-2, 2) with a few exact zeros, integers in
-// [lo, hi), bools from integers.
-Tensor sample(IntArrayRef shape, DType dt, int64_t lo = -9, int64_t hi = 10) {
-  if (dt == kBool) return randint(0, 2, shape) != 0;
-  if (is_floating_point(dt)) return (rand(shape, TensorOptions().dtype(kFloat64)) * 4 - 2).to(dt);
-  if (dt == kUInt8) lo = std::max<int64_t>(lo, 0);
-  return randint(lo, hi, shape, TensorOptions().dtype(dt));
-}
-
-void expect_matches(const Tensor& gpu, const Tensor& cpu, const std::string& what) {
-  ASSERT_TRUE(gpu.is_cuda()) << what;
-  Tensor g = gpu.cpu();
-  ASSERT_EQ(g.dtype(), cpu.dtype()) << what;
-  ASSERT_EQ(g.sizes(), cpu.sizes()) << what;
-  double rtol = 0, atol = 0;
-  switch (cpu.dtype()) {
-    case kFloat64: rtol = 1e-10, atol = 1e-12; break;
-    case kFloat32: rtol = 2e-5, atol = 1e-6; break;
-    case kFloat16:
-    case kBFloat16: rtol = 1e-2, atol = 1e-2; break;
-    default: break;  // integers and bools: exact
-  }
-  if (rtol == 0) {
-    EXPECT_TRUE(equal(g, cpu)) << what << "\ncuda: " << g << "\ncpu: " << cpu;
-  } else {
-    Tensor gd = g.to(kFloat64), cd = cpu.to(kFloat64);
-    EXPECT_TRUE(allclose(gd, cd, rtol, atol, /*equal_nan=*/true))
-        << what << ": max abs diff " << (gd - cd).abs().nan_to_num(0.0).max().item<double>();
-  }
-}
-
-using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-// f over CPU inputs and over their GPU copies: the same values, or an error on both sides.
-void same_on_both(const std::string& what, const TensorFn& f, const std::vector<Tensor>& cpu_inputs) {
-  std::vector<Tensor> gpu_inputs;
-  for (const Tensor& t : cpu_inputs) gpu_inputs.push_back(t.cuda());
-  Tensor want, got;
-  const std::string cpu_err = error_of([&] { want = f(cpu_inputs); });
-  const std::string gpu_err = error_of([&] { got = f(gpu_inputs); });
-  if (!cpu_err.empty()) {
-    EXPECT_FALSE(gpu_err.empty()) << what << " raises on the CPU (" << cpu_err << ") but not on the GPU";
-    return;
-  }
-  ASSERT_TRUE(gpu_err.empty()) << what << ": " << gpu_err;
-  expect_matches(got, want, what);
-}
-
-const std::vector<DType> kAllDtypes = {kFloat32, kFloat64, kFloat16, kBFloat16, kInt8, kUInt8,
-                                       kInt16,   kInt32,   kInt64,   kBool};
-
-}  // namespace
+using namespace cuda_test;
 
 TEST(CudaWithoutGpu, ReportsNoDevicesAndRefusesCudaTensors) {
   if (cuda::is_available()) GTEST_SKIP() << "a CUDA device is present (test for machines without one)";
@@ -84,6 +30,8 @@ TEST(CudaWithoutGpu, ReportsNoDevicesAndRefusesCudaTensors) {
   err = error_of([] { (void)ember::ones({3}).cuda(); });
   EXPECT_FALSE(err.empty());
   EXPECT_FALSE(error_of([] { cuda::synchronize(); }).empty());
+  EXPECT_FALSE(error_of([] { (void)cuda::getCurrentCUDAStream(); }).empty());
+  EXPECT_FALSE(error_of([] { (void)cuda::getStreamFromPool(); }).empty());
 }
 
 TEST(Cuda, RoundTripKeepsEveryDtypeBitForBit) {
@@ -308,4 +256,26 @@ TEST(Cuda, DeviceErrorsAndHostReads) {
   EXPECT_EQ(os.str(), "tensor([ 1.5000, -2.0000], device='cuda:0')");
   EXPECT_EQ(zeros({2, 3}, TensorOptions().device(kGpu).dtype(kInt64)).cpu().sum().item<int64_t>(), 0);
   EXPECT_TRUE(equal(full({3}, 7, TensorOptions().device(kGpu).dtype(kInt32)).cpu(), full({3}, 7, kInt32)));
+}
+
+TEST(Cuda, StreamsFromThePoolAndStreamGuards) {
+  REQUIRE_GPU();
+  const cuda::CUDAStream main = cuda::getDefaultCUDAStream();
+  EXPECT_EQ(cuda::getCurrentCUDAStream(), main);
+  const cuda::CUDAStream s = cuda::getStreamFromPool();
+  EXPECT_NE(s, main);
+  EXPECT_NE(cuda::getStreamFromPool(/*isHighPriority=*/true), s);
+  Tensor x = sample({100000}, kFloat32);
+  Tensor g = x.cuda();
+  main.synchronize();  // g is written before another stream reads it
+  Tensor y;
+  {
+    cuda::CUDAStreamGuard guard(s);
+    EXPECT_EQ(cuda::getCurrentCUDAStream(), s);
+    y = (g * 2).sum();
+    s.synchronize();
+    EXPECT_TRUE(s.query());
+  }
+  EXPECT_EQ(cuda::getCurrentCUDAStream(), main);
+  expect_matches(y, (x * 2).sum(), "a sum run on a pool stream");
 }

@@ -53,6 +53,29 @@ class Hooks final : public core::CudaHooks {
     EMBER_CUDA_CHECK(cudaDeviceSynchronize(), "empty_cache");
     release_cached_memory();
   }
+  void* current_stream() const override { return cuda::current_stream(); }
+  void set_current_stream(void* stream) override { cuda::set_current_stream(static_cast<cudaStream_t>(stream)); }
+  void* create_stream(int priority) override {
+    int least = 0, greatest = 0;
+    EMBER_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least, &greatest), "Stream");
+    // CUDA's range runs from `least` (0) down to `greatest` (more negative: higher priority).
+    const int p = priority > least ? least : priority < greatest ? greatest : priority;
+    cudaStream_t s = nullptr;
+    EMBER_CUDA_CHECK(cudaStreamCreateWithPriority(&s, cudaStreamNonBlocking, p), "Stream");
+    return s;
+  }
+  void synchronize_stream(void* stream) const override {
+    EMBER_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)), "Stream.synchronize");
+  }
+  bool query_stream(void* stream) const override {
+    const cudaError_t err = cudaStreamQuery(static_cast<cudaStream_t>(stream));
+    if (err == cudaErrorNotReady) {
+      cudaGetLastError();
+      return false;
+    }
+    EMBER_CUDA_CHECK(err, "Stream.query");
+    return true;
+  }
 };
 
 Hooks g_hooks;
