@@ -29,9 +29,10 @@ EMBER_HD inline bool scan_is_nan(A v) {
 }
 
 // cummax/cummin: whether element i (value v) takes over from the best so far. As PyTorch: a later equal
-// value takes the index (>= / <=), and each NaN takes it and stays.
+// value takes the index (>= / <=), and each NaN takes it and stays. `best` is by reference: at i == 0 it
+// holds nothing yet and is not read.
 template <bool IsMax, class C>
-EMBER_HD inline bool scan_takes(int64_t i, C v, C best) {
+EMBER_HD inline bool scan_takes(int64_t i, C v, const C& best) {
   return i == 0 || scan_is_nan(v) || (!scan_is_nan(best) && (IsMax ? v >= best : v <= best));
 }
 
