@@ -34,11 +34,19 @@ int device_count() {
 }
 bool is_available() { return device_count() > 0; }
 
-void synchronize(int device) {
+namespace {
+// The hooks of a machine where CUDA work can run, or the error PyTorch gives where it cannot.
+core::CudaHooks& usable_hooks(const char* op) {
   core::CudaHooks* h = core::cuda_hooks();
   EMBER_CHECK(h, "Torch not compiled with CUDA enabled (ember was built without its CUDA backend)");
-  EMBER_CHECK(h->device_count() > 0, "synchronize: no CUDA GPUs are available");
-  h->synchronize(device < 0 ? h->current_device() : device);
+  EMBER_CHECK(h->device_count() > 0, op, ": no CUDA GPUs are available");
+  return *h;
+}
+}  // namespace
+
+void synchronize(int device) {
+  core::CudaHooks& h = usable_hooks("synchronize");
+  h.synchronize(device < 0 ? h.current_device() : device);
 }
 
 int64_t memory_allocated(int device) { return counters(device).allocated; }
@@ -55,15 +63,6 @@ void empty_cache() {
   if (h && h->device_count() > 0) h->empty_cache();
 }
 
-namespace {
-// The hooks of a machine where CUDA work can run, or the error PyTorch gives where it cannot.
-core::CudaHooks& usable_hooks(const char* op) {
-  core::CudaHooks* h = core::cuda_hooks();
-  EMBER_CHECK(h, "Torch not compiled with CUDA enabled (ember was built without its CUDA backend)");
-  EMBER_CHECK(h->device_count() > 0, op, ": no CUDA GPUs are available");
-  return *h;
-}
-}  // namespace
 
 void CUDAStream::synchronize() const { usable_hooks("synchronize").synchronize_stream(handle_); }
 bool CUDAStream::query() const { return usable_hooks("query").query_stream(handle_); }
