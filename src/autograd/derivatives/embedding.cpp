@@ -34,11 +34,8 @@ std::vector<int64_t> host_indices(const Tensor& indices, int64_t rows) {
   return v;
 }
 
-// An int64 tensor of `v` on `device`.
 Tensor long_tensor(const std::vector<int64_t>& v, Device device) {
-  Tensor t = empty({int64_t(v.size())}, kInt64);
-  std::copy(v.begin(), v.end(), t.data_ptr<int64_t>());
-  return t.to(device);
+  return tensor(v, TensorOptions(kInt64).device(device));
 }
 
 // PyTorch's embedding_dense_backward: gradient rows (n, D) added at their indices into a

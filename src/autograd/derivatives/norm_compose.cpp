@@ -62,12 +62,8 @@ Tensor pdist(const Tensor& input, double p) {
       rows.push_back(i);
       cols.push_back(j);
     }
-  const int64_t pairs = int64_t(rows.size());
-  Tensor ri = empty({pairs}, kInt64), ci = empty({pairs}, kInt64);
-  std::copy(rows.begin(), rows.end(), ri.data_ptr<int64_t>());
-  std::copy(cols.begin(), cols.end(), ci.data_ptr<int64_t>());
-  ri = ri.to(input.device());
-  ci = ci.to(input.device());
+  const TensorOptions on_input = TensorOptions(kInt64).device(input.device());
+  Tensor ri = tensor(rows, on_input), ci = tensor(cols, on_input);
   return (input.index_select(0, ri) - input.index_select(0, ci)).norm(Scalar(p), {1});
 }
 
