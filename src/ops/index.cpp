@@ -30,12 +30,6 @@ Tensor mask_offsets(const Tensor& mask, IntArrayRef strides) {
 
 Tensor as_int64(const Tensor& index) { return contiguous(cast(index, kInt64)); }
 
-Tensor on_device(const Tensor& t, Device device) {
-  if (t.device() == device) return t;
-  Tensor out = empty(t.sizes(), t.dtype(), device);
-  return copy_(out, t);
-}
-
 std::optional<int64_t> wrap_indices(Tensor& idx, int64_t size, bool allow_negative) {
   if (idx.numel() == 0) return std::nullopt;
   int64_t bad = 0;

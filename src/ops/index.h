@@ -24,8 +24,6 @@ Tensor strided_offsets(IntArrayRef sizes, IntArrayRef strides, int64_t remap_dim
 Tensor mask_offsets(const Tensor& mask, IntArrayRef strides);
 // `index` as a contiguous int64 tensor (`index` itself when it already is one).
 Tensor as_int64(const Tensor& index);
-// `t` on `device` (`t` itself when it is there already).
-Tensor on_device(const Tensor& t, Device device);
 // Checks `idx` (from as_int64) against [-size, size) (or [0, size)); returns the first offending value on
 // failure, leaving the error wording to the op. Negative values are wrapped in a copy that replaces `idx`,
 // so the caller's index tensor is never written.

@@ -20,6 +20,8 @@ Tensor cast(const Tensor& t, DType dtype);  // `t` itself when it already has th
 // Between devices too (the CUDA backend moves the bytes); non_blocking lets a copy from the GPU return
 // before it lands, as in PyTorch.
 Tensor& copy_(Tensor& self, const Tensor& src, bool non_blocking = false);
+// `t` on `device` (`t` itself when it is there already).
+Tensor on_device(const Tensor& t, Device device);
 Tensor& fill_(Tensor& self, const Scalar& value);
 // PyTorch's checked conversion of a fill value (full, fill_): an error when the number does not fit the
 // dtype. Integers may wrap into unsigned types down to -max, and anything fills bool, as in c10.

@@ -110,10 +110,7 @@ Tensor arange_along(int64_t n, int64_t dim, int64_t ndim, Device device) {
   Tensor t = ops::empty({n}, kInt64, Device(kCPU));
   int64_t* p = t.data_ptr<int64_t>();
   for (int64_t i = 0; i < n; ++i) p[i] = i;
-  if (device != t.device()) {
-    Tensor on = ops::empty({n}, kInt64, device);
-    t = ops::copy_(on, t);
-  }
+  t = ops::on_device(t, device);
   DimVector shape(size_t(ndim), 1);
   if (ndim > 0) shape[size_t(dim)] = n;
   return ops::view(t, shape);

@@ -48,6 +48,12 @@ Tensor empty(IntArrayRef sizes, DType dtype, Device device) {
   return empty_strided(sizes, contiguous_strides(sizes), dtype, device);
 }
 
+Tensor on_device(const Tensor& t, Device device) {
+  if (t.device() == device) return t;
+  Tensor out = empty(t.sizes(), t.dtype(), device);
+  return copy_(out, t);
+}
+
 Tensor scalar_tensor(const Scalar& s, DType dtype, Device device) {
   Tensor t = empty({}, dtype, device);
   return fill_(t, s);
