@@ -74,10 +74,11 @@ const std::vector<std::string> kConfigs = {
     "adagrad_opts",  "adagrad_max",  "adadelta",         "adadelta_opts", "lbfgs",           "lbfgs_wolfe",
     "adam_groups"};
 
-// gen_optim.py: 50 steps; LBFGS 8 (float64) and 3 (float32, whose trajectory amplifies rounding fast).
+// gen_optim.py: 50 steps; LBFGS 4 (float64) and 1 (float32): beyond them torch's own result depends on
+// which BLAS kernels the machine picks (measured there).
 int steps_of(const std::string& c, DType dt = kFloat64) {
   if (c.rfind("lbfgs", 0) != 0) return 50;
-  return dt == kFloat64 ? 8 : 3;
+  return dt == kFloat64 ? 4 : 1;
 }
 
 struct Training {
@@ -159,10 +160,13 @@ TEST_P(Trajectory, StateDictMatchesTorch) {
         got_state.insert(base + "#int");
         EXPECT_EQ(double(*i), gold()[name + "#int"].item<double>()) << name;
       } else if (auto d = std::get_if<double>(&v)) {
-        // PyTorch's LBFGS keeps "t" as a 0-dim tensor after a step of the line search, a float otherwise.
-        const std::string n2 = gold().has(name + "#float") ? name + "#float" : name;
-        got_state.insert(gold().has(name + "#float") ? base + "#float" : base);
-        EXPECT_NEAR(*d, gold()[n2].item<double>(), 1e-9 * std::abs(*d) + 1e-12) << name;
+        // PyTorch's LBFGS keeps "t" as a 0-dim tensor after the line search interpolated it, and as the
+        // number it was given (lr, a Python int or float) otherwise; ember keeps a double in each case.
+        std::string suffix;
+        for (const char* s : {"#float", "#int"})
+          if (gold().has(name + s)) suffix = s;
+        got_state.insert(base + suffix);
+        EXPECT_NEAR(*d, gold()[name + suffix].item<double>(), 1e-9 * std::abs(*d) + 1e-12) << name;
       } else if (auto l = std::get_if<std::vector<Tensor>>(&v)) {
         got_state.insert(base);
         for (size_t j = 0; j < l->size(); ++j) {
