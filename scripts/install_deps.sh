@@ -2,7 +2,7 @@
 # Installs what building and testing ember needs from Debian's packages. Idempotent: when everything is
 # present it only checks and returns.
 set -euo pipefail
-pkgs=(cmake ninja-build g++ make ccache libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev libomp-dev
+pkgs=(cmake ninja-build g++ make ccache libgtest-dev libgmock-dev libbenchmark-dev libopenblas-dev libomp-dev libsleef-dev
       nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev libpng-dev protobuf-compiler libprotobuf-dev
       dataset-fashion-mnist
       python3-torch python3-dev python3-venv python3-numpy python3-pytest python3-mypy)

@@ -25,7 +25,8 @@ bool castable(DType from, DType to) {
   return !(from != kBool && to == kBool);
 }
 
-// Tolerances by result dtype: a few ulp of the dtype (libmvec and Sleef differ in the last bits).
+// Tolerances by result dtype: a few ulp of the dtype (the goldens' float16 twins and erfinv are not
+// PyTorch's exact bits).
 ::testing::AssertionResult near(const Tensor& actual, const Tensor& expected) {
   switch (expected.dtype()) {
     case kFloat32: return golden::close(actual, expected, 1e-5, 1e-6);
@@ -556,9 +557,9 @@ TEST(PointwiseErrors, InPlaceCastsAndShapes) {
   EXPECT_TRUE(golden::close(ib, ember::tensor({1, 0, 1}), 0, 0));
 }
 
-// The contiguous float32/float64 rows of the transcendental ops run on glibc's libmvec (whole vector
-// registers plus a padded tail, split across threads); compare them with scalar libm on enough elements
-// to cover every path, special values included.
+// The contiguous float32/float64 rows of the transcendental ops run on SLEEF (whole vector registers
+// plus a padded tail, split across threads); compare them with scalar libm on enough elements to cover
+// every path, special values included. (Bit equality with PyTorch: tests/python/test_pointwise.py.)
 TEST(PointwiseVectorised, MatchesScalarLibm) {
   struct Case {
     const char* name;

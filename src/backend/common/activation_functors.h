@@ -4,7 +4,7 @@
 // allocates no temporaries. Formulas and the branch taken at the kinks are PyTorch's (its CPU kernels
 // and derivatives.yaml). Parameters come as up to three doubles.
 // Each formula is written once over a math policy M, so that C is either a scalar (ScalarMath below) or
-// a whole SIMD register (the CPU backend's vector policy, with libmvec's exp, tanh, erf ...): M::k
+// a whole SIMD register (the CPU backend's vector policy, with SLEEF's exp, tanh, erf ...): M::k
 // makes a constant of x's type, M::sel picks per lane, and comparisons give bool or lane masks.
 // ScalarMath and the formulas are EMBER_HD: the CUDA backend runs them per element on the device.
 #include <cmath>

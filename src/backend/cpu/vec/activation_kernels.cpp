@@ -1,6 +1,6 @@
 // CPU kernels of the activation family: the pointwise activations of src/dispatch/activation.def
 // (forward and fused backward) and the softmax / log_softmax kernels with their backward.
-// Softmax is one fused pass per row: max, exp(x - max) with libmvec on whole registers (summed in
+// Softmax is one fused pass per row: max, exp(x - max) with SLEEF on whole registers (summed in
 // vector lanes), then a scale (softmax) or a shift by log(sum) (log_softmax), so the exponentials never
 // overflow and log_softmax never takes the log of a rounded-to-zero probability. A softmax over an inner
 // dim (inner > 1) walks blocks of columns, so every inner loop still runs over contiguous memory.
@@ -14,7 +14,7 @@
 // capability.h defines EMBER_KERNEL_NS, which the functors header reads.
 #include "backend/common/activation_functors.h"
 #include "backend/common/visit_dtype.h"
-#include "backend/cpu/vec/mvec.h"
+#include "backend/cpu/vec/vec_math.h"
 #include "backend/cpu/vec/not_implemented.h"
 #include "core/parallel.h"
 #include "dispatch/activation_kernels.h"
@@ -45,7 +45,7 @@ inline T hsum(V<T> v) {
   return s;
 }
 
-// The functors' math policy on whole registers: libmvec for the transcendentals, lane selects.
+// The functors' math policy on whole registers: SLEEF for the transcendentals, lane selects.
 struct VecMath {
   template <class Vec>
   using elem_t = std::remove_cv_t<std::remove_reference_t<decltype(std::declval<Vec>()[0])>>;

@@ -1,12 +1,13 @@
 // Generic CPU loops for the unary and binary pointwise ops, instantiated for every functor of
 // ember/ops/pointwise.def and every dtype the functor accepts. Contiguous rows take a plain indexed
-// loop the compiler vectorises (or libmvec, for the transcendental float ops); other rows step by
-// byte strides. Ternary and parameterised unary loops are in pointwise_ternary_kernels.cpp.
+// loop the compiler vectorises (or SLEEF, for the transcendental float ops, whose strided rows go
+// through a buffer so that they give the same bits); other rows step by byte strides. Ternary and
+// parameterised unary loops are in pointwise_ternary_kernels.cpp.
 #include "backend/cpu/capability.h"
 // capability.h defines EMBER_KERNEL_NS, which the functors header reads.
 #include "backend/common/pointwise_functors.h"
 #include "backend/common/visit_dtype.h"
-#include "backend/cpu/vec/mvec.h"
+#include "backend/cpu/vec/vec_math.h"
 #include "backend/cpu/vec/not_implemented.h"
 #include "dispatch/kernel_types.h"
 
@@ -27,11 +28,16 @@ void unary_kernel(const dispatch::TensorIterator& it, const char* name) {
       it.for_each([&](char** data, const int64_t* st, int64_t n) {
         O* out = reinterpret_cast<O*>(data[0]);
         const T* in = reinterpret_cast<const T*>(data[1]);
+        constexpr bool vec_math = Mvec<F>::available && (std::is_same_v<T, float> || std::is_same_v<T, double>);
         if (st[0] == sizeof(O) && st[1] == sizeof(T)) {
-          if constexpr (Mvec<F>::available && (std::is_same_v<T, float> || std::is_same_v<T, double>))
-            mvec_row<F>(in, out, n);
-          else
-            for (int64_t i = 0; i < n; ++i) out[i] = O(f(C(in[i])));
+          int64_t i = 0;
+          if constexpr (vec_math) {
+            i = whole_blocks_only<F> ? n - n % (kWholeBlockBytes / int64_t(sizeof(T))) : n;
+            mvec_row<F>(in, out, i);
+          }
+          for (; i < n; ++i) out[i] = O(f(C(in[i])));
+        } else if constexpr (vec_math && !whole_blocks_only<F>) {
+          mvec_strided_row<F, T>(data[1], st[1], data[0], st[0], n);
         } else {
           for (int64_t i = 0; i < n; ++i)
             *reinterpret_cast<O*>(data[0] + i * st[0]) = O(f(C(*reinterpret_cast<const T*>(data[1] + i * st[1]))));
