@@ -12,6 +12,11 @@ namespace ember {
 
 namespace ops {
 
+TensorOptions like_options(const Tensor& t, const TensorOptions& o) {
+  TensorOptions r = o.has_dtype() ? o : o.dtype(t.dtype());
+  return r.has_device() ? r : r.device(t.device());
+}
+
 Tensor finish_factory(Tensor t, const TensorOptions& o) {
   if (!o.requires_grad()) return t;
   // PyTorch words this check differently for factories than for requires_grad_().
@@ -57,11 +62,6 @@ DimVector dense_strides_like(IntArrayRef sizes, IntArrayRef strides) {
   return out;
 }
 
-TensorOptions like(const Tensor& t, const TensorOptions& o) {
-  TensorOptions r = o.has_dtype() ? o : o.dtype(t.dtype());
-  return r.device(t.device());
-}
-
 Tensor empty_in_layout_of(const Tensor& t, const TensorOptions& o) {
   if (ops::non_overlapping_and_dense(t.sizes(), t.strides())) return empty_strided(t.sizes(), t.strides(), o);
   return empty_strided(t.sizes(), dense_strides_like(t.sizes(), t.strides()), o);
@@ -87,9 +87,11 @@ Tensor zeros(IntArrayRef size, const TensorOptions& o) { return full(size, 0, o.
 Tensor ones(IntArrayRef size, const TensorOptions& o) { return full(size, 1, o.dtype(o.dtype())); }
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& o) { return full({}, value, o.dtype(o.dtype())); }
 
-Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty_in_layout_of(t, like(t, o)); }
+Tensor empty_like(const Tensor& t, const TensorOptions& o) {
+  return empty_in_layout_of(t, ops::like_options(t, o));
+}
 Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
-  TensorOptions lo = like(t, o);
+  TensorOptions lo = ops::like_options(t, o);
   ops::check_fill_value(v, lo.dtype());
   Tensor r = empty_in_layout_of(t, lo.requires_grad(false));
   ops::fill_(r, v);

@@ -165,9 +165,6 @@ void bernoulli_(Tensor& self, double p, std::optional<Generator> gen) {
 namespace {
 TensorOptions float_options(const TensorOptions& o) { return o.dtype(o.dtype()); }
 TensorOptions long_options(const TensorOptions& o) { return o.has_dtype() ? o : o.dtype(kInt64); }
-TensorOptions like(const Tensor& t, const TensorOptions& o) {
-  return (o.has_dtype() ? o : o.dtype(t.dtype())).device(t.device());
-}
 Tensor finish(Tensor t, const TensorOptions& o) { return ops::finish_factory(std::move(t), o); }
 }  // namespace
 
@@ -222,13 +219,17 @@ Tensor randperm(int64_t n, std::optional<Generator> gen, const TensorOptions& o)
 }
 Tensor randperm(int64_t n, const TensorOptions& o) { return randperm(n, std::nullopt, o); }
 
-Tensor rand_like(const Tensor& self, const TensorOptions& o) { return rand(self.sizes(), like(self, o)); }
-Tensor randn_like(const Tensor& self, const TensorOptions& o) { return randn(self.sizes(), like(self, o)); }
+Tensor rand_like(const Tensor& self, const TensorOptions& o) {
+  return rand(self.sizes(), ops::like_options(self, o));
+}
+Tensor randn_like(const Tensor& self, const TensorOptions& o) {
+  return randn(self.sizes(), ops::like_options(self, o));
+}
 Tensor randint_like(const Tensor& self, int64_t high, const TensorOptions& o) {
-  return randint(0, high, self.sizes(), like(self, o));
+  return randint(0, high, self.sizes(), ops::like_options(self, o));
 }
 Tensor randint_like(const Tensor& self, int64_t low, int64_t high, const TensorOptions& o) {
-  return randint(low, high, self.sizes(), like(self, o));
+  return randint(low, high, self.sizes(), ops::like_options(self, o));
 }
 
 Tensor normal(double mean, double std, IntArrayRef size, std::optional<Generator> gen, const TensorOptions& o) {

@@ -32,6 +32,12 @@ TEST(CudaWithoutGpu, ReportsNoDevicesAndRefusesCudaTensors) {
   EXPECT_FALSE(error_of([] { cuda::synchronize(); }).empty());
   EXPECT_FALSE(error_of([] { (void)cuda::getCurrentCUDAStream(); }).empty());
   EXPECT_FALSE(error_of([] { (void)cuda::getStreamFromPool(); }).empty());
+  // A device named in the options of a *_like factory is the one asked for, not the input's.
+  for (auto make : {+[](const Tensor& t) { return empty_like(t, TensorOptions().device(kGpu)); },
+                    +[](const Tensor& t) { return zeros_like(t, kGpu); },
+                    +[](const Tensor& t) { return full_like(t, 2, kGpu); },
+                    +[](const Tensor& t) { return randn_like(t, kGpu); }})
+    EXPECT_FALSE(error_of([&] { (void)make(ones({2})); }).empty());
 }
 
 TEST(Cuda, RoundTripKeepsEveryDtypeBitForBit) {
@@ -256,6 +262,17 @@ TEST(Cuda, DeviceErrorsAndHostReads) {
   EXPECT_EQ(os.str(), "tensor([ 1.5000, -2.0000], device='cuda:0')");
   EXPECT_EQ(zeros({2, 3}, TensorOptions().device(kGpu).dtype(kInt64)).cpu().sum().item<int64_t>(), 0);
   EXPECT_TRUE(equal(full({3}, 7, TensorOptions().device(kGpu).dtype(kInt32)).cpu(), full({3}, 7, kInt32)));
+  // *_like: the options' device when they name one, else the input's.
+  Tensor host = ones({2, 3}, kFloat64);
+  EXPECT_TRUE(zeros_like(host, kGpu).is_cuda());
+  EXPECT_TRUE(empty_like(g, TensorOptions().dtype(kInt32)).is_cuda());
+  EXPECT_FALSE(ones_like(g, TensorOptions().device(kCPU)).is_cuda());
+  Tensor r = rand_like(host, TensorOptions().device(kGpu).dtype(kFloat32));
+  EXPECT_TRUE(r.is_cuda());
+  EXPECT_EQ(r.dtype(), kFloat32);
+  // to(options) keeps the device the options leave unnamed.
+  EXPECT_TRUE(g.to(TensorOptions(kFloat64)).is_cuda());
+  EXPECT_FALSE(g.to(TensorOptions(kCPU)).is_cuda());
 }
 
 TEST(Cuda, StreamsFromThePoolAndStreamGuards) {

@@ -243,6 +243,15 @@ TEST(Factory, LikeKeepsLayout) {
   EXPECT_TRUE(ones_like(x, TensorOptions().requires_grad(true)).requires_grad());
 }
 
+TEST(Factory, OptionsKnowWhetherTheyNameADevice) {
+  EXPECT_FALSE(TensorOptions().has_device());
+  EXPECT_FALSE(TensorOptions(kFloat64).has_device());
+  EXPECT_EQ(TensorOptions().device(), Device(kCPU));
+  EXPECT_TRUE(TensorOptions(kCPU).has_device());
+  EXPECT_TRUE(TensorOptions().device(Device(kCPU)).dtype(kInt32).has_device());
+  EXPECT_EQ(zeros_like(ones({2}), TensorOptions().device(Device(kCPU))).device(), Device(kCPU));
+}
+
 TEST(Factory, TensorFromListsMatchesTorch) {
   golden::File g("factory");
   EXPECT_TRUE(same(tensor({{1, 2, 3}, {4, 5, 6}}), g["tensor_ints"]));

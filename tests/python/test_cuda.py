@@ -22,7 +22,8 @@ def test_no_devices_like_torch():
 
 @without_gpu
 def test_cuda_tensors_refused_like_torch():
-    for make in [lambda m: m.ones(2).cuda(), lambda m: m.zeros(2, device="cuda"), lambda m: m.ones(2).to("cuda")]:
+    for make in [lambda m: m.ones(2).cuda(), lambda m: m.zeros(2, device="cuda"), lambda m: m.ones(2).to("cuda"),
+                 lambda m: m.zeros_like(m.ones(2), device="cuda"), lambda m: m.randn_like(m.ones(2), device="cuda")]:
         with pytest.raises((RuntimeError, AssertionError)):
             make(torch)
         with pytest.raises(RuntimeError):
@@ -45,6 +46,8 @@ def test_round_trip_and_ops_match_torch_cuda():
     t = torch.randn(4, 5, dtype=torch.float64)
     e = ember.from_numpy(t.numpy()).cuda()
     assert e.is_cuda and e.device.type == "cuda"
+    assert ember.zeros_like(e.cpu(), device="cuda").is_cuda and not ember.ones_like(e, device="cpu").is_cuda
+    assert ember.empty_like(e, dtype=ember.int32).is_cuda
     back = torch.from_numpy(e.cpu().numpy())
     assert torch.equal(back, t)
     tc = t.cuda()

@@ -33,12 +33,14 @@ struct TensorOptions {
   }
   DType dtype() const { return dtype_ ? *dtype_ : get_default_dtype(); }
   bool has_dtype() const { return dtype_.has_value(); }
-  Device device() const { return device_; }
+  // Unset, a factory makes a CPU tensor and a *_like factory one on its input's device (libtorch's rule).
+  Device device() const { return device_ ? *device_ : Device(kCPU); }
+  bool has_device() const { return device_.has_value(); }
   bool requires_grad() const { return requires_grad_; }
 
  private:
   std::optional<DType> dtype_;
-  Device device_{kCPU};
+  std::optional<Device> device_;
   bool requires_grad_ = false;
 };
 

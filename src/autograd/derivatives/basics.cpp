@@ -52,7 +52,7 @@ Tensor Tensor::to(Device d, DType t, bool non_blocking, bool copy) const {
   return to(d, non_blocking, false).to(t, non_blocking, copy);
 }
 Tensor Tensor::to(const TensorOptions& o, bool non_blocking, bool copy) const {
-  return to(o.device(), o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy);
+  return to(o.has_device() ? o.device() : device(), o.has_dtype() ? o.dtype() : dtype(), non_blocking, copy);
 }
 
 Tensor& Tensor::copy_(const Tensor& src, bool non_blocking) {
