@@ -72,6 +72,14 @@ inline void same_on_both(const std::string& what, const TensorFn& f, const std::
   expect_matches(got, want, what);
 }
 
+// The message of the error `f` raises on each device: both must raise, with the same words.
+inline void same_error(const std::string& what, const std::function<void(Device)>& f) {
+  const std::string cpu = error_of([&] { f(Device(kCPU)); });
+  const std::string gpu = error_of([&] { f(kGpu); });
+  EXPECT_FALSE(cpu.empty()) << what;
+  EXPECT_EQ(gpu, cpu) << what;
+}
+
 inline const std::vector<DType> kAllDtypes = {kFloat32, kFloat64, kFloat16, kBFloat16, kInt8, kUInt8,
                                               kInt16,   kInt32,   kInt64,   kBool};
 

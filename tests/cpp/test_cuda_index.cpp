@@ -25,14 +25,6 @@ using V = const std::vector<Tensor>&;
 const std::vector<DType> kScatterDtypes = {kFloat32, kFloat64, kFloat16, kBFloat16, kInt8,
                                            kUInt8,   kInt16,   kInt32,   kInt64,    kBool};
 
-// The message of the error `f` raises on each device: both must raise, with the same words.
-void same_error(const std::string& what, const std::function<void(Device)>& f) {
-  const std::string cpu = error_of([&] { f(Device(kCPU)); });
-  const std::string gpu = error_of([&] { f(kGpu); });
-  EXPECT_FALSE(cpu.empty()) << what;
-  EXPECT_EQ(gpu, cpu) << what;
-}
-
 }  // namespace
 
 TEST(CudaIndex, GathersMatchCpuOnEveryDtype) {

@@ -6,13 +6,9 @@
 
 #include <ember/tensor.h>
 
-namespace ember::kernels {
+#include "backend/common/sort_keys.h"
 
-// The type elements are compared in: reduced floats compare as float, bool as a byte (so key buffers
-// are plain arrays, not std::vector<bool>).
-template <class T>
-using sort_key_t = std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float,
-                                      std::conditional_t<std::is_same_v<T, bool>, uint8_t, T>>;
+namespace ember::kernels {
 
 template <class K>
 inline bool is_nan_key(K v) {

@@ -19,7 +19,9 @@
 
 #include "backend/common/scatter_functors.h"
 #include "backend/common/visit_dtype.h"
+#include "backend/cuda/atomic_combine.cuh"
 #include "backend/cuda/cuda_check.h"
+#include "backend/cuda/device_buffers.h"
 #include "backend/cuda/stream.h"
 #include "backend/cuda/walk.cuh"
 #include "dispatch/index_kernels.h"
@@ -32,23 +34,8 @@ using dispatch::ScatterMode;
 using kernels::visit_dtype;
 
 constexpr int kThreads = 256;
-#define EMBER_GRID_LOOP(i, n)                                                                   \
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x, step_ = int64_t(gridDim.x) * blockDim.x; \
-       i < (n); i += step_)
 
 void check_launch(const char* op) { EMBER_CUDA_CHECK_LAUNCH(op); }
-
-// Host copies of a few device values; waits for the stream.
-template <class T>
-void read_back(T* host, const void* device, size_t count, const char* op) {
-  cudaStream_t stream = current_stream();
-  EMBER_CUDA_CHECK(cudaMemcpyAsync(host, device, count * sizeof(T), cudaMemcpyDeviceToHost, stream), op);
-  EMBER_CUDA_CHECK(cudaStreamSynchronize(stream), op);
-}
-
-Tensor device_buffer(int64_t n, DType dt, const Tensor& like) {
-  return ember::empty({n}, TensorOptions(dt).device(like.device()));
-}
 
 // ---- offsets of a strided walk ----
 __global__ void strided_offsets_kernel(int64_t* out, int64_t n, Walk<1> w, int remap_dim, const int64_t* remap,
@@ -142,63 +129,6 @@ void gather(const Tensor& src, const Tensor& offsets, Tensor& out) {
     case 2: return launch_gather<uint16_t>(src, offsets, out);
     case 4: return launch_gather<uint32_t>(src, offsets, out);
     default: return launch_gather<uint64_t>(src, offsets, out);
-  }
-}
-
-template <class T, class Word>
-__device__ T from_bits(Word w) {
-  T v;
-  memcpy(&v, &w, sizeof(T));
-  return v;
-}
-
-template <class T, class Word>
-__device__ Word to_bits(T v) {
-  Word w = 0;
-  memcpy(&w, &v, sizeof(T));
-  return w;
-}
-
-// *addr = scatter_combine(*addr, v, mode), atomically. Four- and eight-byte elements swap their own word;
-// narrower ones swap the aligned 32-bit word that holds them (the caching allocator's blocks are 512-byte
-// aligned and sized, so that word lies inside the allocation). Float and double sums use the hardware add.
-template <class T>
-__device__ void atomic_combine(T* addr, T v, ScatterMode mode) {
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-    if (mode == ScatterMode::Add) {
-      atomicAdd(addr, v);
-      return;
-    }
-  }
-  if constexpr (sizeof(T) == 8) {
-    auto* word = reinterpret_cast<unsigned long long*>(addr);
-    unsigned long long old = *word, assumed;
-    do {
-      assumed = old;
-      const T now = kernels::scatter_combine<T>(from_bits<T>(assumed), v, mode);
-      old = atomicCAS(word, assumed, to_bits<T, unsigned long long>(now));
-    } while (assumed != old);
-  } else if constexpr (sizeof(T) == 4) {
-    auto* word = reinterpret_cast<unsigned int*>(addr);
-    unsigned int old = *word, assumed;
-    do {
-      assumed = old;
-      const T now = kernels::scatter_combine<T>(from_bits<T>(assumed), v, mode);
-      old = atomicCAS(word, assumed, to_bits<T, unsigned int>(now));
-    } while (assumed != old);
-  } else {
-    const auto at = reinterpret_cast<uintptr_t>(addr);
-    auto* word = reinterpret_cast<unsigned int*>(at & ~uintptr_t(3));
-    const unsigned shift = unsigned(at & 3) * 8;
-    const unsigned mask = ((1u << (8 * sizeof(T))) - 1u) << shift;
-    unsigned int old = *word, assumed;
-    do {
-      assumed = old;
-      using Narrow = std::conditional_t<sizeof(T) == 1, uint8_t, uint16_t>;
-      const T cur = from_bits<T>(Narrow((assumed & mask) >> shift));
-      const Narrow now = to_bits<T, Narrow>(kernels::scatter_combine<T>(cur, v, mode));
-      old = atomicCAS(word, assumed, (assumed & ~mask) | (unsigned(now) << shift));
-    } while (assumed != old);
   }
 }
 

@@ -17,4 +17,9 @@ inline unsigned blocks_for(long long n, int threads) {
   return unsigned(b > 65535LL * 16 ? 65535LL * 16 : b);
 }
 
+// The grid-stride loop over [0, n) that goes with blocks_for, for use inside a __global__ function.
+#define EMBER_GRID_LOOP(i, n)                                                                               \
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x, step_ = int64_t(gridDim.x) * blockDim.x; \
+       i < (n); i += step_)
+
 }  // namespace ember::cuda
