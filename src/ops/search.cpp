@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include <ember/ops/pointwise.h>
+#include <ember/ops/reduce.h>
 #include <ember/ops/sort.h>
 
 #include "dispatch/registry.h"
@@ -45,16 +46,16 @@ Tensor search(const Tensor& boundaries, const Tensor& values_in, DType common, b
                 "torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor ",
                 boundaries.sizes(), "and got sorter tensor ", sorter.sizes());
   }
+  ops::check_same_device("searchsorted", boundaries, values_in);
+  if (sorter.defined()) ops::check_same_device("searchsorted", boundaries, sorter);
   if (common == kBool) not_implemented("searchsorted_out_cpu", common);
   int64_t n = boundaries.size(-1);
   Tensor bd = ops::contiguous(ops::cast(boundaries, common));
   Tensor vs = ops::contiguous(ops::cast(values_in, common));
   Tensor so = sorter.defined() ? ops::contiguous(sorter) : Tensor();
-  if (so.defined() && so.numel() > 0) {
-    const int64_t* p = so.data_ptr<int64_t>();
-    for (int64_t i = 0; i < so.numel(); ++i)
-      EMBER_CHECK(p[i] >= 0 && p[i] < n, "torch.searchsorted(): sorter index out of range");
-  }
+  // Checked with tensor ops, so a GPU sorter is read back as one flag.
+  if (so.defined() && so.numel() > 0)
+    EMBER_CHECK(!any(logical_or(lt(so, 0), ge(so, n))).item<bool>(), "torch.searchsorted(): sorter index out of range");
   Tensor out = ops::empty(values_in.sizes(), out_int32 ? kInt32 : kInt64, values_in.device());
   if (out.numel() == 0) return out;
   int64_t rows = 1;

@@ -1,12 +1,14 @@
 // CUDA kernels of the random ops. They give the CPU kernels' numbers (backend/cpu/random_kernels.cpp)
 // for the same seed: element i maps the Philox words of counter (i, offset) to its value with the
 // CPU's arithmetic, written with __dmul_rn / __dadd_rn where nvcc would otherwise fuse a multiply and
-// an add into one FMA, which rounds once instead of twice. Uniform, integer and Bernoulli draws and
-// randperm are therefore bitwise equal to the CPU's. Normal and exponential draws pass through the
-// device log, log1p and cos, which are within an ulp or two of glibc's, so a float64 sample can differ
-// from the CPU's in its last bits and a float32 or narrower one, rarely, by one ulp.
+// an add into one FMA, which rounds once instead of twice. Uniform, integer and Bernoulli draws,
+// randperm and multinomial with replacement are therefore bitwise equal to the CPU's. Normal and
+// exponential draws pass through the device log, log1p and cos, which are within an ulp or two of
+// glibc's, so a float64 sample can differ from the CPU's in its last bits and a float32 or narrower
+// one, rarely, by one ulp.
 #include <cub/device/device_radix_sort.cuh>
 
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -22,6 +24,7 @@
 #include "core/philox.h"
 #include "dispatch/random_kernels.h"
 #include "dispatch/registry.h"
+#include "dispatch/sort_kernels.h"
 
 namespace ember::cuda {
 namespace {
@@ -186,11 +189,85 @@ void randperm_kernel(const Tensor& out, PhiloxInputs in) {
                      "randperm");
 }
 
+// ---- multinomial ----
+// With replacement: each row's running sums, added in order as the CPU's partial_sum, and its last
+// category with weight (a draw that rounds up to the total goes there).
+__global__ void multinomial_cdf_kernel(const double* probs, double* cdf, int64_t* last, int64_t rows, int64_t cats) {
+  EMBER_GRID_LOOP(r, rows) {
+    double sum = 0;
+    int64_t with_weight = 0;
+    for (int64_t c = 0; c < cats; ++c) {
+      const double w = probs[r * cats + c];
+      sum = __dadd_rn(sum, w);
+      cdf[r * cats + c] = sum;
+      if (w != 0) with_weight = c;
+    }
+    last[r] = with_weight;
+  }
+}
+
+// Sample i = (row r, draw s) takes counter i, as on the CPU: the first category whose running sum
+// exceeds u * total.
+__global__ void multinomial_draw_kernel(const double* cdf, const int64_t* last, int64_t cats, int64_t draws,
+                                        int64_t total, PhiloxInputs in, int64_t* out) {
+  EMBER_GRID_LOOP(i, total) {
+    const int64_t r = i / draws;
+    const double* row = cdf + r * cats;
+    const PhiloxBlock w = core::philox_draw(in.seed, in.offset, uint64_t(i));
+    const double x = __dmul_rn(uniform53(w[0], w[1]), row[cats - 1]);
+    int64_t lo = 0, hi = cats;
+    while (lo < hi) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      if (row[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = lo < last[r] ? lo : last[r];
+  }
+}
+
+// Without replacement, the CPU's exponential race: key = weight / Exp(1) draw of counter (r * cats + c),
+// and the categories with the largest keys, ties in category order. The device log1p is within an ulp of
+// glibc's, so keys equal to the CPU's in all but their last bits order the categories the same way
+// unless two of them are that close.
+__global__ void multinomial_keys_kernel(const double* probs, int64_t total, PhiloxInputs in, double* keys) {
+  EMBER_GRID_LOOP(i, total) {
+    const PhiloxBlock w = core::philox_draw(in.seed, in.offset, uint64_t(i));
+    const double expo = fmax(-log1p(-uniform53(w[0], w[1])), DBL_MIN);
+    keys[i] = probs[i] / expo;
+  }
+}
+
+void multinomial_kernel(const Tensor& probs, const Tensor& out, PhiloxInputs in, bool replacement) {
+  const int64_t rows = probs.size(0), cats = probs.size(1), draws = out.size(1);
+  const cudaStream_t stream = current_stream();
+  const double* p = probs.data_ptr<double>();
+  if (replacement) {
+    Tensor cdf = ember::empty({rows, cats}, TensorOptions(kFloat64).device(out.device()));
+    Tensor last = ember::empty({rows}, TensorOptions(kInt64).device(out.device()));
+    multinomial_cdf_kernel<<<blocks_for(rows, kThreads), kThreads, 0, stream>>>(
+        p, cdf.data_ptr<double>(), last.data_ptr<int64_t>(), rows, cats);
+    EMBER_CUDA_CHECK_LAUNCH("multinomial");
+    multinomial_draw_kernel<<<blocks_for(out.numel(), kThreads), kThreads, 0, stream>>>(
+        cdf.data_ptr<double>(), last.data_ptr<int64_t>(), cats, draws, out.numel(), in, out.data_ptr<int64_t>());
+    EMBER_CUDA_CHECK_LAUNCH("multinomial");
+    return;
+  }
+  Tensor keys = ember::empty({rows, cats}, TensorOptions(kFloat64).device(out.device()));
+  multinomial_keys_kernel<<<blocks_for(probs.numel(), kThreads), kThreads, 0, stream>>>(p, probs.numel(), in,
+                                                                                         keys.data_ptr<double>());
+  EMBER_CUDA_CHECK_LAUNCH("multinomial");
+  // topk's largest-first order keeps equal keys in position order, the CPU's tie rule.
+  Tensor top = ember::empty({rows, draws}, TensorOptions(kFloat64).device(out.device()));
+  static auto& k = dispatch::slot("topk");
+  dispatch::kernel<dispatch::TopkKernel>(k, kCUDA)(keys, top, out, 1, draws, true);
+}
+
 }  // namespace
 
 EMBER_REGISTER_KERNEL("random_float", ::ember::kCUDA, &random_float_kernel);
 EMBER_REGISTER_KERNEL("random_int", ::ember::kCUDA, &random_int_kernel);
 EMBER_REGISTER_KERNEL("bernoulli", ::ember::kCUDA, &bernoulli_kernel);
 EMBER_REGISTER_KERNEL("randperm", ::ember::kCUDA, &randperm_kernel);
+EMBER_REGISTER_KERNEL("multinomial", ::ember::kCUDA, &multinomial_kernel);
 
 }  // namespace ember::cuda
