@@ -117,7 +117,9 @@ CtcInputs ctc_inputs(const Tensor& log_probs, const Tensor& targets, IntArrayRef
   if (concatenated)
     EMBER_CHECK(tg.numel() >= pos, "Expected tensor to have size at least ", pos, " at dimension 0, but got size ",
                 tg.numel(), " for argument #2 'targets' (while checking arguments for ctc_loss_cpu)");
-  const int64_t* t = tg.data_ptr<int64_t>();
+  // The per-sample ranges come from host lengths, so the labels are checked on a host copy.
+  Tensor host_tg = tg.cpu();
+  const int64_t* t = host_tg.data_ptr<int64_t>();
   for (int64_t b = 0; b < N; ++b)
     for (int64_t i = 0; i < in.target_lengths[size_t(b)]; ++i) {
       const int64_t v = t[in.target_offsets[size_t(b)] + i];

@@ -6,6 +6,7 @@
 #include <ember/ops/factory.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/random.h>
+#include <ember/ops/reduce.h>
 
 #include "dispatch/random_kernels.h"
 #include "dispatch/registry.h"
@@ -145,9 +146,9 @@ void random_(Tensor& self, std::optional<int64_t> from, std::optional<int64_t> t
 
 void bernoulli_(Tensor& self, const Tensor& p, std::optional<Generator> gen) {
   Tensor pe = contiguous(cast(expand(p, self.sizes()), kFloat64));
-  const double* pp = pe.data_ptr<double>();
-  for (int64_t i = 0; i < pe.numel(); ++i)
-    EMBER_CHECK(pp[i] >= 0 && pp[i] <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+  // A tensor-op check, not a host loop: a GPU p is read back as one flag.
+  EMBER_CHECK(ember::all(ember::logical_and(ember::ge(pe, 0), ember::le(pe, 1))).item<bool>(),
+              "Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
   PhiloxInputs in = draw(gen);
   static auto& k = dispatch::slot("bernoulli");
   fill_through_buffer(self, [&](const Tensor& out) {
@@ -243,9 +244,7 @@ Tensor normal(double mean, double std, IntArrayRef size, std::optional<Generator
 namespace ops {
 // mean + std * N(0, 1), broadcast; the standard normal has the promoted floating dtype.
 Tensor normal(const Tensor& mean, const Tensor& std, std::optional<Generator> gen) {
-  Tensor s = contiguous(cast(std, kFloat64));
-  const double* sp = s.data_ptr<double>();
-  for (int64_t i = 0; i < s.numel(); ++i) EMBER_CHECK(sp[i] >= 0.0, "normal expects all elements of std >= 0.0");
+  EMBER_CHECK(ember::all(ember::ge(std, 0.0)).item<bool>(), "normal expects all elements of std >= 0.0");
   DType dt = result_type(mean, std);
   EMBER_CHECK(is_floating_point(dt), "normal expects floating-point mean and std, but got ", dtype_title(dt));
   Tensor z = empty(dispatch::TensorIterator::broadcast_shapes(mean.sizes(), std.sizes()), dt, mean.device());
@@ -266,6 +265,33 @@ Tensor bernoulli(const Tensor& self, double p, std::optional<Generator> gen) {
   return out;
 }
 
+namespace {
+// PyTorch's checks, as tensor ops, so a GPU distribution is read back as a few flags. Without
+// replacement it checks every entry, then every row's sum. With replacement it walks row by row and
+// reports the first bad entry of the first bad row (NaN fails `>= 0` first) or that row's sum.
+void check_distribution(const Tensor& probs, bool replacement) {
+  if (!replacement) {
+    EMBER_CHECK(all(logical_and(isfinite(probs), ge(probs, 0))).item<bool>(),
+                "probability tensor contains either `inf`, `nan` or element < 0");
+    EMBER_CHECK(all(gt(ops::sum(probs, {-1}, false, std::nullopt), 0)).item<bool>(),
+                "invalid multinomial distribution (sum of probabilities <= 0)");
+    return;
+  }
+  Tensor rows = probs.dim() == 1 ? ops::view(probs, {1, probs.size(0)}) : probs;
+  Tensor negative = logical_not(ge(rows, 0));
+  Tensor bad = logical_or(negative, logical_not(isfinite(rows)));
+  Tensor row_bad = logical_or(any(bad, 1), logical_not(gt(ops::sum(rows, {-1}, false, std::nullopt), 0)));
+  if (!any(row_bad).item<bool>()) return;
+  int64_t r = argmax(ops::cast(row_bad, kInt32)).item<int64_t>();
+  Tensor row_entries = ops::select(bad, 0, r);
+  EMBER_CHECK(any(row_entries).item<bool>(), "invalid multinomial distribution (sum of probabilities <= 0)");
+  int64_t c = argmax(ops::cast(row_entries, kInt32)).item<int64_t>();
+  EMBER_CHECK(!ops::select(ops::select(negative, 0, r), 0, c).item<bool>(),
+              "invalid multinomial distribution (encountering probability entry < 0)");
+  throw Error("invalid multinomial distribution (encountering probability entry = infinity or NaN)");
+}
+}  // namespace
+
 Tensor multinomial(const Tensor& self, int64_t n, bool replacement, std::optional<Generator> gen) {
   EMBER_CHECK(is_floating_point(self.dtype()), "multinomial only supports floating-point dtypes for input, got: ",
               dtype_title(self.dtype()));
@@ -275,17 +301,7 @@ Tensor multinomial(const Tensor& self, int64_t n, bool replacement, std::optiona
   EMBER_CHECK(replacement || n <= cats, "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
   int64_t rows = self.dim() == 1 ? 1 : self.size(0);
   Tensor probs = ops::contiguous(ops::cast(self, kFloat64));
-  const double* p = probs.data_ptr<double>();
-  for (int64_t r = 0; r < rows && cats > 0; ++r) {
-    double sum = 0;
-    for (int64_t c = 0; c < cats; ++c) {
-      double w = p[r * cats + c];
-      EMBER_CHECK(std::isfinite(w) && w >= 0, "probability tensor contains either `inf`, `nan` or element < 0");
-      sum += w;
-    }
-    EMBER_CHECK(sum > 0, "invalid multinomial distribution (sum of probabilities <= 0)");
-  }
-  EMBER_CHECK(cats > 0 || rows == 0, "invalid multinomial distribution (sum of probabilities <= 0)");
+  check_distribution(probs, replacement);
   Tensor out = ops::empty({rows, n}, kInt64, self.device());
   PhiloxInputs in = (gen ? *gen : default_generator()).reserve(1);
   if (rows > 0) {

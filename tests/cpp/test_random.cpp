@@ -398,6 +398,24 @@ TEST(RandomErrors, MessagesLikeTorch) {
   expect_error<Error>([] { multinomial(tensor({1.0f, 1.0f}), 3); },
                       "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
   expect_error<Error>([] { multinomial(tensor({1.0f, 1.0f}), 0); }, "cannot sample n_sample <= 0 samples");
+  // With replacement torch 1.13 walks the rows and names the first bad entry of the first bad row
+  // (NaN fails `>= 0`), or that row's sum; these are its messages for these inputs.
+  const float nan = NAN;
+  expect_error<Error>([] { multinomial(tensor({1.0f, 2.0f, 0.5f, -1.0f}).view({2, 2}), 3, true); },
+                      "invalid multinomial distribution (encountering probability entry < 0)");
+  expect_error<Error>([&] { multinomial(tensor({1.0f, 2.0f, nan, 1.0f}).view({2, 2}), 1, true); },
+                      "invalid multinomial distribution (encountering probability entry < 0)");
+  expect_error<Error>([] { multinomial(tensor({1.0f, 2.0f, INFINITY, 1.0f}).view({2, 2}), 3, true); },
+                      "invalid multinomial distribution (encountering probability entry = infinity or NaN)");
+  expect_error<Error>([] { multinomial(tensor({0.0f, 0.0f, 1.0f, -1.0f}).view({2, 2}), 3, true); },
+                      "invalid multinomial distribution (sum of probabilities <= 0)");
+  expect_error<Error>([] { multinomial(tensor({INFINITY, -1.0f, 1.0f, 1.0f}).view({2, 2}), 3, true); },
+                      "invalid multinomial distribution (encountering probability entry = infinity or NaN)");
+  expect_error<Error>([] { multinomial(tensor({1.0f, 1.0f, -1.0f, INFINITY}).view({2, 2}), 1, true); },
+                      "invalid multinomial distribution (encountering probability entry < 0)");
+  expect_error<Error>([] { multinomial(tensor({0.0f, 0.0f, 1.0f, -1.0f}).view({2, 2}), 1); },
+                      "probability tensor contains either `inf`, `nan` or element < 0");
+
   expect_error<Error>([] { multinomial(ones({2, 2, 2}), 1); }, "prob_dist must be 1 or 2 dim");
   expect_error<Error>([] { multinomial(tensor({1, 1}), 1); },
                       "multinomial only supports floating-point dtypes for input, got: Long");
