@@ -47,6 +47,7 @@ class CUDAStream {
   friend CUDAStream getStreamFromPool(bool);
   friend CUDAStream getDefaultCUDAStream();
   friend CUDAStream getCurrentCUDAStream();
+  friend CUDAStream getStreamFromExternal(void*);
   void* handle_ = nullptr;
 };
 
@@ -55,6 +56,8 @@ CUDAStream getStreamFromPool(bool isHighPriority = false);
 CUDAStream getDefaultCUDAStream();
 CUDAStream getCurrentCUDAStream();
 void setCurrentCUDAStream(const CUDAStream& stream);
+// A stream the caller made and owns (a cudaStream_t), to run ember's ops on with CUDAStreamGuard.
+CUDAStream getStreamFromExternal(void* stream);
 
 // Makes `stream` the thread's current stream for a scope (c10::cuda::CUDAStreamGuard, torch.cuda.stream).
 class CUDAStreamGuard {
@@ -68,6 +71,44 @@ class CUDAStreamGuard {
 
  private:
   CUDAStream previous_;
+};
+
+// cudaEventCreateWithFlags' flags, for CUDAEvent.
+constexpr unsigned kEventDefault = 0;
+constexpr unsigned kEventBlockingSync = 1;
+constexpr unsigned kEventDisableTiming = 2;
+
+// A CUDA event (at::cuda::CUDAEvent, torch.cuda.Event): a point in a stream's queue that other streams
+// can wait for and the host can query, wait for or time. It is made on first record(); until then
+// query() is true and block() does nothing. Move-only: it owns its cudaEvent_t.
+class CUDAEvent {
+ public:
+  explicit CUDAEvent(unsigned flags = kEventDisableTiming) : flags_(flags) {}
+  ~CUDAEvent();
+  CUDAEvent(CUDAEvent&& other) noexcept;
+  CUDAEvent& operator=(CUDAEvent&& other) noexcept;
+  CUDAEvent(const CUDAEvent&) = delete;
+  CUDAEvent& operator=(const CUDAEvent&) = delete;
+
+  bool isCreated() const { return event_ != nullptr; }
+  // The cudaEvent_t (null before the first record).
+  void* event() const { return event_; }
+  // Marks the current point of `stream` (the current stream when none is named).
+  void record();
+  void record(const CUDAStream& stream);
+  // Makes the work queued on `stream` from now on wait until this event has passed.
+  void block(const CUDAStream& stream);
+  // Whether the work before the event has finished.
+  bool query() const;
+  // Waits on the host until the event has passed.
+  void synchronize() const;
+  // Milliseconds from this event to `end`; both need timing (flags without kEventDisableTiming) and
+  // a record().
+  float elapsed_time(const CUDAEvent& end) const;
+
+ private:
+  unsigned flags_;
+  void* event_ = nullptr;
 };
 
 }  // namespace ember::cuda

@@ -30,6 +30,9 @@ struct Node;
 namespace indexing {
 struct TensorIndex;
 }
+namespace cuda {
+class CUDAStream;
+}
 
 class Tensor {
  public:
@@ -64,6 +67,9 @@ class Tensor {
   bool is_cpu() const { return device().is_cpu(); }
   bool is_cuda() const { return device().is_cuda(); }
   const std::shared_ptr<StorageImpl>& storage() const { return impl_->storage; }
+  // Tells the caching allocator that `stream` uses this tensor's memory, so that when the tensor dies
+  // the memory is reused only after the work queued on `stream` by then has run (ember/cuda.h).
+  void record_stream(const cuda::CUDAStream& stream) const;
   void* data_ptr() const { return impl_->data(); }
   template <class T>
   T* data_ptr() const;

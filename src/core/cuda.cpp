@@ -5,6 +5,7 @@
 
 #include <ember/core/error.h>
 #include <ember/cuda.h>
+#include <ember/tensor.h>
 
 #include "core/cuda_hooks.h"
 
@@ -63,7 +64,6 @@ void empty_cache() {
   if (h && h->device_count() > 0) h->empty_cache();
 }
 
-
 void CUDAStream::synchronize() const { usable_hooks("synchronize").synchronize_stream(handle_); }
 bool CUDAStream::query() const { return usable_hooks("query").query_stream(handle_); }
 
@@ -90,8 +90,55 @@ void setCurrentCUDAStream(const CUDAStream& stream) {
   usable_hooks("setCurrentCUDAStream").set_current_stream(stream.stream());
 }
 
+CUDAStream getStreamFromExternal(void* stream) {
+  usable_hooks("getStreamFromExternal");
+  return CUDAStream(stream);
+}
+
+CUDAEvent::~CUDAEvent() {
+  if (event_) core::cuda_hooks()->destroy_event(event_);
+}
+CUDAEvent::CUDAEvent(CUDAEvent&& other) noexcept : flags_(other.flags_), event_(other.event_) { other.event_ = nullptr; }
+CUDAEvent& CUDAEvent::operator=(CUDAEvent&& other) noexcept {
+  if (this != &other) {
+    if (event_) core::cuda_hooks()->destroy_event(event_);
+    flags_ = other.flags_;
+    event_ = other.event_;
+    other.event_ = nullptr;
+  }
+  return *this;
+}
+void CUDAEvent::record() { record(getCurrentCUDAStream()); }
+void CUDAEvent::record(const CUDAStream& stream) {
+  core::CudaHooks& h = usable_hooks("Event.record");
+  if (!event_) event_ = h.create_event(flags_);
+  h.record_event(event_, stream.stream());
+}
+void CUDAEvent::block(const CUDAStream& stream) {
+  if (event_) usable_hooks("Event.wait").stream_wait_event(stream.stream(), event_);
+}
+bool CUDAEvent::query() const { return !event_ || usable_hooks("Event.query").query_event(event_); }
+void CUDAEvent::synchronize() const {
+  if (event_) usable_hooks("Event.synchronize").synchronize_event(event_);
+}
+float CUDAEvent::elapsed_time(const CUDAEvent& end) const {
+  EMBER_CHECK(!(flags_ & kEventDisableTiming) && !(end.flags_ & kEventDisableTiming),
+              "Both events must be created with argument 'enable_timing=True'.");
+  EMBER_CHECK(event_ && end.event_, "Both events must be recorded before calculating elapsed time.");
+  return usable_hooks("Event.elapsed_time").elapsed_ms(event_, end.event_);
+}
+
 bool allow_tf32() { return g_allow_tf32.load(std::memory_order_relaxed); }
 void set_allow_tf32(bool allow) { g_allow_tf32.store(allow, std::memory_order_relaxed); }
 
 }  // namespace cuda
+
+void Tensor::record_stream(const cuda::CUDAStream& stream) const {
+  EMBER_CHECK_T(NotImplementedError, is_cuda(),
+                "Could not run 'aten::record_stream' with arguments from the 'CPU' backend.");
+  const StorageImpl& s = *storage();
+  // Memory the caching allocator did not hand out (from_blob) is the caller's to keep alive, as in PyTorch.
+  if (s.allocator && s.data) cuda::usable_hooks("record_stream").record_stream(s.data, stream.stream());
+}
+
 }  // namespace ember

@@ -25,6 +25,17 @@ class CudaHooks {
   virtual void* create_stream(int priority) = 0;
   virtual void synchronize_stream(void* stream) const = 0;
   virtual bool query_stream(void* stream) const = 0;
+  // Events as opaque cudaEvent_t handles, made with cudaEventCreateWithFlags' flags.
+  virtual void* create_event(unsigned flags) = 0;
+  virtual void destroy_event(void* event) noexcept = 0;
+  virtual void record_event(void* event, void* stream) = 0;
+  virtual void stream_wait_event(void* stream, void* event) = 0;
+  virtual bool query_event(void* event) const = 0;
+  virtual void synchronize_event(void* event) const = 0;
+  virtual float elapsed_ms(void* start, void* end) const = 0;
+  // Marks the allocation that starts at `base` as in use by `stream` until the work queued there now
+  // has run (Tensor::record_stream).
+  virtual void record_stream(void* base, void* stream) = 0;
 };
 
 // Null when the backend is not built in.

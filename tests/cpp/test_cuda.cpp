@@ -32,6 +32,17 @@ TEST(CudaWithoutGpu, ReportsNoDevicesAndRefusesCudaTensors) {
   EXPECT_FALSE(error_of([] { cuda::synchronize(); }).empty());
   EXPECT_FALSE(error_of([] { (void)cuda::getCurrentCUDAStream(); }).empty());
   EXPECT_FALSE(error_of([] { (void)cuda::getStreamFromPool(); }).empty());
+  // An event is made on its first record: before that it has passed and waiting on it does nothing.
+  cuda::CUDAEvent never;
+  EXPECT_FALSE(never.isCreated());
+  EXPECT_TRUE(never.query());
+  never.synchronize();
+  EXPECT_FALSE(error_of([&] { never.record(); }).empty());
+  cuda::CUDAEvent timed(cuda::kEventDefault), other(cuda::kEventDefault);
+  EXPECT_EQ(error_of([&] { (void)timed.elapsed_time(other); }),
+            "Both events must be recorded before calculating elapsed time.");
+  EXPECT_EQ(error_of([&] { (void)never.elapsed_time(other); }),
+            "Both events must be created with argument 'enable_timing=True'.");
   // A device named in the options of a *_like factory is the one asked for, not the input's.
   for (auto make : {+[](const Tensor& t) { return empty_like(t, TensorOptions().device(kGpu)); },
                     +[](const Tensor& t) { return zeros_like(t, kGpu); },
@@ -295,4 +306,69 @@ TEST(Cuda, StreamsFromThePoolAndStreamGuards) {
   }
   EXPECT_EQ(cuda::getCurrentCUDAStream(), main);
   expect_matches(y, (x * 2).sum(), "a sum run on a pool stream");
+}
+
+namespace {
+// Work long enough (tens of milliseconds on an H100) that the host is far ahead of the stream.
+void queue_long_work(const Tensor& a) {
+  Tensor acc = a;
+  for (int i = 0; i < 20; ++i) acc = mm(acc, a);
+}
+}  // namespace
+
+TEST(Cuda, EventsOrderStreamsAndTimeWork) {
+  REQUIRE_GPU();
+  const cuda::CUDAStream side = cuda::getStreamFromPool();
+  Tensor a = randn({2048, 2048}, TensorOptions().device(kGpu)) / 64;
+  cuda::CUDAEvent start(cuda::kEventDefault), end(cuda::kEventDefault);
+  start.record();
+  queue_long_work(a);
+  Tensor produced = full({1 << 20}, 3.0f, TensorOptions().device(kGpu));
+  end.record();
+  EXPECT_TRUE(end.isCreated());
+  // The side stream reads `produced` only after the default stream has written it.
+  Tensor consumed;
+  {
+    cuda::CUDAStreamGuard guard(side);
+    end.block(side);
+    consumed = produced * 2;
+    produced.record_stream(side);
+  }
+  end.synchronize();
+  EXPECT_TRUE(end.query());
+  EXPECT_GT(start.elapsed_time(end), 0.0f);
+  side.synchronize();
+  expect_matches(consumed, full({1 << 20}, 6.0f), "a product read on a stream that waited for an event");
+  cuda::CUDAEvent moved = std::move(end);
+  EXPECT_TRUE(moved.isCreated());
+  EXPECT_FALSE(end.isCreated());
+}
+
+TEST(Cuda, RecordStreamKeepsMemoryUntilTheStreamsWorkHasRun) {
+  REQUIRE_GPU();
+  cuda::empty_cache();  // no cached block of x's size but x's own
+  const cuda::CUDAStream side = cuda::getStreamFromPool();
+  Tensor a = randn({2048, 2048}, TensorOptions().device(kGpu)) / 64;
+  const int64_t n = 8 << 20;  // 32 MiB: a segment of its own
+  Tensor x = ones({n}, TensorOptions().device(kGpu));
+  const void* old = x.data_ptr();
+  cuda::synchronize();
+  Tensor y;
+  {
+    cuda::CUDAStreamGuard guard(side);
+    queue_long_work(a);
+    y = x * 2;  // queued behind the long work, so still to run when x dies
+    x.record_stream(side);
+  }
+  const int64_t before = cuda::memory_allocated();
+  x = Tensor();
+  EXPECT_EQ(cuda::memory_allocated(), before - n * 4) << "freed bytes stop counting at once";
+  Tensor reuse = empty({n}, TensorOptions().device(kGpu));
+  EXPECT_NE(reuse.data_ptr(), old) << "the block was reused while the side stream still reads it";
+  side.synchronize();
+  Tensor after = empty({n}, TensorOptions().device(kGpu));
+  EXPECT_EQ(after.data_ptr(), old) << "once the side stream's work has run the block is free again";
+  expect_matches(y, full({n}, 2.0f), "the side stream's product of the recorded tensor");
+  // A CPU tensor has no stream to record.
+  EXPECT_FALSE(error_of([&] { ones({2}).record_stream(side); }).empty());
 }

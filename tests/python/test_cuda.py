@@ -54,3 +54,56 @@ def test_round_trip_and_ops_match_torch_cuda():
     for f in [lambda x: (x * 2 + 1).sin(), lambda x: x.sum(1), lambda x: x @ x.T, lambda x: x.amax(0)]:
         got = torch.from_numpy(f(e).cpu().numpy())
         torch.testing.assert_close(got, f(tc).cpu())
+
+
+@without_gpu
+def test_streams_and_events_without_a_gpu():
+    # As a CUDA build of torch on a machine without a GPU: streams cannot be had, an event is made on its
+    # first record (so a fresh one has passed), and a None stream context does nothing.
+    for make in [ember.cuda.Stream, ember.cuda.current_stream, ember.cuda.default_stream]:
+        with pytest.raises(RuntimeError):
+            make()
+    e = ember.cuda.Event()
+    assert e.query() and e.cuda_event == 0 and repr(e) == "<ember.cuda.Event uninitialized>"
+    e.synchronize()
+    with pytest.raises(RuntimeError):
+        e.record()
+    with pytest.raises(RuntimeError, match="Both events must be created with argument 'enable_timing=True'"):
+        e.elapsed_time(ember.cuda.Event())
+    with pytest.raises(RuntimeError, match="Both events must be recorded before calculating elapsed time"):
+        ember.cuda.Event(enable_timing=True).elapsed_time(ember.cuda.Event(enable_timing=True))
+    with pytest.raises(RuntimeError, match="interprocess"):
+        ember.cuda.Event(interprocess=True)
+    with ember.cuda.stream(None):
+        pass
+
+
+@needs_gpu
+def test_stream_context_and_events_like_torch():
+    default = ember.cuda.current_stream()
+    assert default == ember.cuda.default_stream() and default.cuda_stream == 0
+    side = ember.cuda.Stream()
+    assert side != default and ember.cuda.Stream(priority=-1) != side
+    x = ember.ones(1 << 20, device="cuda")
+    start, end = ember.cuda.Event(enable_timing=True), ember.cuda.Event(enable_timing=True)
+    start.record()
+    side.wait_stream(ember.cuda.current_stream())
+    with ember.cuda.stream(side):
+        assert ember.cuda.current_stream() == side
+        y = (x * 3).sum()
+        x.record_stream(side)
+        end.record()
+    assert ember.cuda.current_stream() == default
+    end.synchronize()
+    assert end.query() and side.query()
+    assert start.elapsed_time(end) >= 0
+    assert y.item() == 3 * (1 << 20)
+    # torch's streams order the same program the same way.
+    tx = torch.ones(1 << 20, device="cuda")
+    ts = torch.cuda.Stream()
+    ts.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(ts):
+        ty = (tx * 3).sum()
+        tx.record_stream(ts)
+    ts.synchronize()
+    assert ty.item() == y.item()

@@ -1,9 +1,10 @@
-"""torch.cuda's runtime functions: devices, synchronisation and the caching allocator's counters.
+"""torch.cuda's runtime functions: devices, synchronisation, the caching allocator's counters, streams
+and events.
 
 Without a GPU (or in a build without the CUDA backend) is_available() is False, device_count() is 0 and
 the memory counters read 0, as in PyTorch.
 """
-from typing import Union
+from typing import Any, Optional, Union
 
 from ember import _C
 from ember._C import device as _device
@@ -54,6 +55,127 @@ def reset_peak_memory_stats(device: _Device = None) -> None:
 
 def empty_cache() -> None:
     _C._cuda_empty_cache()
+
+
+def _one_device(device: _Device, what: str) -> None:
+    index = _index(device)
+    if index not in (-1, 0):
+        raise RuntimeError(f"{what}: cuda:{index} is not the current device (ember drives one GPU per process for now)")
+
+
+class Stream:
+    r"""torch.cuda.Stream: a CUDA stream from ember's pool (priority < 0: the high-priority pool).
+    Ops run on the current stream; make this one current with ``ember.cuda.stream(s)``."""
+
+    cuda_stream: int
+
+    def __init__(self, device: _Device = None, priority: int = 0, **kwargs: Any) -> None:
+        _one_device(device, "Stream")
+        handle = kwargs.pop("_handle", None)
+        if kwargs:
+            raise TypeError(f"Stream() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        self.cuda_stream = handle if handle is not None else _C._cuda_stream_from_pool(priority < 0)
+
+    @property
+    def device(self) -> _device:
+        return _device("cuda", 0)
+
+    def wait_event(self, event: "Event") -> None:
+        event.wait(self)
+
+    def wait_stream(self, stream: "Stream") -> None:
+        self.wait_event(stream.record_event())
+
+    def record_event(self, event: Optional["Event"] = None) -> "Event":
+        if event is None:
+            event = Event()
+        event.record(self)
+        return event
+
+    def query(self) -> bool:
+        return _C._cuda_stream_query(self.cuda_stream)
+
+    def synchronize(self) -> None:
+        _C._cuda_stream_synchronize(self.cuda_stream)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stream) and self.cuda_stream == other.cuda_stream
+
+    def __hash__(self) -> int:
+        return hash((self.cuda_stream, "cuda:0"))
+
+    def __repr__(self) -> str:
+        return f"<ember.cuda.Stream device=cuda:0 cuda_stream={self.cuda_stream:#x}>"
+
+
+class Event:
+    r"""torch.cuda.Event: a point in a stream's queue that other streams can wait for and the host can
+    query, wait for or time. It is made on its first record(); before that query() is True."""
+
+    def __init__(self, enable_timing: bool = False, blocking: bool = False, interprocess: bool = False) -> None:
+        if interprocess:
+            raise RuntimeError("ember.cuda.Event: interprocess events are not supported (see docs/DIFFERENCES.md)")
+        self._event = _C._CudaEvent((0 if enable_timing else 2) | (1 if blocking else 0))
+
+    @property
+    def cuda_event(self) -> int:
+        return self._event.cuda_event
+
+    def record(self, stream: Optional[Stream] = None) -> None:
+        self._event.record((stream or current_stream()).cuda_stream)
+
+    def wait(self, stream: Optional[Stream] = None) -> None:
+        self._event.block((stream or current_stream()).cuda_stream)
+
+    def query(self) -> bool:
+        return self._event.query()
+
+    def elapsed_time(self, end_event: "Event") -> float:
+        return self._event.elapsed_time(end_event._event)
+
+    def synchronize(self) -> None:
+        self._event.synchronize()
+
+    def __repr__(self) -> str:
+        return f"<ember.cuda.Event {self.cuda_event:#x}>" if self.cuda_event else "<ember.cuda.Event uninitialized>"
+
+
+def current_stream(device: _Device = None) -> Stream:
+    _one_device(device, "current_stream")
+    return Stream(_handle=_C._cuda_current_stream())
+
+
+def default_stream(device: _Device = None) -> Stream:
+    _one_device(device, "default_stream")
+    return Stream(_handle=_C._cuda_default_stream())
+
+
+def set_stream(stream: Optional[Stream]) -> None:
+    if stream is not None:
+        _C._cuda_set_stream(stream.cuda_stream)
+
+
+class StreamContext:
+    r"""torch.cuda.StreamContext: makes ``stream`` the current stream inside a ``with`` block and
+    restores the previous one after it; ``None`` does nothing."""
+
+    def __init__(self, stream: Optional[Stream]) -> None:
+        self.stream = stream
+        self._previous: Optional[Stream] = None
+
+    def __enter__(self) -> None:
+        if self.stream is not None:
+            self._previous = current_stream()
+            set_stream(self.stream)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            set_stream(self._previous)
+            self._previous = None
+
+
+def stream(stream: Optional[Stream]) -> StreamContext:
+    return StreamContext(stream)
 
 
 from ember.cuda import amp as amp  # noqa: E402  (torch.cuda.amp, reachable as an attribute as in PyTorch)

@@ -4,11 +4,18 @@
 // is reused for a request on its stream when it is the smallest that fits; what is left over becomes
 // a free block of its own when it is worth keeping (512 bytes in the small pool, over 1 MiB in the
 // large one).
+//
+// A block another stream uses (record_stream) is not reused when its tensor dies: the allocator records
+// an event on each such stream and keeps the block out of the pools until every event has passed, as
+// PyTorch's does; the next allocation looks at the pending blocks first. Its bytes stop counting as
+// allocated at once, as in PyTorch's counters.
+#include <algorithm>
 #include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include <ember/core/error.h>
 #include <ember/core/storage.h>
@@ -26,6 +33,7 @@ constexpr size_t kSmallSegment = size_t(2) << 20;
 constexpr size_t kLargeRound = size_t(2) << 20;
 
 struct Block {
+  Block(char* p, size_t n, cudaStream_t s, bool sm) : ptr(p), size(n), stream(s), small(sm) {}
   char* ptr;
   size_t size;
   cudaStream_t stream;
@@ -33,6 +41,13 @@ struct Block {
   bool allocated = false;
   Block* prev = nullptr;  // neighbours inside the same segment
   Block* next = nullptr;
+  std::vector<cudaStream_t> stream_uses;  // other streams that use it (record_stream)
+};
+
+// A freed block waiting for the work queued on the streams that used it.
+struct PendingFree {
+  Block* block;
+  std::vector<cudaEvent_t> events;
 };
 
 struct BlockOrder {
@@ -53,6 +68,7 @@ class CachingAllocator {
  public:
   void* malloc(size_t nbytes, cudaStream_t stream) {
     std::lock_guard<std::mutex> lock(mu_);
+    reclaim_pending(false);
     const size_t size = (nbytes + kRound - 1) / kRound * kRound;
     const bool small = size <= kSmallRequest;
     Pool& pool = small ? small_ : large_;
@@ -90,6 +106,82 @@ class CachingAllocator {
     Block* b = it->second;
     active_.erase(it);
     c_.allocated -= int64_t(b->size);
+    if (!b->stream_uses.empty()) {
+      defer(b);
+      return;
+    }
+    to_pool(b);
+  }
+
+  void record_stream(void* p, cudaStream_t stream) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = active_.find(p);
+    EMBER_CHECK(it != active_.end(), "record_stream: the tensor's memory was not allocated by ember's CUDA allocator");
+    Block* b = it->second;
+    if (stream != b->stream && std::find(b->stream_uses.begin(), b->stream_uses.end(), stream) == b->stream_uses.end())
+      b->stream_uses.push_back(stream);
+  }
+
+  void release_all() {
+    std::lock_guard<std::mutex> lock(mu_);
+    reclaim_pending(true);
+    release_unused(small_);
+    release_unused(large_);
+  }
+
+  core::CudaMemoryCounters counters() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return c_;
+  }
+  void reset_peak() {
+    std::lock_guard<std::mutex> lock(mu_);
+    c_.peak_allocated = c_.allocated;
+    c_.peak_reserved = c_.reserved;
+  }
+
+ private:
+  // Called from tensor destructors, so it does not throw: where an event cannot be recorded it waits
+  // for the stream instead.
+  void defer(Block* b) {
+    PendingFree pending{b, {}};
+    for (cudaStream_t s : b->stream_uses) {
+      cudaEvent_t e = nullptr;
+      if (cudaEventCreateWithFlags(&e, cudaEventDisableTiming) == cudaSuccess && cudaEventRecord(e, s) == cudaSuccess) {
+        pending.events.push_back(e);
+        continue;
+      }
+      cudaGetLastError();
+      if (e) cudaEventDestroy(e);
+      cudaStreamSynchronize(s);
+    }
+    b->stream_uses.clear();
+    if (pending.events.empty()) to_pool(b);
+    else pending_.push_back(std::move(pending));
+  }
+
+  // Returns the pending blocks whose events have all passed to the pools (waiting for them when `wait`).
+  void reclaim_pending(bool wait) {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      auto& events = it->events;
+      while (!events.empty()) {
+        cudaEvent_t e = events.back();
+        const cudaError_t err = wait ? cudaEventSynchronize(e) : cudaEventQuery(e);
+        cudaGetLastError();
+        if (err == cudaErrorNotReady) break;
+        cudaEventDestroy(e);
+        events.pop_back();
+      }
+      if (!events.empty()) {
+        ++it;
+        continue;
+      }
+      to_pool(it->block);
+      it = pending_.erase(it);
+    }
+  }
+
+  // Marks a block free and merges it with free neighbours into its pool.
+  void to_pool(Block* b) {
     b->allocated = false;
     Pool& pool = b->small ? small_ : large_;
     for (Block* n : {b->prev, b->next}) {
@@ -109,29 +201,13 @@ class CachingAllocator {
     pool.insert(b);
   }
 
-  void release_all() {
-    std::lock_guard<std::mutex> lock(mu_);
-    release_unused(small_);
-    release_unused(large_);
-  }
-
-  core::CudaMemoryCounters counters() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return c_;
-  }
-  void reset_peak() {
-    std::lock_guard<std::mutex> lock(mu_);
-    c_.peak_allocated = c_.allocated;
-    c_.peak_reserved = c_.reserved;
-  }
-
- private:
   Block* new_segment(size_t size, cudaStream_t stream, bool small, size_t requested) {
     void* p = nullptr;
     cudaError_t err = cudaMalloc(&p, size);
     if (err == cudaErrorMemoryAllocation) {
       // Give the cache back to the driver and try once more before reporting the failure.
       cudaGetLastError();
+      reclaim_pending(true);
       release_unused(small_);
       release_unused(large_);
       err = cudaMalloc(&p, size);
@@ -169,6 +245,7 @@ class CachingAllocator {
   std::mutex mu_;
   Pool small_, large_;
   std::unordered_map<void*, Block*> active_;
+  std::vector<PendingFree> pending_;
   core::CudaMemoryCounters c_;
 };
 
@@ -193,6 +270,7 @@ const bool g_registered = (set_allocator(kCUDA, &g_allocator), true);
 
 void* cached_alloc(size_t nbytes, cudaStream_t stream) { return allocator().malloc(nbytes, stream); }
 void cached_free(void* p) { allocator().free(p); }
+void record_stream(void* p, cudaStream_t stream) { allocator().record_stream(p, stream); }
 core::CudaMemoryCounters memory_counters() { return allocator().counters(); }
 void reset_peak_memory() { allocator().reset_peak(); }
 void release_cached_memory() { allocator().release_all(); }

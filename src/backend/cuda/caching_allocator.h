@@ -14,6 +14,9 @@ namespace ember::cuda {
 
 void* cached_alloc(size_t nbytes, cudaStream_t stream);
 void cached_free(void* p);
+// The block starting at `p` is used by `stream` too; when freed it is reused only after the work queued
+// on that stream by then has run.
+void record_stream(void* p, cudaStream_t stream);
 core::CudaMemoryCounters memory_counters();
 void reset_peak_memory();
 // Returns every unused cached segment to the driver.

@@ -23,6 +23,16 @@ void set_current_stream(cudaStream_t s) { t_stream = s; }
 
 namespace {
 
+// A stream or event query's answer: not ready is an answer, not an error.
+bool finished(cudaError_t err, const char* op) {
+  if (err == cudaErrorNotReady) {
+    cudaGetLastError();
+    return false;
+  }
+  EMBER_CUDA_CHECK(err, op);
+  return true;
+}
+
 class Hooks final : public core::CudaHooks {
  public:
   int device_count() const override {
@@ -68,13 +78,36 @@ class Hooks final : public core::CudaHooks {
     EMBER_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)), "Stream.synchronize");
   }
   bool query_stream(void* stream) const override {
-    const cudaError_t err = cudaStreamQuery(static_cast<cudaStream_t>(stream));
-    if (err == cudaErrorNotReady) {
-      cudaGetLastError();
-      return false;
-    }
-    EMBER_CUDA_CHECK(err, "Stream.query");
-    return true;
+    return finished(cudaStreamQuery(static_cast<cudaStream_t>(stream)), "Stream.query");
+  }
+  void* create_event(unsigned flags) override {
+    cudaEvent_t e = nullptr;
+    EMBER_CUDA_CHECK(cudaEventCreateWithFlags(&e, flags), "Event");
+    return e;
+  }
+  void destroy_event(void* event) noexcept override { cudaEventDestroy(static_cast<cudaEvent_t>(event)); }
+  void record_event(void* event, void* stream) override {
+    EMBER_CUDA_CHECK(cudaEventRecord(static_cast<cudaEvent_t>(event), static_cast<cudaStream_t>(stream)),
+                     "Event.record");
+  }
+  void stream_wait_event(void* stream, void* event) override {
+    EMBER_CUDA_CHECK(cudaStreamWaitEvent(static_cast<cudaStream_t>(stream), static_cast<cudaEvent_t>(event), 0),
+                     "Event.wait");
+  }
+  bool query_event(void* event) const override {
+    return finished(cudaEventQuery(static_cast<cudaEvent_t>(event)), "Event.query");
+  }
+  void synchronize_event(void* event) const override {
+    EMBER_CUDA_CHECK(cudaEventSynchronize(static_cast<cudaEvent_t>(event)), "Event.synchronize");
+  }
+  float elapsed_ms(void* start, void* end) const override {
+    float ms = 0;
+    EMBER_CUDA_CHECK(cudaEventElapsedTime(&ms, static_cast<cudaEvent_t>(start), static_cast<cudaEvent_t>(end)),
+                     "Event.elapsed_time");
+    return ms;
+  }
+  void record_stream(void* base, void* stream) override {
+    cuda::record_stream(base, static_cast<cudaStream_t>(stream));
   }
 };
 
