@@ -5,6 +5,7 @@
 // dims); the backend passes layouts BLAS can express straight through and copies only the others.
 // beta == 0 means C is not read (NaN in it does not propagate), as in BLAS.
 #include <ember/core/scalar.h>
+#include <ember/ops/factory.h>
 #include <ember/tensor.h>
 
 namespace ember::dispatch {
@@ -21,7 +22,27 @@ struct GemmProblem {
   int64_t m = 0, n = 0, k = 0;
   MatrixOperand a, b, c;
   Scalar alpha = 1, beta = 0;
+  // When set (addmm's 1-D bias, so linear's): C = alpha * A @ B + bias, the contiguous n-vector `bias`
+  // (in dtype) added to every row, and beta is 0. cuBLASLt adds it in the product's epilogue, as
+  // PyTorch's CUDA addmm does; elsewhere C is filled with it and the product added (with_bias_in_c).
+  const void* bias = nullptr;
 };
+
+// The problem with the bias moved into C: every row of C set to it, then beta = 1 and no bias.
+inline GemmProblem with_bias_in_c(const GemmProblem& p, const Device& device) {
+  if (!p.bias) return p;
+  DimVector sizes = p.batch, strides = p.c.batch_strides;
+  sizes.push_back(p.m);
+  sizes.push_back(p.n);
+  strides.push_back(p.c.row_stride);
+  strides.push_back(p.c.col_stride);
+  const TensorOptions o = TensorOptions().dtype(p.dtype).device(device);
+  from_blob(p.c.data, sizes, strides, o).copy_(from_blob(const_cast<void*>(p.bias), {p.n}, o).expand(sizes));
+  GemmProblem q = p;
+  q.bias = nullptr;
+  q.beta = 1;
+  return q;
+}
 
 using GemmKernel = void(const GemmProblem& p);
 // Zeroes the elements above (upper == false) or below (upper == true) diagonal `k` of each matrix of a

@@ -42,7 +42,8 @@ MatrixOperand operand(const Tensor& t) {
 
 // out (batch..., m, n), contiguous and freshly allocated, = beta * out + alpha * a @ b. With k == 0 the
 // product is zero, so only the scaling of out is left.
-void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha) {
+void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha,
+               const Tensor& bias = Tensor()) {
   const int64_t nd = out.dim();
   GemmProblem p;
   p.dtype = out.dtype();
@@ -62,6 +63,7 @@ void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta
   p.c = operand(out);
   p.alpha = alpha;
   p.beta = beta;
+  if (bias.defined()) p.bias = bias.data_ptr();
   static auto& k = dispatch::slot("gemm");
   dispatch::kernel<dispatch::GemmKernel>(k, out.device().type())(p);
 }
@@ -119,6 +121,14 @@ Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const S
   check_mm_shapes(mat1, mat2);
   EMBER_CHECK(self.dtype() == mat2.dtype(), "self and mat2 must have the same dtype");
   check_not_bool("addmm_impl_cpu_", self.dtype());
+  // A contiguous bias vector added once (linear's case) goes to the kernel as the product's bias, which
+  // cuBLASLt adds in its epilogue instead of a copy of the bias into every row of out beforehand.
+  if (self.dim() == 1 && self.size(0) == mat2.size(1) && self.is_contiguous() && beta.toDouble() == 1 &&
+      mat1.size(1) > 0) {
+    Tensor out = empty({mat1.size(0), mat2.size(1)}, self.dtype(), self.device());
+    gemm_into(out, mat1, mat2, 0, alpha, self);
+    return out;
+  }
   Tensor out = prepare_output(self, {mat1.size(0), mat2.size(1)}, self.dtype(), beta);
   gemm_into(out, mat1, mat2, beta, alpha);
   return out;

@@ -204,6 +204,21 @@ TEST(Cuda, MatmulFamilyMatchesCpu) {
     Tensor c = sample({33, 45}, dt);
     expect_matches(addmm(c.cuda(), a.cuda(), b.cuda(), 0.5, 2.0),
                    (c.to(acc) * 0.5 + matmul(a.to(acc), b.to(acc)) * 2.0).to(dt), "addmm " + t);
+    // A bias vector goes through cuBLASLt's epilogue: single rows and columns, alpha, linear's 3-D input.
+    Tensor bias = sample({45}, dt);
+    auto with_bias = [&](const Tensor& x, const Tensor& y, double alpha) {
+      return (bias.to(acc) + matmul(x.to(acc), y.to(acc)) * alpha).to(dt);
+    };
+    expect_matches(addmm(bias.cuda(), a.cuda(), b.cuda()), with_bias(a, b, 1), "addmm with a bias " + t);
+    expect_matches(addmm(bias.cuda(), a.cuda(), b.cuda(), 1, 3.0), with_bias(a, b, 3), "addmm bias alpha " + t);
+    expect_matches(addmm(bias.cuda(), a.slice(0, 0, 1).cuda(), b.cuda()), with_bias(a.slice(0, 0, 1), b, 1),
+                   "addmm bias, one row " + t);
+    expect_matches(addmm(bias.slice(0, 0, 1).cuda(), a.cuda(), b.slice(1, 0, 1).cuda()),
+                   (bias.slice(0, 0, 1).to(acc) + matmul(a.to(acc), b.slice(1, 0, 1).to(acc))).to(dt),
+                   "addmm bias, one column " + t);
+    Tensor w = sample({45, 17}, dt), x3 = sample({2, 6, 17}, dt);
+    expect_matches(nn::functional::linear(x3.cuda(), w.cuda(), bias.cuda()),
+                   (matmul(x3.to(acc), w.t().to(acc)) + bias.to(acc)).to(dt), "linear with bias " + t);
   }
   // k == 0: the product is zeros; beta scales the input.
   Tensor z = mm(empty({3, 0}).cuda(), empty({0, 4}).cuda());

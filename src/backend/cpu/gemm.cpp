@@ -231,10 +231,11 @@ void integer_batched(const GemmProblem& p) {
   });
 }
 
-void gemm_kernel(const GemmProblem& p) {
-  if (p.m == 0 || p.n == 0) return;
-  for (int64_t s : p.batch)
+void gemm_kernel(const GemmProblem& problem) {
+  if (problem.m == 0 || problem.n == 0) return;
+  for (int64_t s : problem.batch)
     if (s == 0) return;
+  const GemmProblem p = dispatch::with_bias_in_c(problem, Device(kCPU));
   visit_dtype(p.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {

@@ -7,7 +7,9 @@
 // transpose flag; when C is row-major the product is computed as C^T = B^T A^T. Only operands BLAS
 // cannot describe (both strides != 1, or rows that overlap) are copied to a contiguous buffer first.
 // Batch dims that collapse into one stride go to a single strided-batched call; others loop on the
-// host, with the largest collapsed dim left to cuBLASLt.
+// host, with the largest collapsed dim left to cuBLASLt. A bias vector (addmm's, so linear's) is added
+// in cuBLASLt's epilogue when C is one row-major matrix, as PyTorch's CUDA addmm does; otherwise, or
+// when cuBLASLt has no epilogue algorithm for the problem, C is filled with it first.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
@@ -193,7 +195,7 @@ void init_layout(cublasLtMatrixLayoutOpaque_t& l, cudaDataType_t type, uint64_t 
   set_attr(l, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, stride);
 }
 
-using AlgoKey = std::array<int64_t, 21>;
+using AlgoKey = std::array<int64_t, 22>;
 
 // D (m x n, column-major, in place over C) = alpha * op(a) @ op(b) + beta * D, `batch` times.
 struct LtCall {
@@ -204,9 +206,12 @@ struct LtCall {
   uint64_t m, n, k;
   int64_t ldd, d_stride;
   int32_t batch;
+  const void* bias = nullptr;  // one value per row of D (per column of the row-major C)
 };
 
-void lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta) {
+// False only when a bias epilogue has no algorithm for the problem (the caller then adds the bias
+// another way); any other failure raises.
+bool lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta) {
   const Types ty = types_of(c.dtype);
   const size_t es = element_size(c.dtype);
   cublasLtHandle_t handle = handle_for(c.device);
@@ -216,6 +221,10 @@ void lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
   check_lt(cublasLtMatmulDescInit(&op, ty.compute, ty.scale), "cublasLtMatmulDescInit");
   set_attr(op, CUBLASLT_MATMUL_DESC_TRANSA, int32_t(c.a.trans ? CUBLAS_OP_T : CUBLAS_OP_N));
   set_attr(op, CUBLASLT_MATMUL_DESC_TRANSB, int32_t(c.b.trans ? CUBLAS_OP_T : CUBLAS_OP_N));
+  if (c.bias) {
+    set_attr(op, CUBLASLT_MATMUL_DESC_EPILOGUE, CUBLASLT_EPILOGUE_BIAS);
+    set_attr(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, c.bias);
+  }
 
   cublasLtMatrixLayoutOpaque_t la, lb, ld;
   init_layout(la, ty.data, c.a.rows, c.a.cols, c.a.ld, c.batch, c.a.batch_stride);
@@ -232,7 +241,7 @@ void lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
   const AlgoKey key{c.device, int64_t(c.dtype), int64_t(ty.compute), c.a.trans, c.b.trans,
                     int64_t(c.a.rows), int64_t(c.a.cols), c.a.ld, int64_t(c.b.rows), int64_t(c.b.cols), c.b.ld,
                     int64_t(c.m), int64_t(c.n), c.ldd, c.batch, c.a.batch_stride, c.b.batch_stride, c.d_stride,
-                    align_a, align_b, align_d};
+                    align_a, align_b, align_d, c.bias != nullptr};
   auto it = algos.find(key);
   if (it == algos.end()) {
     cublasLtMatmulPreferenceOpaque_t pref;
@@ -246,7 +255,9 @@ void lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
     int found = 0;
     const cublasStatus_t st =
         cublasLtMatmulAlgoGetHeuristic(handle, &op, &la, &lb, &ld, &ld, &pref, 1, &result, &found);
-    if (st == CUBLAS_STATUS_NOT_SUPPORTED || (st == CUBLAS_STATUS_SUCCESS && found == 0))
+    const bool none = st == CUBLAS_STATUS_NOT_SUPPORTED || (st == CUBLAS_STATUS_SUCCESS && found == 0);
+    if (none && c.bias) return false;
+    if (none)
       throw Error(detail::str("gemm: cuBLASLt has no algorithm for the ", dtype_name(c.dtype),
                               " column-major product m=", c.m, ", n=", c.n, ", k=", c.k, " (batch ", c.batch,
                               ", alignments ", align_a, "/", align_b, "/", align_d, " bytes)"));
@@ -258,6 +269,7 @@ void lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
   check_lt(cublasLtMatmul(handle, &op, alpha.ptr(ty.scale), c.a.data, &la, c.b.data, &lb, beta.ptr(ty.scale), c.d,
                           &ld, c.d, &ld, &it->second, workspace_for(c.device, stream), kWorkspaceBytes, stream),
            "cublasLtMatmul");
+  return true;
 }
 
 // A batch dim after merging: its size and each operand's stride (a, b, c).
@@ -287,7 +299,8 @@ std::vector<BatchDim> merged_batch(const GemmProblem& p, const Operand& a, const
   return dims;
 }
 
-void run_batches(const GemmProblem& p, const Operand& a, const Layout& la, const Operand& b, const Layout& lb,
+// False when the bias epilogue had no algorithm (only possible for a single, unbatched product).
+bool run_batches(const GemmProblem& p, const Operand& a, const Layout& la, const Operand& b, const Layout& lb,
                  const Operand& c, const Layout& lc, int device) {
   const size_t es = element_size(p.dtype);
   // C row-major: cuBLASLt computes C^T (n x m) = B^T A^T; otherwise C (m x n) = A B.
@@ -303,6 +316,7 @@ void run_batches(const GemmProblem& p, const Operand& a, const Layout& la, const
   call.n = uint64_t(swapped ? p.m : p.n);
   call.k = uint64_t(p.k);
   call.ldd = lc.ld;
+  call.bias = p.bias;
   const ScaleValue alpha(p.alpha), beta(p.beta);
 
   std::vector<BatchDim> dims = merged_batch(p, a, b, c);
@@ -331,13 +345,14 @@ void run_batches(const GemmProblem& p, const Operand& a, const Layout& la, const
       call.a.data = first.data + size_t(off_first + start * call.a.batch_stride) * es;
       call.b.data = second.data + size_t(off_second + start * call.b.batch_stride) * es;
       call.d = c.data + size_t(off[2] + start * call.d_stride) * es;
-      lt_matmul(call, alpha, beta);
+      if (!lt_matmul(call, alpha, beta)) return false;
     }
     for (size_t d = dims.size(); d-- > 0;) {
       if (++idx[d] < dims[d].size) break;
       idx[d] = 0;
     }
   }
+  return true;
 }
 
 int current_device() {
@@ -355,6 +370,14 @@ void gemm_kernel(const GemmProblem& p) {
   const int device = current_device();
   const Device dev(kCUDA, device);
   Operand a = operand_of(p.a), b = operand_of(p.b), c = operand_of(p.c);
+
+  // The epilogue adds one value per row of the column-major D, which is a bias per column of C when C
+  // is row-major (D = C^T); a batch or a C needing a copy takes the bias through C instead.
+  if (p.bias) {
+    const std::optional<Layout> lc = layout_of(p.m, p.n, c.rs, c.cs);
+    const bool batched = std::any_of(p.batch.begin(), p.batch.end(), [](int64_t s) { return s != 1; });
+    if (p.k == 0 || batched || !lc || !lc->row_major) return gemm_kernel(dispatch::with_bias_in_c(p, dev));
+  }
 
   // An empty sum: C = beta * C, and beta == 0 must not read C.
   if (p.k == 0) {
@@ -386,7 +409,11 @@ void gemm_kernel(const GemmProblem& p) {
     lc = layout_of(p.m, p.n, c.rs, c.cs);
   }
   EMBER_CHECK(la && lb && lc, "gemm: a contiguous copy of an operand has no BLAS layout");
-  run_batches(p, a, *la, b, *lb, c, *lc, device);
+  if (!run_batches(p, a, *la, b, *lb, c, *lc, device)) {
+    // Only an unbatched product with a bias reaches here, before anything was written.
+    gemm_kernel(dispatch::with_bias_in_c(p, dev));
+    return;
+  }
   if (c_copy.defined()) c_view.copy_(c_copy);
 }
 
