@@ -226,13 +226,17 @@ class GraphTask {
 
   void deliver(uint32_t id, uint32_t slot, Tensor&& g) {
     // As PyTorch's engine does, a gradient takes the dtype of the tensor it is the gradient of (the float32
-    // input of an op whose float64 result came from type promotion).
+    // input of an op whose float64 result came from type promotion), and a 0-dim one its device (a CPU
+    // scalar that joined a CUDA op gets its gradient computed on the GPU).
     Node* n = states_[id].node;
     if (n->is_accumulate_grad_) {
-      DType want = static_cast<AccumulateGrad*>(n)->variable.dtype();
-      if (g.dtype() != want) g = g.to(want);
-    } else if (slot < n->output_meta.size() && g.dtype() != n->output_meta[slot].dtype) {
-      g = g.to(n->output_meta[slot].dtype);
+      const Tensor& v = static_cast<AccumulateGrad*>(n)->variable;
+      if (g.dtype() != v.dtype()) g = g.to(v.dtype());
+      if (g.dim() == 0 && g.device() != v.device()) g = g.to(v.device());
+    } else if (slot < n->output_meta.size()) {
+      const auto& m = n->output_meta[slot];
+      if (g.dtype() != m.dtype) g = g.to(m.dtype);
+      if (g.dim() == 0 && g.device() != m.device) g = g.to(m.device);
     }
     tensor_list& buf = grads_[id];
     if (buf.size() < states_[id].node->num_outputs()) buf.resize(states_[id].node->num_outputs());

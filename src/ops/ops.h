@@ -10,6 +10,13 @@ namespace ember::ops {
 // ---- helpers shared by the op families ----
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, bool wrap_scalar = true);
 void check_same_device(const char* op, const Tensor& a, const Tensor& b);
+// The device a pointwise op over these operands (undefined ones skipped) runs on, as PyTorch's
+// TensorIterator picks it: their common device, where a CPU 0-dim tensor may join an op on another
+// device as a scalar. Any other mix raises check_same_device's error.
+Device common_device(const char* op, std::initializer_list<const Tensor*> operands);
+// `t` on `device` when it is a CPU 0-dim tensor joining an op there (one element filled there from its
+// value, no copy of host memory); `t` itself otherwise.
+Tensor scalar_on(const Tensor& t, Device device);
 using ember::can_cast;  // public in ember/ops/pointwise.h
 Tensor empty_strided(IntArrayRef sizes, IntArrayRef strides, DType dtype, Device device);
 Tensor empty(IntArrayRef sizes, DType dtype, Device device);

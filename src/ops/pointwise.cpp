@@ -106,8 +106,16 @@ Tensor& unary_param_(const char* name, dispatch::KernelSlot& k, Tensor& self, Ru
   return self;
 }
 
-DType binary_compute_dtype(const char* name, const Tensor& a, const Tensor& b, Rule r) {
-  check_same_device(name, a, b);
+// A CPU 0-dim operand may join an op on another device (PyTorch's TensorIterator rule).
+Device binary_device(const char* name, const Tensor& a, const Tensor& b) {
+  return a.device() == b.device() ? a.device() : common_device(name, {&a, &b});
+}
+// In place only `other` may be such a scalar: the result is written on self's device.
+void check_inplace_device(const char* name, const Tensor& self, const Tensor& other) {
+  if (binary_device(name, self, other) != self.device()) check_same_device(name, self, other);
+}
+
+DType binary_compute_dtype(const Tensor& a, const Tensor& b, Rule r) {
   DType dt = ember::result_type(a, b);
   if (r == Rule::Float && !is_floating_point(dt)) dt = get_default_dtype();
   return dt;
@@ -131,23 +139,25 @@ void check_divisor(Rule r, DType dt, const Tensor& divisor) {
 }
 
 Tensor binary(const char* name, dispatch::KernelSlot& k, const Tensor& a, const Tensor& b, Rule r) {
-  DType dt = binary_compute_dtype(name, a, b, r);
-  Tensor ca = cast(a, dt), cb = cast(b, dt);
+  const Device dev = binary_device(name, a, b);
+  DType dt = binary_compute_dtype(a, b, r);
+  Tensor ca = cast(scalar_on(a, dev), dt), cb = cast(scalar_on(b, dev), dt);
   check_divisor(r, dt, cb);
   Tensor out;
   dispatch::TensorIterator it(out, r == Rule::Compare ? kBool : dt, {&ca, &cb});
-  dispatch::kernel<dispatch::BinaryKernel>(k, a.device().type())(it, name);
+  dispatch::kernel<dispatch::BinaryKernel>(k, dev.type())(it, name);
   return out;
 }
 
 Tensor& binary_(const char* name, dispatch::KernelSlot& k, Tensor& self, const Tensor& other, Rule r) {
-  DType dt = binary_compute_dtype(name, self, other, r);
+  check_inplace_device(name, self, other);
+  DType dt = binary_compute_dtype(self, other, r);
   DType out_dt = r == Rule::Compare ? kBool : dt;
   check_inplace_result(self, out_dt, dispatch::TensorIterator::broadcast_shapes(self.sizes(), other.sizes()));
   // The kernel reads every operand in the compute dtype; a comparison computed in another dtype than
   // self's (bool self, int64 other) is written back through a copy.
   if (out_dt != self.dtype() || dt != self.dtype()) return copy_(self, binary(name, k, self, other, r));
-  Tensor co = cast(other, dt);
+  Tensor co = cast(scalar_on(other, self.device()), dt);
   check_divisor(r, dt, co);
   dispatch::TensorIterator it(self, out_dt, {&self, &co});
   dispatch::kernel<dispatch::BinaryKernel>(k, self.device().type())(it, name);
@@ -209,22 +219,24 @@ void check_add(const Tensor& a, const Tensor& b, const Scalar& alpha, DType dt) 
 }  // namespace
 
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  DType dt = binary_compute_dtype("add", a, b, Rule::Arith);
+  const Device dev = binary_device("add", a, b);
+  DType dt = binary_compute_dtype(a, b, Rule::Arith);
   check_add(a, b, alpha, dt);
-  Tensor ca = cast(a, dt), cb = cast(b, dt);
+  Tensor ca = cast(scalar_on(a, dev), dt), cb = cast(scalar_on(b, dev), dt);
   Tensor out;
   dispatch::TensorIterator it(out, dt, {&ca, &cb});
   static auto& k = dispatch::slot("add");
-  dispatch::kernel<dispatch::AddKernel>(k, a.device().type())(it, alpha);
+  dispatch::kernel<dispatch::AddKernel>(k, dev.type())(it, alpha);
   return out;
 }
 
 Tensor& add_(Tensor& self, const Tensor& other, const Scalar& alpha) {
-  DType dt = binary_compute_dtype("add", self, other, Rule::Arith);
+  check_inplace_device("add", self, other);
+  DType dt = binary_compute_dtype(self, other, Rule::Arith);
   check_add(self, other, alpha, dt);
   check_inplace_result(self, dt, dispatch::TensorIterator::broadcast_shapes(self.sizes(), other.sizes()));
   if (dt != self.dtype()) return copy_(self, ops::add(self, other, alpha));
-  Tensor co = cast(other, dt);
+  Tensor co = cast(scalar_on(other, self.device()), dt);
   dispatch::TensorIterator it(self, dt, {&self, &co});
   static auto& k = dispatch::slot("add");
   dispatch::kernel<dispatch::AddKernel>(k, self.device().type())(it, alpha);

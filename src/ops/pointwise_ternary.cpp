@@ -39,33 +39,39 @@ Tensor bool_mask(const char* op, const Tensor& mask) {
   return cast(mask, kBool);
 }
 
-void check_devices(const char* op, const Tensor& a, const Tensor& b, const Tensor& c) {
-  check_same_device(op, a, b);
-  check_same_device(op, a, c);
-}
+// The operands on their common device: a CPU 0-dim one joins an op on another device, as in PyTorch.
+struct Operands {
+  Tensor a, b, c;
+  Operands(const char* op, const Tensor& x, const Tensor& y, const Tensor& z) {
+    const Device dev = common_device(op, {&x, &y, &z});
+    a = scalar_on(x, dev);
+    b = scalar_on(y, dev);
+    c = scalar_on(z, dev);
+  }
+};
 
 }  // namespace
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  check_devices("where", cond, a, b);
+  const Operands o("where", cond, a, b);
   EMBER_CHECK(cond.dtype() == kBool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
               dtype_title(cond.dtype()));
   DType dt = result_type({&a, &b});
   static auto& k = dispatch::slot("where");
-  return run_ternary("where", k, dt, cond, cast(a, dt), cast(b, dt));
+  return run_ternary("where", k, dt, o.a, cast(o.b, dt), cast(o.c, dt));
 }
 
 namespace {
 Tensor masked_value(const Tensor& self, const Tensor& value) {
   EMBER_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
-  check_same_device("masked_fill_", self, value);
+  if (value.device() != self.device() && !value.is_cpu()) check_same_device("masked_fill_", self, value);
   if (is_integral(self.dtype(), true) && is_floating_point(value.dtype())) {
     double v = value.item().toDouble();
     EMBER_CHECK(std::isfinite(v), "value cannot be converted to type ", self.dtype() == kBool ? "bool" : "int64_t",
                 " without overflow");
   }
-  return cast(value, self.dtype());
+  return cast(scalar_on(value, self.device()), self.dtype());
 }
 }  // namespace
 
@@ -88,13 +94,13 @@ Tensor& masked_fill_(Tensor& self, const Tensor& mask, const Tensor& value) {
 }
 
 Tensor lerp(const Tensor& self, const Tensor& end, const Tensor& weight) {
-  check_devices("lerp", self, end, weight);
+  const Operands o("lerp", self, end, weight);
   EMBER_CHECK(end.dtype() == self.dtype(), "expected dtype ", dtype_cpp_name(self.dtype()), " for `end` but got dtype ",
               dtype_cpp_name(end.dtype()));
   EMBER_CHECK(weight.dtype() == self.dtype(), "expected dtype ", dtype_cpp_name(self.dtype()),
               " for `weight` but got dtype ", dtype_cpp_name(weight.dtype()));
   static auto& k = dispatch::slot("lerp");
-  return run_ternary("lerp", k, self.dtype(), self, end, weight);
+  return run_ternary("lerp", k, self.dtype(), o.a, o.b, o.c);
 }
 
 Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
@@ -106,14 +112,14 @@ Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
 }
 
 Tensor addcmul(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
-  check_devices("addcmul", self, t1, t2);
+  const Operands o("addcmul", self, t1, t2);
   DType dt = result_type({&self, &t1, &t2});
   static auto& k = dispatch::slot("addcmul");
-  return run_ternary("addcmul", k, dt, cast(self, dt), cast(t1, dt), cast(t2, dt), value);
+  return run_ternary("addcmul", k, dt, cast(o.a, dt), cast(o.b, dt), cast(o.c, dt), value);
 }
 
 Tensor addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
-  check_devices("addcdiv", self, t1, t2);
+  const Operands o("addcdiv", self, t1, t2);
   EMBER_CHECK(!(is_integral(t1.dtype(), true) && is_integral(t2.dtype(), true)),
               "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
               "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
@@ -122,7 +128,7 @@ Tensor addcdiv(const Tensor& self, const Tensor& t1, const Tensor& t2, const Sca
               "(input + value * tensor1 / tensor2), for all dtypes.");
   DType dt = result_type({&self, &t1, &t2});
   static auto& k = dispatch::slot("addcdiv");
-  return run_ternary("addcdiv", k, dt, cast(self, dt), cast(t1, dt), cast(t2, dt), value);
+  return run_ternary("addcdiv", k, dt, cast(o.a, dt), cast(o.b, dt), cast(o.c, dt), value);
 }
 
 Tensor clamp(const Tensor& self, const Tensor& min, const Tensor& max) {
@@ -130,9 +136,9 @@ Tensor clamp(const Tensor& self, const Tensor& min, const Tensor& max) {
   DType dt = result_type({&self, &min, &max});
   if (!max.defined()) return ops::clamp_min(cast(self, dt), cast(min, dt));
   if (!min.defined()) return ops::clamp_max(cast(self, dt), cast(max, dt));
-  check_devices("clamp", self, min, max);
+  const Operands o("clamp", self, min, max);
   static auto& k = dispatch::slot("clamp");
-  return run_ternary("clamp", k, dt, cast(self, dt), cast(min, dt), cast(max, dt));
+  return run_ternary("clamp", k, dt, cast(o.a, dt), cast(o.b, dt), cast(o.c, dt));
 }
 
 Tensor clamp(const Tensor& self, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {

@@ -22,6 +22,28 @@ void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
                             a.device(), " and ", b.device(), "! (when checking arguments for ", op, ")"));
 }
 
+namespace {
+bool is_cpu_scalar(const Tensor& t) { return t.dim() == 0 && t.is_cpu(); }
+}  // namespace
+
+Device common_device(const char* op, std::initializer_list<const Tensor*> operands) {
+  const Tensor* first = nullptr;  // the first operand that fixes the device
+  for (const Tensor* t : operands)
+    if (t->defined() && !is_cpu_scalar(*t)) {
+      first = t;
+      break;
+    }
+  if (!first) return Device(kCPU);
+  for (const Tensor* t : operands)
+    if (t->defined() && t->device() != first->device() && !is_cpu_scalar(*t)) check_same_device(op, *first, *t);
+  return first->device();
+}
+
+Tensor scalar_on(const Tensor& t, Device device) {
+  if (!t.defined() || t.device() == device || !is_cpu_scalar(t)) return t;
+  return scalar_tensor(t.item(), t.dtype(), device);
+}
+
 }  // namespace ember::ops
 
 bool ember::can_cast(DType from, DType to) {

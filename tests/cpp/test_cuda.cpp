@@ -225,6 +225,39 @@ TEST(Cuda, MatmulFamilyMatchesCpu) {
   expect_matches(z, zeros({3, 4}), "mm with k == 0");
 }
 
+TEST(Cuda, CpuScalarTensorsJoinGpuOpsAsPyTorchAllows) {
+  REQUIRE_GPU();
+  Tensor x = sample({4, 5}, kFloat32), g = x.cuda();
+  Tensor two = tensor(2.0);  // a CPU float64 0-dim tensor: a scalar to type promotion, so float32 results
+  for (const auto& [name, got, want] : std::vector<std::tuple<std::string, Tensor, Tensor>>{
+           {"cuda + cpu scalar", g + two, x + two},
+           {"cpu scalar * cuda", two * g, two * x},
+           {"comparison", g > two, x > two},
+           {"where", where(g > 0, g, two), where(x > 0, x, two)},
+           {"clamp", clamp(g, tensor(-1.0), tensor(3.0)), clamp(x, tensor(-1.0), tensor(3.0))},
+           {"addcmul", addcmul(g, g, two, 0.5), addcmul(x, x, two, 0.5)},
+           {"masked_fill", g.masked_fill(g > 0, two), x.masked_fill(x > 0, two)}}) {
+    EXPECT_TRUE(got.is_cuda()) << name;
+    EXPECT_EQ(got.dtype(), want.dtype()) << name;
+    expect_matches(got, want, name);
+  }
+  Tensor inplace = g.clone();
+  inplace.mul_(two).add_(tensor(1.0));
+  expect_matches(inplace, x * 2 + 1, "in-place ops with cpu scalars");
+  // The result lives where self does, so a CPU scalar cannot take a CUDA operand in place; a CPU
+  // tensor with dims is no scalar.
+  EXPECT_FALSE(error_of([&] { tensor(2.0).add_(g.sum()); }).empty());
+  EXPECT_NE(error_of([&] { (void)(g + x); }).find("Expected all tensors to be on the same device"), std::string::npos);
+  // The gradient of the CPU scalar comes back to the CPU.
+  Tensor s = tensor(3.0).requires_grad_(true);
+  Tensor w = g.requires_grad_(true);
+  (w * s).sum().backward();
+  ASSERT_TRUE(s.grad().defined());
+  EXPECT_TRUE(s.grad().is_cpu());
+  EXPECT_NEAR(s.grad().item<double>(), x.sum().item<double>(), 1e-3);
+  expect_matches(w.grad(), full({4, 5}, 3.0f), "gradient of the CUDA operand");
+}
+
 TEST(Cuda, AutogradRunsOnTheGpuAndAcrossDevices) {
   REQUIRE_GPU();
   Tensor x = sample({4, 3}, kFloat64).cuda().requires_grad_(true);
