@@ -41,4 +41,10 @@ using FusedRMSpropKernel = void(ArrayRef<Tensor> params, ArrayRef<Tensor> grads,
                                 ArrayRef<Tensor> grad_avgs, ArrayRef<Tensor> momentum_buffers,
                                 const FusedRMSpropOptions& o);
 
+// GradScaler's unscale (torch._amp_foreach_non_finite_check_and_unscale_): every gradient (contiguous,
+// one dtype, float32 or float64) multiplied in place by *inv_scale, and found_inf set to 1 where one
+// held an inf or NaN before. found_inf and inv_scale are one-element float32 tensors on the gradients'
+// device, read and written there.
+using AmpUnscaleKernel = void(ArrayRef<Tensor> grads, const Tensor& found_inf, const Tensor& inv_scale);
+
 }  // namespace ember::dispatch

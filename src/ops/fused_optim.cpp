@@ -142,4 +142,22 @@ void _fused_rmsprop_(TensorList params, TensorList grads, TensorList square_avgs
   bump_versions(momentum_buffer_list, use_buffers);
 }
 
+void _fused_amp_unscale_(TensorList grads, Tensor& found_inf, const Tensor& inv_scale) {
+  const char* op = "_fused_amp_unscale_";
+  if (grads.empty()) return;
+  EMBER_CHECK(grads[0].defined(), op, ": grads[0] is undefined");
+  const DType dt = grads[0].dtype();
+  EMBER_CHECK(dt == kFloat32 || dt == kFloat64, op, ": gradients must be float32 or float64, got ", dt);
+  check_list(op, "grads", grads, grads);
+  for (const Tensor* t : {static_cast<const Tensor*>(&found_inf), &inv_scale}) {
+    EMBER_CHECK(t->defined() && t->numel() == 1 && t->dtype() == kFloat32, op,
+                ": found_inf and inv_scale must be one-element float32 tensors");
+    EMBER_CHECK(t->device() == grads[0].device(), op, ": expected found_inf and inv_scale on ", grads[0].device(),
+                ", got ", t->device());
+  }
+  optim_kernel<dispatch::AmpUnscaleKernel>("_fused_amp_unscale_", grads[0])(grads, found_inf, inv_scale);
+  bump_versions(grads);
+  found_inf.bump_version();
+}
+
 }  // namespace ember

@@ -4,11 +4,13 @@
 #include <ember/amp/grad_scaler.h>
 
 #include <cmath>
+#include <vector>
 
 #include <ember/autograd/grad_mode.h>
 #include <ember/core/error.h>
 #include <ember/cuda.h>
 #include <ember/ops/factory.h>
+#include <ember/ops/fused_optim.h>
 #include <ember/ops/pointwise.h>
 #include <ember/ops/reduce.h>
 #include <ember/utils/log.h>
@@ -33,11 +35,20 @@ void _amp_foreach_non_finite_check_and_unscale_(ArrayRef<Tensor> grads, Tensor& 
                 "_amp_foreach_non_finite_check_and_unscale_: gradients must be floating point, got ", g.dtype());
   }
   NoGradGuard no_grad;
+  // On the GPU, contiguous float32 and float64 gradients go in one launch per dtype (PyTorch's
+  // multi-tensor path); the others, and every CPU gradient, op by op.
+  std::vector<Tensor> fused[2];
   for (const Tensor& g : grads) {
     if (g.numel() == 0) continue;
+    if (g.is_cuda() && g.is_contiguous() && (g.dtype() == kFloat32 || g.dtype() == kFloat64)) {
+      fused[g.dtype() == kFloat64].push_back(g);
+      continue;
+    }
     found_inf.masked_fill_(g.isfinite().logical_not().any(), 1.0);
     Tensor(g).mul_(inv_scale);
   }
+  for (const auto& list : fused)
+    if (!list.empty()) _fused_amp_unscale_(list, found_inf, inv_scale);
 }
 
 Tensor& _amp_update_scale_(Tensor& self, Tensor& growth_tracker, const Tensor& found_inf, double growth_factor,

@@ -97,3 +97,33 @@ TEST(CudaGradScaler, MatchesTheCpuScalerStepForStep) {
   }
   EXPECT_EQ(sg.get_scale(), 65536.0);  // backed off at step 1, grown back at step 3
 }
+
+TEST(CudaGradScaler, FusedUnscaleMatchesTheCpuOpByOp) {
+  REQUIRE_GPU();
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  // Finite gradients of both fused dtypes, sizes around the launch's chunk and pack bounds, a strided and
+  // a float16 one (op by op on the GPU too), and an empty one.
+  auto make = [](bool with_inf, float bad) {
+    std::vector<Tensor> g{randn({65536 * 2 + 3}), randn({7}).to(kFloat64), randn({5, 6}).t(), randn({9}).to(kFloat16),
+                          empty({0})};
+    if (with_inf) g[0].narrow(0, 100, 1).fill_(bad);
+    return g;
+  };
+  for (auto [with_inf, bad] : {std::pair{false, 0.0f}, std::pair{true, inf}, std::pair{true, nan}}) {
+    manual_seed(7);
+    std::vector<Tensor> cpu = make(with_inf, bad), gpu;
+    for (const Tensor& g : cpu) gpu.push_back(g.to(kGpu));
+    // The GPU copies of the strided gradient keep its layout, so it takes the op-by-op path there too.
+    gpu[2] = cpu[2].t().contiguous().to(kGpu).t();
+    Tensor fc = zeros({1}), fg = zeros({1}, TensorOptions().device(kGpu));
+    const Tensor ic = full({1}, 1.0f / 1024), ig = ic.to(kGpu);
+    _amp_foreach_non_finite_check_and_unscale_(cpu, fc, ic);
+    _amp_foreach_non_finite_check_and_unscale_(gpu, fg, ig);
+    EXPECT_EQ(fg.item<float>(), fc.item<float>());
+    EXPECT_EQ(fc.item<float>(), with_inf ? 1.0f : 0.0f);
+    for (size_t i = 0; i < cpu.size(); ++i)
+      EXPECT_TRUE(equal(isnan(gpu[i].cpu()), isnan(cpu[i])) &&
+                  equal(nan_to_num(gpu[i].cpu(), 0, inf, -inf), nan_to_num(cpu[i], 0, inf, -inf)))
+          << "gradient " << i;
+  }
+}

@@ -313,6 +313,22 @@ TEST(FusedOptimOps, ArgumentChecks) {
             std::string::npos);
   // Empty lists are a no-op.
   EXPECT_EQ(error_of([&] { _fused_adam_({}, {}, {}, {}, {}, {}, 0.1, 0.9, 0.999, 0, 1e-8, false, false); }), "");
+  Tensor found = zeros({1}), inv = ones({1});
+  auto unscale = [&](std::vector<Tensor> gs, Tensor& f, const Tensor& s) {
+    return error_of([&] { _fused_amp_unscale_(gs, f, s); });
+  };
+  EXPECT_EQ(unscale({}, found, inv), "");
+  EXPECT_NE(unscale({g, g.to(kFloat64)}, found, inv)
+                .find("_fused_amp_unscale_: expected all tensors of dtype ember.float32, but grads[1] is ember.float64"),
+            std::string::npos);
+  EXPECT_NE(unscale({g.to(kFloat16)}, found, inv).find("gradients must be float32 or float64, got ember.float16"),
+            std::string::npos);
+  Tensor found64 = zeros({1}, kFloat64);
+  EXPECT_NE(unscale({g}, found64, inv).find("found_inf and inv_scale must be one-element float32 tensors"),
+            std::string::npos);
+  EXPECT_NE(unscale({g}, found, inv).find("Could not run '_fused_amp_unscale_' with arguments from the 'CPU' backend"),
+            std::string::npos);
+  EXPECT_TRUE(equal(found, zeros({1})));
 }
 
 }  // namespace

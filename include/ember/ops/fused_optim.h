@@ -38,4 +38,9 @@ void _fused_rmsprop_(TensorList params, TensorList grads, TensorList square_avgs
                      TensorList momentum_buffer_list, double lr, double alpha, double eps, double weight_decay,
                      double momentum, bool centered, bool maximize);
 
+// GradScaler's unscale of a list of gradients in one launch: each multiplied in place by inv_scale,
+// found_inf set to 1 if any held an inf or NaN. The gradients must be defined, contiguous, of one dtype
+// (float32 or float64) and on the device of found_inf and inv_scale (one-element float32 tensors).
+void _fused_amp_unscale_(TensorList grads, Tensor& found_inf, const Tensor& inv_scale);
+
 }  // namespace ember

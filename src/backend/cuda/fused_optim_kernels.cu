@@ -1,4 +1,4 @@
-// Fused multi-tensor optimizer steps on CUDA (SGD, Adam/AdamW, RMSprop), in the manner of PyTorch's
+// Fused multi-tensor optimizer steps on CUDA (SGD, Adam/AdamW, RMSprop, GradScaler's unscale), in the manner of PyTorch's
 // multi_tensor_apply: one launch updates every tensor of a list. The host writes a table of the
 // tensors (pointers, sizes, per-tensor scalars) and of (tensor, chunk) pairs, uploads it with one copy,
 // and each block takes chunks of the pairs in turn, so a thousand small parameters cost one launch and
@@ -125,6 +125,20 @@ struct RMSpropOp {
     } else {
       x[0] = sub(x[0], mul(lr, div(g, avg)));
     }
+  }
+};
+
+// GradScaler's unscale, as PyTorch's _amp_non_finite_check_and_unscale_: x = {grad}. The check reads
+// the value before the multiplication; every element that finds one writes the same 1.
+template <class T>
+struct UnscaleOp {
+  const float* inv_scale;
+  float* found_inf;
+  __device__ void operator()(const Entry&, T (&x)[kLists]) const {
+    const T v = x[0];
+    if (!isfinite(v)) *found_inf = 1.f;
+    const float inv = *inv_scale;
+    x[0] = inv == 1.f ? v : mul(v, T(inv));
   }
 };
 
@@ -297,8 +311,18 @@ void fused_rmsprop(ArrayRef<Tensor> params, ArrayRef<Tensor> grads, ArrayRef<Ten
   });
 }
 
+void amp_unscale(ArrayRef<Tensor> grads, const Tensor& found_inf, const Tensor& inv_scale) {
+  const std::vector<Entry> entries = entries_of({grads, {}, {}, {}, {}});
+  float_or_double(grads[0].dtype(), "_amp_foreach_non_finite_check_and_unscale", [&](auto zero) {
+    using T = decltype(zero);
+    const UnscaleOp<T> op{inv_scale.data_ptr<float>(), found_inf.data_ptr<float>()};
+    launch<T>("_fused_amp_unscale_", grads[0].device(), entries, op);
+  });
+}
+
 }  // namespace
 
+EMBER_REGISTER_KERNEL("_fused_amp_unscale_", ::ember::kCUDA, static_cast<dispatch::AmpUnscaleKernel*>(&amp_unscale));
 EMBER_REGISTER_KERNEL("_fused_sgd_", ::ember::kCUDA, static_cast<dispatch::FusedSGDKernel*>(&fused_sgd));
 EMBER_REGISTER_KERNEL("_fused_adam_", ::ember::kCUDA, static_cast<dispatch::FusedAdamKernel*>(&fused_adam));
 EMBER_REGISTER_KERNEL("_fused_rmsprop_", ::ember::kCUDA, static_cast<dispatch::FusedRMSpropKernel*>(&fused_rmsprop));
