@@ -19,6 +19,14 @@ using NllLossBackwardKernel = void(const Tensor& grad, const Tensor& target, con
                                    const Tensor& total_weight, Tensor& grad_input, const NllGeometry& g,
                                    int64_t reduction, int64_t ignore_index);
 
+// cross_entropy's gradient in one pass, the fusion of nll_loss's backward and log_softmax's: with
+// s = -weight[t] * grad (grad / total_weight for the mean; 0 for an ignored target), row i of
+// grad_input [N, C] is onehot(t) * s - exp(logp) * s, the very terms and rounding of the two kernels it
+// replaces. logp is log_softmax's output [N, C]; all contiguous, float32 or float64.
+using CrossEntropyBackwardKernel = void(const Tensor& grad, const Tensor& logp, const Tensor& target,
+                                        const Tensor& weight, const Tensor& total_weight, Tensor& grad_input,
+                                        int64_t reduction, int64_t ignore_index);
+
 // ctc_loss over log_probs [T, N, C] (contiguous): per sample b, input_lengths[b] frames and the
 // target_lengths[b] labels that start at targets + target_offsets[b] (int64). Lengths and labels are
 // checked by the op before the kernel runs.

@@ -74,6 +74,21 @@ Tensor nll_loss_backward(const Tensor& grad, const Tensor& self, const Tensor& t
   return cast(gi, self.dtype());
 }
 
+Tensor cross_entropy_backward(const Tensor& grad, const Tensor& logp, const Tensor& target, const Tensor& weight,
+                              int64_t reduction, int64_t ignore_index, const Tensor& total_weight) {
+  static auto& k = dispatch::slot("cross_entropy_backward");
+  EMBER_CHECK(logp.dim() == 2 && target.dim() == 1 && target.size(0) == logp.size(0),
+              "cross_entropy_backward: expected logp [N, C] and target [N], got ", shape_str(logp.sizes()), " and ",
+              shape_str(target.sizes()));
+  const DType dt = logp.dtype();
+  Tensor gr = contiguous(cast(grad, dt)), lp = contiguous(logp), t = contiguous(target), tw = cast(total_weight, dt);
+  Tensor w = weight.defined() ? contiguous(cast(weight, dt)) : Tensor();
+  Tensor gi = empty(logp.sizes(), dt, logp.device());
+  dispatch::kernel<dispatch::CrossEntropyBackwardKernel>(k, logp.device().type())(gr, lp, t, w, tw, gi, reduction,
+                                                                                  ignore_index);
+  return gi;
+}
+
 CtcInputs ctc_inputs(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths,
                      IntArrayRef target_lengths, int64_t blank) {
   CtcInputs in;

@@ -11,6 +11,10 @@ std::tuple<Tensor, Tensor> nll_loss(const Tensor& self, const Tensor& target, co
                                     int64_t ignore_index);
 Tensor nll_loss_backward(const Tensor& grad, const Tensor& self, const Tensor& target, const Tensor& weight,
                          int64_t reduction, int64_t ignore_index, const Tensor& total_weight);
+// The gradient of cross_entropy (log_softmax then nll_loss) with respect to its [N, C] input, from
+// log_softmax's output logp, in one kernel (see dispatch::CrossEntropyBackwardKernel).
+Tensor cross_entropy_backward(const Tensor& grad, const Tensor& logp, const Tensor& target, const Tensor& weight,
+                              int64_t reduction, int64_t ignore_index, const Tensor& total_weight);
 
 // The checked, int64 form of ctc_loss's arguments, shared by forward and backward.
 struct CtcInputs {

@@ -277,6 +277,32 @@ TEST(Cuda, AutogradRunsOnTheGpuAndAcrossDevices) {
   EXPECT_TRUE(equal(h.grad(), full({5}, 3.0f)));
 }
 
+TEST(Cuda, CrossEntropyAndItsFusedBackwardMatchCpu) {
+  REQUIRE_GPU();
+  Generator gen(5);
+  for (DType dt : {kFloat32, kFloat64})
+    for (const char* r : {"none", "mean", "sum"})
+      for (bool weighted : {false, true}) {
+        const std::string what = std::string(dtype_title(dt)) + " " + r + (weighted ? " weighted" : "");
+        Tensor x = (randn({300, 10}, gen) * 4).to(dt), t = randint(0, 10, {300}, gen);
+        t.narrow(0, 0, 7).fill_(-100);  // ignored targets
+        Tensor w = (rand({10}, gen) + 0.5).to(dt), up = randn({300}, gen).to(dt);
+        auto run = [&](Device d, Tensor* grad) {
+          Tensor xi = x.to(d).detach().requires_grad_();
+          std::optional<Tensor> wd;
+          if (weighted) wd = w.to(d);
+          Tensor loss = nn::functional::cross_entropy(xi, t.to(d), wd, -100, r);
+          loss.backward(std::string(r) == "none" ? up.to(d) : Tensor());
+          *grad = xi.grad();
+          return loss;
+        };
+        Tensor gc, gg;
+        Tensor lc = run(Device(kCPU), &gc), lg = run(kGpu, &gg);
+        expect_matches(lg, lc, "cross_entropy " + what);
+        expect_matches(gg, gc, "cross_entropy gradient " + what);
+      }
+}
+
 TEST(Cuda, CachingAllocatorReusesAndReports) {
   REQUIRE_GPU();
   cuda::synchronize();

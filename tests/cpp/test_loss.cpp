@@ -216,6 +216,49 @@ TEST(Loss, CrossEntropySegmentationSized) {
   EXPECT_TRUE(golden::close(x.grad(), dx, 1e-4, 1e-9));
 }
 
+TEST(Loss, CrossEntropyFusedBackwardIsTheTwoKernelsBitForBit) {
+  // Class-index cross_entropy records one node whose backward fuses nll_loss's backward into
+  // log_softmax's; its gradient must be theirs exactly (and so PyTorch's, which the goldens check).
+  using L = const tensor_list&;
+  Generator g(11);
+  for (DType dt : {kFloat32, kFloat64})
+    for (const char* r : {"none", "mean", "sum"})
+      for (bool weighted : {false, true})
+        for (int64_t ignore : {int64_t(-100), int64_t(2)}) {
+          SCOPED_TRACE(std::string(dtype_title(dt)) + " " + r + (weighted ? " weighted" : "") + " ignore " +
+                       std::to_string(ignore));
+          Tensor x = (randn({37, 5}, g) * 3).to(dt);
+          Tensor t = randint(0, 5, {37}, g);
+          std::optional<Tensor> w;
+          if (weighted) w = (rand({5}, g) + 0.5).to(dt);
+          Tensor up = randn({37}, g).to(dt);
+          auto grad_of = [&](const std::function<Tensor(const Tensor&)>& f) {
+            Tensor xi = x.detach().requires_grad_();
+            Tensor loss = f(xi);
+            loss.backward(std::string(r) == "none" ? up : Tensor());
+            return xi.grad();
+          };
+          Tensor fused = grad_of([&](const Tensor& xi) { return F::cross_entropy(xi, t, w, ignore, r); });
+          Tensor two = grad_of([&](const Tensor& xi) { return F::nll_loss(F::log_softmax(xi, 1), t, w, ignore, r); });
+          EXPECT_TRUE(equal(fused, two));
+          Tensor xi = x.detach().requires_grad_();
+          EXPECT_EQ(F::cross_entropy(xi, t, w, ignore, r).grad_fn()->name(), "CrossEntropyLossBackward0");
+        }
+  // A single sample (1-D input, 0-dim target), and the first and second derivatives through the
+  // fused node, weights and an ignored target included.
+  Tensor x1 = leaf64({4}, 30, 2.0);
+  for (const char* r : {"none", "mean", "sum"}) {
+    SCOPED_TRACE(r);
+    Tensor t0 = ember::tensor(int64_t(3));
+    EXPECT_TRUE(autograd::gradgradcheck([&](L i) -> tensor_list { return {F::cross_entropy(i[0], t0, kNone, -100, r)}; },
+                                        {x1}));
+    Tensor x = leaf64({3, 4}, 31, 2.0);
+    Tensor t = ember::tensor({0, 3, 2});
+    Tensor w = ember::tensor({0.5, 1.0, 2.0, 1.5}, kFloat64);
+    EXPECT_TRUE(autograd::gradgradcheck([&](L i) -> tensor_list { return {F::cross_entropy(i[0], t, w, 2, r)}; }, {x}));
+  }
+}
+
 TEST(Loss, CtcDoubleBackwardRaises) {
   Tensor lp = log_softmax(randn({5, 1, 3}), 2).detach().requires_grad_();
   Tensor loss = F::ctc_loss(lp, ember::tensor({{1, 2}}), {5}, {2});

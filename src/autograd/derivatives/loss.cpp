@@ -1,7 +1,8 @@
 // Public loss functions. nll_loss and ctc_loss record nodes whose backward is a fused kernel; the
 // cross-entropy family is log_softmax (fused, max-shifted) followed by nll_loss, never a softmax then a
-// log. binary_cross_entropy(_with_logits) record PyTorch's backward formulas (stable at any logit); the
-// other losses are compositions of differentiable public ops, as PyTorch defines them.
+// log, and over class indices one node with a fused backward. binary_cross_entropy(_with_logits) record
+// PyTorch's backward formulas (stable at any logit); the other losses are compositions of differentiable
+// public ops, as PyTorch defines them.
 #include <ember/autocast.h>
 #include <cmath>
 #include <limits>
@@ -15,6 +16,7 @@
 #include <ember/ops/shape.h>
 
 #include "autograd/record.h"
+#include "ops/activation.h"
 #include "ops/loss.h"
 
 namespace ember {
@@ -42,6 +44,42 @@ Tensor class_view(const Tensor& w, int64_t ndim, int64_t class_dim) {
   std::vector<int64_t> shape(size_t(ndim), 1);
   shape[size_t(class_dim)] = w.numel();
   return w.reshape(shape);
+}
+
+// cross_entropy over class indices: log_softmax then nll_loss, recorded as one node whose backward is
+// one fused kernel (ops::cross_entropy_backward) with the two backward kernels' numbers, instead of
+// nll_loss's scatter into a zeroed tensor followed by log_softmax's backward. When the backward builds
+// a graph for a higher derivative, it is the two ops' differentiable formulas instead.
+Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tensor& w, int64_t reduction,
+                           int64_t ignore_index) {
+  const int64_t class_dim = self.dim() == 1 ? 0 : 1;
+  Tensor logp = ops::softmax(self, class_dim, true);
+  auto [out, total_weight] = ops::nll_loss(logp, target, w, reduction, ignore_index);
+  if (autograd::any_requires_grad({&self}))
+    autograd::record(
+        "CrossEntropyLossBackward0", {&out}, {&self},
+        [self_ = autograd::SavedVariable(self, false), logp, target, w, reduction, ignore_index, class_dim,
+         total_weight](autograd::Node&, const tensor_list& g) -> tensor_list {
+          const int64_t C = logp.size(class_dim);
+          if (!GradMode::is_enabled()) {
+            // A single sample is the batch of one.
+            if (class_dim == 1) return {ops::cross_entropy_backward(g[0], logp, target, w, reduction, ignore_index,
+                                                                    total_weight)};
+            Tensor gi = ops::cross_entropy_backward(g[0].reshape({1}), logp.view({1, C}), target.reshape({1}), w,
+                                                    reduction, ignore_index, total_weight);
+            return {gi.view({C})};
+          }
+          const Tensor x = self_.unpack();
+          const Tensor counted = target != ignore_index;
+          const Tensor t = where(counted, target, 0);
+          Tensor wt = (w.defined() ? w.index_select(0, t.reshape({-1})).reshape(t.sizes()) : ones_like(t, x.dtype()))
+                          .masked_fill(counted.logical_not(), 0);
+          Tensor s = -(reduction == Reduction::Mean ? g[0] / total_weight : g[0]) * wt;
+          Tensor y = log_softmax(x, class_dim);
+          Tensor g_logp = zeros_like(y).scatter(class_dim, t.unsqueeze(class_dim), s.unsqueeze(class_dim));
+          return {g_logp - y.exp() * g_logp.sum({class_dim}, true)};
+        });
+  return out;
 }
 
 }  // namespace
@@ -94,6 +132,9 @@ Tensor cross_entropy_loss(const Tensor& self, const Tensor& target, const std::o
     if (reduction == Reduction::Sum) return -prod.sum();
     return -prod.sum({class_dim});
   }
+  if (label_smoothing <= 0 && self.dim() <= 2 && target.dtype() == kInt64 &&
+      (self.dtype() == kFloat32 || self.dtype() == kFloat64) && (!weight || weight->dtype() == self.dtype()))
+    return fused_cross_entropy(self, target, weight ? *weight : Tensor(), reduction, ignore_index);
   Tensor logp = log_softmax(self, class_dim);
   if (label_smoothing <= 0) return nll_loss(logp, target, weight, reduction, ignore_index);
   EMBER_CHECK(label_smoothing <= 1.0, "label_smoothing must be between 0.0 and 1.0. Got: ", label_smoothing);

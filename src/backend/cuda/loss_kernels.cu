@@ -1,9 +1,10 @@
-// CUDA kernels of nll_loss, forward and backward, with the CPU backend's semantics. The forward checks
-// every target on the device before writing anything and brings the first bad one back to raise the
-// CPU's IndexError (the op's one host synchronisation, as in PyTorch's CUDA kernel). The reduced loss
-// and the total weight are summed in double in a fixed order: per-block partials, then one block that
-// adds them, so the result does not vary between runs.
+// CUDA kernels of nll_loss, forward and backward, and cross_entropy's fused backward, with the CPU
+// backend's semantics. The forward checks every target on the device before writing anything and brings
+// the first bad one back to raise the CPU's IndexError (the op's one host synchronisation, as in
+// PyTorch's CUDA kernel). The reduced loss and the total weight are summed in double in a fixed order:
+// per-block partials, then one block that adds them, so the result does not vary between runs.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include <ember/ops/factory.h>
@@ -170,8 +171,40 @@ void nll_loss_backward(const Tensor& grad, const Tensor& target, const Tensor& w
   });
 }
 
+// One thread per element of grad_input [N, C] (see dispatch::CrossEntropyBackwardKernel).
+template <class T>
+__global__ void cross_entropy_backward_kernel(const T* __restrict__ grad, const T* __restrict__ logp,
+                                              const int64_t* __restrict__ target, const T* __restrict__ weight,
+                                              const T* __restrict__ total_weight, T* __restrict__ grad_input,
+                                              int64_t N, int64_t C, int64_t reduction, int64_t ignore_index) {
+  const T scale = reduction == 1 ? grad[0] / *total_weight : grad[0];
+  EMBER_GRID_LOOP(i, N * C) {
+    const int64_t r = i / C, c = i % C, t = target[r];
+    const bool counted = t != ignore_index && t >= 0 && t < C;
+    const T s = counted ? -(weight ? weight[t] : T(1)) * (reduction == 0 ? grad[r] : scale) : T(0);
+    // s is also its row's sum (adding the row's zeros turns -0 into +0, as the unfused sum does).
+    const T sum = T(0) + s;
+    grad_input[i] = (counted && c == t ? s : T(0)) - std::exp(logp[i]) * sum;
+  }
+}
+
+void cross_entropy_backward(const Tensor& grad, const Tensor& logp, const Tensor& target, const Tensor& weight,
+                            const Tensor& total_weight, Tensor& grad_input, int64_t reduction, int64_t ignore_index) {
+  float_or_double(logp.dtype(), "cross_entropy_backward", [&](auto tag) {
+    using T = decltype(tag);
+    const int64_t N = logp.size(0), C = logp.size(1);
+    if (N * C == 0) return;
+    cross_entropy_backward_kernel<T><<<blocks_for(N * C, kThreads), kThreads, 0, current_stream()>>>(
+        grad.data_ptr<T>(), logp.data_ptr<T>(), target.data_ptr<int64_t>(),
+        weight.defined() ? weight.data_ptr<T>() : nullptr, total_weight.data_ptr<T>(), grad_input.data_ptr<T>(), N, C,
+        reduction, ignore_index);
+    EMBER_CUDA_CHECK_LAUNCH("cross_entropy_backward");
+  });
+}
+
 }  // namespace
 
+EMBER_REGISTER_KERNEL("cross_entropy_backward", ::ember::kCUDA, &cross_entropy_backward);
 EMBER_REGISTER_KERNEL("nll_loss", ::ember::kCUDA, &nll_loss);
 EMBER_REGISTER_KERNEL("nll_loss_backward", ::ember::kCUDA, &nll_loss_backward);
 

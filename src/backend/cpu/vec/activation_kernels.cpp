@@ -1,9 +1,11 @@
 // CPU kernels of the activation family: the pointwise activations of src/dispatch/activation.def
-// (forward and fused backward) and the softmax / log_softmax kernels with their backward.
+// (forward and fused backward), the softmax / log_softmax kernels with their backward, and
+// cross_entropy's backward, which fuses log_softmax's backward with nll_loss's.
 // Softmax is one fused pass per row: max, exp(x - max) with SLEEF on whole registers (summed in
 // vector lanes), then a scale (softmax) or a shift by log(sum) (log_softmax), so the exponentials never
 // overflow and log_softmax never takes the log of a rounded-to-zero probability. A softmax over an inner
 // dim (inner > 1) walks blocks of columns, so every inner loop still runs over contiguous memory.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -18,6 +20,7 @@
 #include "backend/cpu/vec/not_implemented.h"
 #include "core/parallel.h"
 #include "dispatch/activation_kernels.h"
+#include "dispatch/loss_kernels.h"
 
 namespace ember::kernels {
 inline namespace EMBER_KERNEL_NS {
@@ -324,6 +327,40 @@ void softmax_backward_kernel(const Tensor& grad, const Tensor& out, Tensor& grad
   });
 }
 
+// cross_entropy's fused backward (dispatch/loss_kernels.h): log_softmax's backward of the gradient
+// nll_loss's backward would write, whose rows hold one value s, so each row's sum is s itself. The
+// exponentials are the softmax backward's, so the result is that of the two kernels, bit for bit.
+void cross_entropy_backward_kernel(const Tensor& grad, const Tensor& logp, const Tensor& target,
+                                   const Tensor& weight, const Tensor& total_weight, Tensor& grad_input,
+                                   int64_t reduction, int64_t ignore_index) {
+  visit_dtype(logp.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (!std::is_same_v<T, float> && !std::is_same_v<T, double>) {
+      not_implemented("cross_entropy_backward", logp.dtype());
+    } else {
+      const int64_t N = logp.size(0), C = logp.size(1);
+      if (N == 0 || C == 0) return;
+      const T* gp = grad.data_ptr<T>();
+      const T* lp = logp.data_ptr<T>();
+      const int64_t* t = target.data_ptr<int64_t>();
+      const T* w = weight.defined() ? weight.data_ptr<T>() : nullptr;
+      T* gi = grad_input.data_ptr<T>();
+      const T scale = reduction == 1 ? gp[0] / *total_weight.data_ptr<T>() : gp[0];
+      core::parallel_for(0, N, std::max<int64_t>(1, 16384 / C), [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) {
+          const int64_t tr = t[r];
+          const bool counted = tr != ignore_index && tr >= 0 && tr < C;
+          const T s = counted ? -(w ? w[tr] : T(1)) * (reduction == 0 ? gp[r] : scale) : T(0);
+          const T sum = T(0) + s;  // the row's sum: adding its zeros turns -0 into +0
+          T* o = gi + r * C;
+          mvec_row<Exp>(lp + r * C, o, C);
+          for (int64_t c = 0; c < C; ++c) o[c] = (counted && c == tr ? s : T(0)) - o[c] * sum;
+        }
+      });
+    }
+  });
+}
+
 }  // namespace
 
 #define EMBER_ACTIVATION(name, F)                                   \
@@ -333,6 +370,7 @@ void softmax_backward_kernel(const Tensor& grad, const Tensor& out, Tensor& grad
 
 EMBER_REGISTER_CPU_KERNEL("softmax", &softmax_kernel);
 EMBER_REGISTER_CPU_KERNEL("softmax_backward", &softmax_backward_kernel);
+EMBER_REGISTER_CPU_KERNEL("cross_entropy_backward", &cross_entropy_backward_kernel);
 
 }  // namespace EMBER_KERNEL_NS
 }  // namespace ember::kernels
