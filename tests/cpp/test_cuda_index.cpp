@@ -161,8 +161,28 @@ TEST(CudaScan, CumulativeOpsMatchCpu) {
   Tensor n = tensor({1.0f, NAN, 3.0f, 0.5f, 3.0f});
   same_on_both("cummax with NaN", [](V v) { return std::get<1>(cummax(v[0], 0)); }, {n});
   same_on_both("cumsum to float64", [](V v) { return v[0].cumsum(0, kFloat64); }, {tensor({1, 2, 3})});
-  Tensor line = sample({5000}, kFloat32);
-  same_on_both("cumsum of one long line", [](V v) { return v[0].cumsum(0); }, {line});
+  // Few long lines go through one CUB scan over all of them: one line, lines side by side (inner > 1),
+  // lines one after another, and a view; the tree order stays within the CPU's rounding.
+  for (DType dt : {kFloat32, kFloat64, kBFloat16, kInt64, kInt32, kBool}) {
+    const std::string t = " " + std::string(dtype_title(dt));
+    // (bfloat16 sums in float: over a million elements the CPU's order and a tree's drift apart by more
+    // than bfloat16's tolerance where the sum crosses zero.)
+    if (dt != kBFloat16)
+      same_on_both("cumsum of one long line" + t, [](V v) { return v[0].cumsum(0); }, {sample({1 << 20}, dt)});
+    Tensor x = sample({3, 5000, 2}, dt);
+    for (int64_t dim : {0, 1, 2})
+      same_on_both("cumsum of long lines, dim " + std::to_string(dim) + t, [dim](V v) { return v[0].cumsum(dim); },
+                   {x});
+    same_on_both("cumsum of a long strided view" + t, [](V v) { return v[0].select(2, 1).cumsum(1); }, {x});
+  }
+  Tensor near_one = 1 + sample({4, 3000}, kFloat64) * 1e-3;
+  same_on_both("cumprod of long lines", [](V v) { return v[0].cumprod(1); }, {near_one});
+  same_on_both("cumprod of long lines, float32", [](V v) { return v[0].cumprod(1); }, {near_one.to(kFloat32)});
+  Tensor lx = sample({4000}, kFloat64).requires_grad_();
+  Tensor lg = lx.detach().cuda().requires_grad_();
+  (lx.cumsum(0) * lx.detach()).sum().backward();
+  (lg.cumsum(0) * lg.detach()).sum().backward();
+  expect_matches(lg.grad(), lx.grad(), "cumsum's backward over a long line");
 }
 
 TEST(CudaSort, SortTopkAndKthvalueMatchCpuWithTies) {

@@ -1,18 +1,28 @@
 // CUDA kernels of the scan family (cumsum, cumprod, cummax, cummin and the helpers of their derivatives)
 // over a contiguous (outer, n, inner) block, one thread per line along dim 1. Neighbouring threads take
 // neighbouring inner columns, so with inner > 1 each step's loads are coalesced; each line accumulates in
-// the CPU's types and order (backend/common/scan_lines.h), so the results are the CPU's. A single long
-// line (a 1-D cumsum) runs on one thread: correct, but slow beyond a few thousand elements.
+// the CPU's types and order (backend/common/scan_lines.h), so the results are the CPU's. A cumsum or
+// cumprod of few long lines (a 1-D cumsum) would leave the device idle that way and run as long as one
+// thread takes over a line, so it is one CUB scan-by-key over all the lines instead: the same
+// accumulator type, a tree's order (as PyTorch's CUDA cumsum), each line read and written in place.
 #define EMBER_KERNEL_NS cuda_kernels
 #include "backend/common/pointwise_functors.h"
 #include "backend/common/scan_lines.h"
 
+#include <cub/device/device_scan.cuh>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/iterator/tabulate_output_iterator.h>
+#include <thrust/iterator/transform_iterator.h>
+
 #include <cstdint>
+#include <cuda/std/functional>
+#include <type_traits>
 
 #include <ember/tensor.h>
 
 #include "backend/common/visit_dtype.h"
 #include "backend/cuda/cuda_check.h"
+#include "backend/cuda/device_buffers.h"
 #include "backend/cuda/stream.h"
 #include "dispatch/reduce_geometry.h"
 #include "dispatch/registry.h"
@@ -26,7 +36,7 @@ using kernels::visit_dtype;
 
 constexpr int kThreads = 256;
 
-__device__ inline int64_t line_base(int64_t line, int64_t n, int64_t inner) {
+__host__ __device__ inline int64_t line_base(int64_t line, int64_t n, int64_t inner) {
   return (line / inner) * n * inner + line % inner;
 }
 
@@ -104,8 +114,71 @@ void for_lines(const Tensor& in, int64_t outer, int64_t inner, const char* op, c
   EMBER_CUDA_CHECK_LAUNCH(op);
 }
 
+// Below these many lines, each at least this long, a scan goes through CUB. Estimates, not measured: a
+// thread's sequential line costs about n dependent steps however many lines run beside it, the device-wide
+// scan about three passes over lines * n elements.
+constexpr int64_t kFewLines = 1024, kLongLine = 1024;
+
+// Element j of the lines laid end to end (line j / n, step j % n) and where it lies in the block.
+struct LineWalk {
+  int64_t n, inner;
+  __host__ __device__ int64_t line(int64_t j) const { return j / n; }
+  __host__ __device__ int64_t at(int64_t j) const { return line_base(j / n, n, inner) + (j % n) * inner; }
+};
+
+struct LineOf {
+  LineWalk w;
+  __host__ __device__ int64_t operator()(int64_t j) const { return w.line(j); }
+};
+
+template <class T>
+struct LoadAcc {
+  const T* src;
+  LineWalk w;
+  __host__ __device__ scan_acc_t<T> operator()(int64_t j) const {
+    return scan_acc_t<T>(compute_t<T>(src[w.at(j)]));
+  }
+};
+
+template <class T>
+struct StoreOut {
+  T* dst;
+  LineWalk w;
+  template <class I>
+  __host__ __device__ void operator()(I j, scan_acc_t<T> v) const {
+    dst[w.at(int64_t(j))] = kernels::scan_out<T>(v);
+  }
+};
+
+template <bool IsProd, class T>
+void cub_scan(const Tensor& in, Tensor& out, int64_t lines, int64_t n, int64_t inner) {
+  using A = scan_acc_t<T>;
+  using Op = std::conditional_t<IsProd, ::cuda::std::multiplies<A>, ::cuda::std::plus<A>>;
+  const LineWalk w{n, inner};
+  const thrust::counting_iterator<int64_t> j(0);
+  auto keys = thrust::make_transform_iterator(j, LineOf{w});
+  auto values = thrust::make_transform_iterator(j, LoadAcc<T>{in_ptr<T>(in), w});
+  auto dst = thrust::make_tabulate_output_iterator(StoreOut<T>{out_ptr<T>(out), w});
+  const char* op = IsProd ? "cumprod" : "cumsum";
+  const cudaStream_t stream = current_stream();
+  size_t bytes = 0;
+  EMBER_CUDA_CHECK(cub::DeviceScan::InclusiveScanByKey(nullptr, bytes, keys, values, dst, Op{}, lines * n,
+                                                       ::cuda::std::equal_to<int64_t>{}, stream),
+                   op);
+  Tensor temp = device_buffer(int64_t(bytes), kUInt8, in);
+  EMBER_CUDA_CHECK(cub::DeviceScan::InclusiveScanByKey(temp.data_ptr(), bytes, keys, values, dst, Op{}, lines * n,
+                                                       ::cuda::std::equal_to<int64_t>{}, stream),
+                   op);
+}
+
 template <bool IsProd>
 void scan(const Tensor& in, Tensor& out, int64_t outer, int64_t n, int64_t inner) {
+  if (outer * inner < kFewLines && n >= kLongLine) {
+    visit_dtype(in.dtype(), [&](auto tag) {
+      cub_scan<IsProd, typename decltype(tag)::type>(in, out, outer * inner, n, inner);
+    });
+    return;
+  }
   for_lines(in, outer, inner, IsProd ? "cumprod" : "cumsum", [&](auto tag, int64_t lines, unsigned blocks) {
     using T = typename decltype(tag)::type;
     scan_kernel<IsProd, T><<<blocks, kThreads, 0, current_stream()>>>(in_ptr<T>(in), out_ptr<T>(out), lines, n,
