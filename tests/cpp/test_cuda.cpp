@@ -258,6 +258,35 @@ TEST(Cuda, CpuScalarTensorsJoinGpuOpsAsPyTorchAllows) {
   expect_matches(w.grad(), full({4, 5}, 3.0f), "gradient of the CUDA operand");
 }
 
+TEST(Cuda, LogsumexpAndReductionGradientsMatchCpu) {
+  REQUIRE_GPU();
+  // Ties share max/min's gradient; an infinite max is not subtracted in logsumexp; a NaN result makes the
+  // gradient NaN.
+  Tensor x = tensor({{1.0, 3.0, 3.0, -2.0}, {INFINITY, 0.5, -1.0, 2.0}, {-INFINITY, -INFINITY, 0.0, 1.0}});
+  Tensor n = tensor({1.0, NAN, 3.0});
+  using G = std::function<Tensor(const Tensor&)>;
+  const std::vector<std::pair<std::string, G>> fs = {
+      {"max()", [](const Tensor& t) { return t.max(); }},
+      {"min()", [](const Tensor& t) { return t.min(); }},
+      {"amax(1)", [](const Tensor& t) { return amax(t, {1}); }},
+      {"logsumexp(1)", [](const Tensor& t) { return logsumexp(t, {1}); }},
+      {"logsumexp(0, keepdim)", [](const Tensor& t) { return logsumexp(t, {0}, true); }},
+  };
+  for (DType dt : {kFloat32, kFloat64})
+    for (const Tensor& in : {x, n, sample({5, 6}, kFloat64)})
+      for (const auto& [name, f] : fs) {
+        if (in.dim() == 1 && name.find("(1)") != std::string::npos) continue;
+        const std::string what = name + " " + std::string(dtype_title(dt)) + " of " + std::to_string(in.dim()) + "-d";
+        Tensor c = in.to(dt).detach().requires_grad_(), g = in.to(dt).cuda().detach().requires_grad_();
+        Tensor yc = f(c), yg = f(g);
+        expect_matches(yg, yc, what);
+        Tensor up = ones_like(yc) * 0.5;
+        yc.backward(up);
+        yg.backward(up.cuda());
+        expect_matches(g.grad(), c.grad(), what + " gradient");
+      }
+}
+
 TEST(Cuda, AutogradRunsOnTheGpuAndAcrossDevices) {
   REQUIRE_GPU();
   Tensor x = sample({4, 3}, kFloat64).cuda().requires_grad_(true);
