@@ -141,7 +141,8 @@ CtcInputs ctc_inputs(const Tensor& log_probs, const Tensor& targets, IntArrayRef
       EMBER_CHECK_INDEX(v >= 0 && v < C && v != blank, "ctc_loss: target ", v, " is out of bounds or the blank (",
                         blank, ") for ", C, " classes");
     }
-  in.targets = tg;
+  // Targets may live on the CPU for a GPU batch, as PyTorch allows; the kernel reads them beside log_probs.
+  in.targets = on_device(tg, in.log_probs.device());
   return in;
 }
 

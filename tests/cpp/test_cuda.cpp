@@ -332,6 +332,45 @@ TEST(Cuda, CrossEntropyAndItsFusedBackwardMatchCpu) {
       }
 }
 
+TEST(Cuda, CtcLossAndItsGradientMatchCpu) {
+  REQUIRE_GPU();
+  namespace F = nn::functional;
+  // Padded and concatenated targets (on the GPU or left on the CPU), a repeated label, an empty target,
+  // a sample too short for its labels (infinite loss; zeroed under zero_infinity), a sample of no frames,
+  // more states than a block has threads, and an unbatched input.
+  Tensor padded = tensor({{1L, 2L, 2L, 3L}, {4L, 0L, 0L, 0L}, {3L, 3L, 3L, 3L}, {2L, 1L, 0L, 0L}, {1L, 0L, 0L, 0L}});
+  Tensor cat = tensor({1L, 2L, 2L, 3L, 4L, 3L, 3L, 3L, 3L, 2L, 1L, 1L});
+  const std::vector<int64_t> il = {12, 7, 5, 9, 0}, tl = {4, 1, 4, 2, 1};
+  Tensor long_targets = randint(1, 6, {2, 200});
+  for (DType dt : {kFloat32, kFloat64}) {
+    const std::string t = " " + std::string(dtype_title(dt));
+    Tensor logits = sample({12, 5, 6}, dt);
+    for (bool zero_inf : {false, true})
+      for (const char* r : {"none", "mean", "sum"})
+        for (const Tensor& tg : {padded, cat}) {
+          const std::string what = std::string("ctc ") + r + (zero_inf ? " zero_infinity" : "") +
+                                   (tg.dim() == 1 ? " concatenated" : " padded") + t;
+          Tensor c = logits.detach().requires_grad_(), g = logits.cuda().requires_grad_();
+          Tensor lc = F::ctc_loss(F::log_softmax(c, 2), tg, il, tl, 0, r, zero_inf);
+          for (const Tensor& gpu_tg : {tg.cuda(), tg}) {
+            g.mutable_grad() = Tensor();
+            Tensor lg = F::ctc_loss(F::log_softmax(g, 2), gpu_tg, il, tl, 0, r, zero_inf);
+            expect_matches(lg, lc, what);
+            Tensor up = ones_like(lc) * 0.75;
+            lg.backward(up.cuda());
+            if (!c.grad().defined()) lc.backward(up);
+            expect_matches(g.grad(), c.grad(), what + " gradient");
+          }
+        }
+    Tensor lp = F::log_softmax(sample({300, 2, 6}, dt), 2);
+    expect_matches(F::ctc_loss(lp.cuda(), long_targets, {300, 290}, {200, 150}, 0, "none"),
+                   F::ctc_loss(lp, long_targets, {300, 290}, {200, 150}, 0, "none"), "ctc of 401 states" + t);
+    Tensor u = F::log_softmax(sample({7, 6}, dt), 1);
+    expect_matches(F::ctc_loss(u.cuda(), tensor({1L, 2L}).cuda(), {7}, {2}), F::ctc_loss(u, tensor({1L, 2L}), {7}, {2}),
+                   "unbatched ctc" + t);
+  }
+}
+
 TEST(Cuda, CachingAllocatorReusesAndReports) {
   REQUIRE_GPU();
   cuda::synchronize();
