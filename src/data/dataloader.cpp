@@ -58,7 +58,7 @@ void LoaderCore::load_state_dict(const std::map<std::string, Tensor>& state, std
   auto get = [&](const char* key) -> Tensor {
     auto it = state.find(key);
     EMBER_CHECK(it != state.end(), "DataLoader.load_state_dict: missing key '", key, "'");
-    return it->second.to(kInt64).contiguous();
+    return it->second.to(kInt64).cpu().contiguous();
   };
   Tensor indices = get("indices"), sizes = get("batch_sizes"), consumed_t = get("batches_consumed"),
          seed_t = get("base_seed");

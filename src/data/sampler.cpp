@@ -9,7 +9,7 @@ namespace ember::data {
 
 namespace {
 std::vector<int64_t> to_vector(const Tensor& t) {
-  Tensor c = t.to(kInt64).contiguous();
+  Tensor c = t.to(kInt64).cpu().contiguous();
   const int64_t* p = c.data_ptr<int64_t>();
   return std::vector<int64_t>(p, p + c.numel());
 }

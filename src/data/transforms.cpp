@@ -39,6 +39,8 @@ Tensor ToTensor::operator()(const Tensor& pic) const {
                    "pic should be 2/3 dimensional. Got ", pic.defined() ? pic.dim() : 0, " dimensions.");
   Tensor hwc = pic.dim() == 2 ? pic.unsqueeze(2) : pic;
   if (hwc.dtype() != kUInt8) return hwc.permute({2, 0, 1}).contiguous();
+  // The byte table is applied on the host; an image on the GPU goes back there afterwards.
+  if (!hwc.is_cpu()) return (*this)(hwc.cpu()).to(pic.device());
   hwc = hwc.contiguous();
   const int64_t h = hwc.size(0), w = hwc.size(1), c = hwc.size(2), plane = h * w;
   Tensor out = empty({c, h, w}, kFloat32);
@@ -70,7 +72,7 @@ Tensor Normalize::operator()(const Tensor& x) const {
   for (const auto* v : {&mean_, &std_})
     EMBER_CHECK(v->size() == 1 || int64_t(v->size()) == c, "Normalize: ", v->size(),
                 " values of mean or std for an image of ", c, " channels");
-  if (x.dtype() == kFloat32 && x.is_contiguous() && !x.requires_grad()) {
+  if (x.is_cpu() && x.dtype() == kFloat32 && x.is_contiguous() && !x.requires_grad()) {
     // One pass from x into the output; torch subtracts and divides in the image's dtype, as here.
     Tensor out = inplace_ ? x : empty_like(x);
     const int64_t plane = x.size(-2) * x.size(-1), images = x.numel() / std::max<int64_t>(c * plane, 1);
@@ -87,8 +89,8 @@ Tensor Normalize::operator()(const Tensor& x) const {
     return out;
   }
   Tensor out = inplace_ ? x : x.clone();
-  Tensor m = tensor(mean_, kFloat64).to(x.dtype()).view({-1, 1, 1});
-  Tensor s = tensor(std_, kFloat64).to(x.dtype()).view({-1, 1, 1});
+  Tensor m = tensor(mean_, kFloat64).to(x.device(), x.dtype()).view({-1, 1, 1});
+  Tensor s = tensor(std_, kFloat64).to(x.device(), x.dtype()).view({-1, 1, 1});
   out.sub_(m).div_(s);
   return out;
 }

@@ -270,15 +270,21 @@ Tensor NAdam::step(const Closure& closure) {
       // to float32.
       Tensor& mp = std::get<Tensor>(st["mu_product"]);
       if (mp.dtype() != kFloat32 || !mp.is_contiguous()) mp = mp.to(kFloat32).contiguous();
-      float* mpp = mp.data_ptr<float>();
-      mpp[0] = mpp[0] * float(mu);
-      const float mu_product_next = (mpp[0] * float(mu)) * float(mu_next);
+      float mu_product;
+      if (mp.is_cpu()) {
+        float* mpp = mp.data_ptr<float>();
+        mu_product = mpp[0] = mpp[0] * float(mu);
+      } else {  // state a user moved to the GPU
+        mp.mul_(float(mu));
+        mu_product = mp.item<float>();
+      }
+      const float mu_product_next = (mu_product * float(mu)) * float(mu_next);
       s.c = {betas[0],
              betas[1],
              group.number("eps"),
              group.number("weight_decay"),
              1 - std::pow(betas[1], step),
-             -lr * (1. - mu) / (1. - double(mpp[0])),
+             -lr * (1. - mu) / (1. - double(mu_product)),
              -lr * mu_next / (1. - double(mu_product_next))};
       slots.push_back(std::move(s));
     }

@@ -303,6 +303,11 @@ double increment_step_tensor(ParamState& st) {
   } else if (t->dtype() != kFloat32 || !t->is_contiguous()) {
     *t = t->to(kFloat32).contiguous();
   }
+  if (!t->is_cpu()) {
+    // A user may move the whole state to the GPU, step included: it is counted there.
+    t->add_(1.0);
+    return t->item<double>();
+  }
   float* s = t->data_ptr<float>();
   s[0] += 1.0f;
   return double(s[0]);

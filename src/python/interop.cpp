@@ -10,6 +10,9 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <utility>
+
+#include <ember/cuda.h>
 
 #include "python/bind.h"
 
@@ -43,14 +46,21 @@ std::optional<DType> dtype_from_dlpack(dl::dtype d) {
   return std::nullopt;
 }
 
-// An ndarray over t's elements whose owner keeps t's storage alive.
+// DLPack's device of t: (kDLCPU, 0) or (kDLCUDA, index).
+std::pair<int32_t, int32_t> dlpack_device(const Tensor& t) {
+  if (t.is_cpu()) return {nb::device::cpu::value, 0};
+  return {nb::device::cuda::value, t.device().has_index() ? int32_t(t.device().index()) : 0};
+}
+
+// An ndarray over t's elements (on t's device) whose owner keeps t's storage alive.
 template <class Framework>
 nb::object export_view(const Tensor& t) {
   auto* keep = new std::shared_ptr<StorageImpl>(t.storage());
   nb::capsule owner(keep, [](void* p) noexcept { delete static_cast<std::shared_ptr<StorageImpl>*>(p); });
   std::vector<size_t> shape(t.sizes().begin(), t.sizes().end());
+  const auto [device_type, device_id] = dlpack_device(t);
   nb::ndarray<Framework> view(t.data_ptr(), size_t(t.dim()), shape.data(), owner, t.strides().data(),
-                              dlpack_dtype(t.dtype()), nb::device::cpu::value);
+                              dlpack_dtype(t.dtype()), device_type, device_id);
   return view.cast();
 }
 
@@ -431,13 +441,17 @@ void bind_interop(nb::module_& m, nb::class_<Tensor>& cls) {
           "__dlpack__",
           [](const Tensor& t, nb::handle stream, nb::kwargs kwargs) {
             EMBER_CHECK(!t.requires_grad(), "Can't export tensors that require gradient, use tensor.detach()");
+            // The consumer reads on its own stream: the work queued on ember's has to be done first.
+            if (t.is_cuda()) ember::cuda::getCurrentCUDAStream().synchronize();
             nb::object view = export_view<nb::array_api>(t);
             if (!stream.is_none()) kwargs["stream"] = stream;
             return view.attr("__dlpack__")(**kwargs);
           },
           "stream"_a = nb::none(), "kwargs"_a)
-      .def("__dlpack_device__",
-           [](const Tensor& t) { return nb::make_tuple(int(nb::device::cpu::value), 0); });
+      .def("__dlpack_device__", [](const Tensor& t) {
+        const auto [device_type, device_id] = dlpack_device(t);
+        return nb::make_tuple(device_type, device_id);
+      });
 
   // Above NumPy's arrays, so `ndarray + tensor` calls the tensor's reflected operator, as in PyTorch.
   cls.attr("__array_priority__") = 1000;

@@ -8,7 +8,6 @@ namespace ember::python {
 
 namespace {
 
-
 // Python numbers for t's elements, nested by dimension (torch.Tensor.tolist).
 nb::object to_list(const Tensor& t) {
   if (t.dim() == 0) return nb::cast(t.item());
@@ -114,7 +113,8 @@ void bind_tensor(nb::module_& m, nb::class_<Tensor>& cls) {
            })
       .def("item", [](const Tensor& t) { return t.item(); })
       // Nested lists of Python scalars (a bare scalar for a 0-d tensor); `list` as in PyTorch's stubs.
-      .def("tolist", [](const Tensor& t) { return to_list(t); }, nb::sig("def tolist(self) -> list"))
+      // One copy of a GPU tensor to the host, not one per element.
+      .def("tolist", [](const Tensor& t) { return to_list(t.is_cpu() ? t : t.cpu()); }, nb::sig("def tolist(self) -> list"))
       .def("__bool__",
            [](const Tensor& t) {
              EMBER_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");

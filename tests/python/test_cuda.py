@@ -107,3 +107,44 @@ def test_stream_context_and_events_like_torch():
         tx.record_stream(ts)
     ts.synchronize()
     assert ty.item() == y.item()
+
+
+@needs_gpu
+def test_dlpack_hands_a_gpu_tensor_to_torch():
+    e = ember.arange(12, dtype=ember.float32, device="cuda").reshape(3, 4).T
+    assert e.__dlpack_device__() == (2, 0)
+    t = torch.from_dlpack(e)
+    assert t.device.type == "cuda" and t.data_ptr() == e.data_ptr() and t.stride() == e.stride()
+    assert torch.equal(t.cpu(), torch.arange(12, dtype=torch.float32).reshape(3, 4).T)
+
+
+@needs_gpu
+def test_optimizer_state_moved_to_the_gpu_keeps_counting():
+    """The common move of every state tensor to the GPU, step and NAdam's mu_product included."""
+    for name in ["Adam", "NAdam"]:
+        results = []
+        for m in (torch, ember):
+            p = m.nn.Parameter(m.tensor([1.0, -2.0, 3.0], device="cuda"))
+            opt = getattr(m.optim, name)([p], lr=0.1)
+            for i in range(3):
+                opt.zero_grad()
+                (p * p).sum().backward()
+                opt.step()
+                for state in opt.state.values():
+                    for k, v in state.items():
+                        if isinstance(v, m.Tensor):
+                            state[k] = v.cuda()
+            results.append(p.detach().cpu().tolist())
+        assert results[1] == pytest.approx(results[0], rel=1e-6), name
+
+
+@needs_gpu
+def test_image_transforms_on_the_gpu():
+    import ember.vision.transforms  # noqa: F401
+    img = ember.randint(0, 256, (5, 6, 3), dtype=ember.uint8)
+    to_tensor = ember.vision.transforms.ToTensor()
+    normalize = ember.vision.transforms.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3])
+    on_cpu = normalize(to_tensor(img))
+    on_gpu = normalize(to_tensor(img.cuda()))
+    assert on_gpu.is_cuda
+    assert ember.allclose(on_gpu.cpu(), on_cpu)
