@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs on a machine with an NVIDIA GPU, from the repository root, over an archive made by
-# scripts/gpu_pack.sh: the CUDA unit tests (ember-CUDA against ember-CPU), the side-by-side benchmarks
-# against the machine's PyTorch (bench/compare_cuda.py), and the unit tests again under
+# scripts/gpu_pack.sh: the CUDA unit tests (ember-CUDA against ember-CPU), the Python conformance suite
+# on the GPU against the machine's PyTorch (when the archive has the Python package), the side-by-side
+# benchmarks against the machine's PyTorch (bench/compare_cuda.py), and the unit tests again under
 # compute-sanitizer's memcheck (skipped with `quick`; MEMCHECK_FILTER narrows it to some tests).
 # Logs go to $OUT (or ./gpu-out).
 #   scripts/gpu_check.sh gpu-pack.tar.xz [quick]
@@ -26,6 +27,14 @@ for t in $tests; do
   echo "== $t: $(grep -E '^\[  (PASSED|FAILED) ' "$out/$t.log" | tr '\n' ' ')"
   grep -B1 -A5 "Failure$" "$out/$t.log" | head -60
 done
+if [ -d "$root/python" ]; then
+  # The Python conformance suite and the nn.functional comparisons with ember and PyTorch both on the GPU.
+  PYTHONPATH="$root/python" LD_LIBRARY_PATH="$libs" EMBER_TEST_DEVICE=cuda timeout "${PYTEST_TIMEOUT:-420}" \
+    python3 -m pytest -q -p no:cacheprovider tests/python/conformance tests/python/nn/test_functional_*.py \
+    tests/python/test_cuda.py > "$out/python_cuda.log" 2>&1 || status=1
+  echo "== python on cuda: $(tail -1 "$out/python_cuda.log")"
+  grep -E "^FAILED" "$out/python_cuda.log" | head -40
+fi
 echo "== benchmarks against PyTorch"
 python3 bench/compare_cuda.py --build "$root/build" ${2:+--quick} --markdown "$out/bench.md" 2>&1 | tail -12
 if [ "${2:-}" != quick ]; then

@@ -21,7 +21,7 @@ def to_ember(t, requires_grad=False):
 
 
 def to_torch(e):
-    return torch.tensor(e.tolist(), dtype=torch_dtype(e.dtype)).reshape(tuple(e.shape))
+    return torch.tensor(e.cpu().tolist(), dtype=torch_dtype(e.dtype)).reshape(tuple(e.shape))
 
 
 # Relative / absolute tolerances by result dtype: a few ulp of the dtype.
@@ -44,4 +44,4 @@ def check(e, t):
     assert repr(e.dtype) == repr(t.dtype).replace("torch", "ember"), (e.dtype, t.dtype)
     assert tuple(e.shape) == tuple(t.shape), (e.shape, t.shape)
     rtol, atol = TOL.get(t.dtype, (0, 0))
-    torch.testing.assert_close(to_torch(e), t.detach(), rtol=rtol, atol=atol, equal_nan=True)
+    torch.testing.assert_close(to_torch(e), t.detach().cpu(), rtol=rtol, atol=atol, equal_nan=True)

@@ -6,14 +6,21 @@ PyTorch 1.13 supports for it on CPU, whether it is differentiable, and generator
 error inputs. Tensor arguments of a sample are TensorSpecs: a NumPy array plus a layout (contiguous,
 transposed, sliced with a step, expanded); both frameworks build their tensor from a copy of the same array
 and apply the same view, so the op sees identical values and strides in both.
+
+EMBER_TEST_DEVICE=cuda runs the samples on a GPU: each tensor argument is built on the CPU, moved to the
+device and viewed there in each framework, both compute on the device, and the results come back to the
+CPU to be compared (docs/GPU.md).
 """
 import dataclasses
+import os
 import zlib
 
 import numpy as np
 import torch
 
 import ember
+
+DEVICE = os.environ.get("EMBER_TEST_DEVICE", "cpu")
 
 FLOATING = ("float16", "bfloat16", "float32", "float64")
 INTEGRAL = ("uint8", "int8", "int16", "int32", "int64")
@@ -108,12 +115,12 @@ class TensorSpec:
         contiguous array and then viewed with the framework's own transpose / slicing / expand."""
         dtype = (upcast or {}).get(self.dtype, self.dtype)
         arr = self.base.copy()
-        if dtype == self.dtype and self.dtype != "bfloat16":
+        if dtype == self.dtype and self.dtype != "bfloat16" and DEVICE == "cpu":
             t = M.from_numpy(self._np_view(arr))
             if requires_grad:
                 t.requires_grad_()
             return t, t, (arr.ctypes.data, arr.ctypes.data + arr.nbytes)
-        t = M.from_numpy(arr).to(getattr(M, dtype))
+        t = M.from_numpy(arr).to(getattr(M, dtype)).to(DEVICE)
         if requires_grad:
             t.requires_grad_()
         leaf = t
@@ -398,7 +405,7 @@ def materialize(M, sample, requires_grad=False, upcast=None):
 
 
 def to_numpy(t):
-    t = t.detach()
+    t = t.detach().cpu()
     if dtype_name(t.dtype) == "bfloat16":
         t = t.float()
     if isinstance(t, torch.Tensor):
@@ -598,7 +605,7 @@ def _upstream(M, out, rng_seed):
         g = g.astype(_NP_STORAGE[dt])
         if dt == "bfloat16":
             g = round_to_bfloat16(g)
-        gt = M.from_numpy(np.array(g, order="C"))
+        gt = M.from_numpy(np.array(g, order="C")).to(DEVICE)
         grads.append(gt.to(getattr(M, dt)) if dtype_name(gt.dtype) != dt else gt)
     return grads
 

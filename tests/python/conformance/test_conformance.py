@@ -11,13 +11,22 @@ import zlib
 import pytest
 
 from . import (ops_factory, ops_index, ops_linalg, ops_pointwise, ops_reduce, ops_shape, ops_sort)
-from .opinfo import ALL, COVERAGE, FLOATING, Mismatch, _specs, run_forward, run_grad
+from .opinfo import ALL, COVERAGE, DEVICE, FLOATING, Mismatch, _specs, run_forward, run_grad
 
 TABLES = (ops_pointwise, ops_reduce, ops_shape, ops_linalg, ops_index, ops_sort, ops_factory)
 OPS = [op for table in TABLES for op in table.OPS]
 
 
 def _cases():
+    """On a GPU (EMBER_TEST_DEVICE=cuda) only values and gradients: which dtypes an op refuses, and its error
+    cases, are PyTorch 1.13's on the CPU, and a bad index there is a device-side assert that ends PyTorch's
+    CUDA context for the rest of the run."""
+    for c in _all_cases():
+        if DEVICE == "cpu" or c[3] in ("forward", "grad", "upcast"):
+            yield c
+
+
+def _all_cases():
     keys = set()
     for op in OPS:
         for variant in op.variants:
@@ -144,7 +153,7 @@ def test_conformance(op, variant, dtype, kind):
         xpassed.append(f"all samples pass but the group is marked xfail: {group_reason}")
     if kind == "dtype_error" and "error" not in outcomes and not failures and not xfailed:
         failures.append(f"torch 1.13 accepts {dtype} for {op.key} on every sample: add it to the OpInfo's dtypes")
-    if kind == "upcast" and not _torch_rejects(op, variant, dtype):
+    if kind == "upcast" and DEVICE == "cpu" and not _torch_rejects(op, variant, dtype):
         failures.append(f"torch 1.13 supports {dtype} for {op.key}: move it from ember_dtypes to dtypes")
 
     COVERAGE.ops.add(op.name)
