@@ -3,6 +3,8 @@
 // without the CUDA backend or on a machine without a GPU: is_available() is false and device_count() 0
 // there, the memory counters read 0, and synchronize() raises, as PyTorch's do.
 #include <cstdint>
+#include <string>
+#include <utility>
 
 namespace ember::cuda {
 
@@ -10,6 +12,22 @@ bool is_available();
 int device_count();
 // Waits for all work queued on the device (-1: the current one).
 void synchronize(int device = -1);
+
+// The device ember runs CUDA work on. ember drives one GPU per process for now: set_device accepts
+// device 0 only (docs/DIFFERENCES.md); use CUDA_VISIBLE_DEVICES to pick a GPU.
+int current_device();
+void set_device(int device);
+
+// cudaGetDeviceProperties' essentials, as torch.cuda.get_device_properties.
+struct DeviceProperties {
+  std::string name;
+  int major = 0, minor = 0;
+  int64_t total_memory = 0;  // bytes
+  int multi_processor_count = 0;
+};
+DeviceProperties get_device_properties(int device = -1);
+// Free and total device memory in bytes, from the driver (torch.cuda.mem_get_info).
+std::pair<int64_t, int64_t> mem_get_info(int device = -1);
 
 // The caching allocator's counters in bytes (torch.cuda.memory_allocated and friends). Allocated bytes
 // are those of live tensors; reserved bytes are what the allocator holds from the driver, cached blocks

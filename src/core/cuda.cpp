@@ -50,6 +50,40 @@ void synchronize(int device) {
   h.synchronize(device < 0 ? h.current_device() : device);
 }
 
+namespace {
+// A device index the runtime can be asked about: -1 is the current device; ember drives device 0 only.
+int checked_device(core::CudaHooks& h, int device, const char* op) {
+  const int d = device < 0 ? h.current_device() : device;
+  EMBER_CHECK(d < h.device_count(), op, ": Invalid device id ", d, " (", h.device_count(), " CUDA devices)");
+  return d;
+}
+}  // namespace
+
+int current_device() { return usable_hooks("current_device").current_device(); }
+
+void set_device(int device) {
+  core::CudaHooks& h = usable_hooks("set_device");
+  checked_device(h, device, "set_device");
+  EMBER_CHECK(device < 0 || device == h.current_device(), "set_device(", device,
+              "): ember drives one GPU per process for now (cuda:", h.current_device(),
+              "); choose the GPU with CUDA_VISIBLE_DEVICES");
+}
+
+DeviceProperties get_device_properties(int device) {
+  core::CudaHooks& h = usable_hooks("get_device_properties");
+  const core::CudaDeviceInfo info = h.device_info(checked_device(h, device, "get_device_properties"));
+  return {info.name, info.major, info.minor, info.total_memory, info.multi_processor_count};
+}
+
+std::pair<int64_t, int64_t> mem_get_info(int device) {
+  core::CudaHooks& h = usable_hooks("mem_get_info");
+  EMBER_CHECK(checked_device(h, device, "mem_get_info") == h.current_device(), "mem_get_info: cuda:", device,
+              " is not the current device (ember drives one GPU per process for now)");
+  int64_t free = 0, total = 0;
+  h.mem_get_info(&free, &total);
+  return {free, total};
+}
+
 int64_t memory_allocated(int device) { return counters(device).allocated; }
 int64_t max_memory_allocated(int device) { return counters(device).peak_allocated; }
 int64_t memory_reserved(int device) { return counters(device).reserved; }

@@ -10,12 +10,21 @@ struct CudaMemoryCounters {
   int64_t allocated = 0, peak_allocated = 0, reserved = 0, peak_reserved = 0;
 };
 
+struct CudaDeviceInfo {
+  char name[256] = {};
+  int major = 0, minor = 0, multi_processor_count = 0;
+  int64_t total_memory = 0;
+};
+
 class CudaHooks {
  public:
   virtual ~CudaHooks() = default;
   virtual int device_count() const = 0;
   virtual int current_device() const = 0;
   virtual void synchronize(int device) const = 0;
+  virtual CudaDeviceInfo device_info(int device) const = 0;
+  // Free and total bytes of the current device, from the driver.
+  virtual void mem_get_info(int64_t* free, int64_t* total) const = 0;
   virtual CudaMemoryCounters memory(int device) const = 0;
   virtual void reset_peak_memory(int device) = 0;
   virtual void empty_cache() = 0;

@@ -32,6 +32,16 @@ void bind_cuda(nb::module_& m, nb::class_<Tensor>& cls) {
   m.def("_cuda_is_available", &cuda::is_available);
   m.def("_cuda_device_count", &cuda::device_count);
   m.def("_cuda_synchronize", &cuda::synchronize, "device"_a = -1);
+  m.def("_cuda_current_device", &cuda::current_device);
+  m.def("_cuda_set_device", &cuda::set_device, "device"_a);
+  m.def(
+      "_cuda_device_properties",
+      [](int device) {
+        const cuda::DeviceProperties p = cuda::get_device_properties(device);
+        return nb::make_tuple(p.name, p.major, p.minor, p.total_memory, p.multi_processor_count);
+      },
+      "device"_a = -1);
+  m.def("_cuda_mem_get_info", &cuda::mem_get_info, "device"_a = -1);
   m.def("_cuda_memory_allocated", &cuda::memory_allocated, "device"_a = -1);
   m.def("_cuda_max_memory_allocated", &cuda::max_memory_allocated, "device"_a = -1);
   m.def("_cuda_memory_reserved", &cuda::memory_reserved, "device"_a = -1);

@@ -30,6 +30,13 @@ TEST(CudaWithoutGpu, ReportsNoDevicesAndRefusesCudaTensors) {
   err = error_of([] { (void)ember::ones({3}).cuda(); });
   EXPECT_FALSE(err.empty());
   EXPECT_FALSE(error_of([] { cuda::synchronize(); }).empty());
+  for (auto f : {+[] { (void)cuda::current_device(); }, +[] { cuda::set_device(0); },
+                 +[] { (void)cuda::get_device_properties(); }, +[] { (void)cuda::mem_get_info(); }}) {
+    err = error_of(f);
+    EXPECT_TRUE(err.find("Torch not compiled with CUDA enabled") != std::string::npos ||
+                err.find("no CUDA GPUs are available") != std::string::npos)
+        << err;
+  }
   EXPECT_FALSE(error_of([] { (void)cuda::getCurrentCUDAStream(); }).empty());
   EXPECT_FALSE(error_of([] { (void)cuda::getStreamFromPool(); }).empty());
   // An event is made on its first record: before that it has passed and waiting on it does nothing.
@@ -369,6 +376,27 @@ TEST(Cuda, CtcLossAndItsGradientMatchCpu) {
     expect_matches(F::ctc_loss(u.cuda(), tensor({1L, 2L}).cuda(), {7}, {2}), F::ctc_loss(u, tensor({1L, 2L}), {7}, {2}),
                    "unbatched ctc" + t);
   }
+}
+
+TEST(Cuda, DevicePropertiesAndTheOneDevice) {
+  REQUIRE_GPU();
+  EXPECT_EQ(cuda::current_device(), 0);
+  cuda::set_device(0);
+  const cuda::DeviceProperties p = cuda::get_device_properties();
+  EXPECT_FALSE(p.name.empty());
+  EXPECT_GE(p.major, 8);  // the build targets sm_80 and later
+  EXPECT_GT(p.multi_processor_count, 0);
+  const auto [free, total] = cuda::mem_get_info();
+  EXPECT_EQ(total, p.total_memory);
+  EXPECT_GT(free, 0);
+  EXPECT_LE(free, total);
+  // A second GPU is refused, whether the machine has one or not.
+  const std::string second = error_of([] { cuda::set_device(1); });
+  EXPECT_TRUE(second.find("ember drives one GPU per process") != std::string::npos ||
+              second.find("Invalid device id") != std::string::npos)
+      << second;
+  EXPECT_NE(error_of([] { (void)cuda::get_device_properties(cuda::device_count()); }).find("Invalid device id"),
+            std::string::npos);
 }
 
 TEST(Cuda, CachingAllocatorReusesAndReports) {

@@ -148,3 +148,37 @@ def test_image_transforms_on_the_gpu():
     on_gpu = normalize(to_tensor(img.cuda()))
     assert on_gpu.is_cuda
     assert ember.allclose(on_gpu.cpu(), on_cpu)
+
+
+@without_gpu
+def test_seeding_works_and_device_queries_raise_without_a_gpu():
+    # Seeding scripts call these on any machine, as PyTorch allows; one generator serves every device.
+    ember.cuda.manual_seed_all(7)
+    a = ember.rand(3)
+    ember.cuda.manual_seed(7)
+    assert ember.equal(ember.rand(3), a)
+    assert ember.cuda.initial_seed() == ember.initial_seed() == 7
+    ember.cuda.seed_all()
+    assert ember.cuda.is_bf16_supported() is False and ember.cuda.is_initialized() is False
+    for query in [ember.cuda.current_device, ember.cuda.get_device_name, ember.cuda.get_device_capability,
+                  ember.cuda.get_device_properties, ember.cuda.mem_get_info, lambda: ember.cuda.set_device(0),
+                  ember.cuda.init]:
+        with pytest.raises(RuntimeError):
+            query()
+
+
+@needs_gpu
+def test_device_queries_like_torch():
+    assert ember.cuda.current_device() == torch.cuda.current_device() == 0
+    assert ember.cuda.get_device_name() == torch.cuda.get_device_name()
+    assert ember.cuda.get_device_capability(0) == torch.cuda.get_device_capability(0)
+    e, t = ember.cuda.get_device_properties(0), torch.cuda.get_device_properties(0)
+    assert (e.name, e.major, e.minor, e.total_memory, e.multi_processor_count) == (
+        t.name, t.major, t.minor, t.total_memory, t.multi_processor_count)
+    assert ember.cuda.mem_get_info()[1] == torch.cuda.mem_get_info()[1]
+    assert ember.cuda.is_bf16_supported() == torch.cuda.is_bf16_supported()
+    with ember.cuda.device(0):
+        assert ember.cuda.current_device() == 0
+    ember.cuda.set_device("cuda:0")
+    with pytest.raises(RuntimeError):
+        ember.cuda.set_device(1)

@@ -1,10 +1,12 @@
-"""torch.cuda's runtime functions: devices, synchronisation, the caching allocator's counters, streams
-and events.
+"""torch.cuda's runtime functions: devices and their properties, synchronisation, the caching
+allocator's counters, seeding, streams and events.
 
-Without a GPU (or in a build without the CUDA backend) is_available() is False, device_count() is 0 and
-the memory counters read 0, as in PyTorch.
+Without a GPU (or in a build without the CUDA backend) is_available() is False, device_count() is 0, the
+memory counters read 0 and seeding works, as in PyTorch; what needs a device raises RuntimeError. ember
+drives one GPU per process for now (cuda:0; CUDA_VISIBLE_DEVICES picks it), and one default generator
+serves every device, so the seeding functions here act on ember.default_generator (docs/DIFFERENCES.md).
 """
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Tuple, Union
 
 from ember import _C
 from ember._C import device as _device
@@ -31,6 +33,107 @@ def device_count() -> int:
 
 def synchronize(device: _Device = None) -> None:
     _C._cuda_synchronize(_index(device))
+
+
+def current_device() -> int:
+    return _C._cuda_current_device()
+
+
+def set_device(device: _Device) -> None:
+    index = _index(device)
+    if index >= 0:
+        _C._cuda_set_device(index)
+
+
+class device:
+    """Context manager that makes `device` current (torch.cuda.device); only cuda:0 with one GPU per
+    process. None or a negative index does nothing."""
+
+    def __init__(self, device: _Device):
+        self.idx = _index(device)
+        self.prev_idx = -1
+
+    def __enter__(self) -> None:
+        if self.idx >= 0:
+            self.prev_idx = current_device()
+            set_device(self.idx)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.prev_idx >= 0:
+            set_device(self.prev_idx)
+
+
+class _CudaDeviceProperties(NamedTuple):
+    name: str
+    major: int
+    minor: int
+    total_memory: int
+    multi_processor_count: int
+
+    def __repr__(self) -> str:
+        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, minor={self.minor}, "
+                f"total_memory={self.total_memory // (1024 * 1024)}MB, "
+                f"multi_processor_count={self.multi_processor_count})")
+
+
+def get_device_properties(device: _Device = None) -> _CudaDeviceProperties:
+    return _CudaDeviceProperties(*_C._cuda_device_properties(_index(device)))
+
+
+def get_device_name(device: _Device = None) -> str:
+    return get_device_properties(device).name
+
+
+def get_device_capability(device: _Device = None) -> Tuple[int, int]:
+    p = get_device_properties(device)
+    return p.major, p.minor
+
+
+def is_bf16_supported() -> bool:
+    """bfloat16 runs natively from compute capability 8.0 (A100) on; False without a GPU."""
+    return is_available() and get_device_capability()[0] >= 8
+
+
+def mem_get_info(device: _Device = None) -> Tuple[int, int]:
+    """(free, total) bytes of the device, as the driver reports them."""
+    return _C._cuda_mem_get_info(_index(device))
+
+
+def is_initialized() -> bool:
+    return is_available()
+
+
+def init() -> None:
+    if not is_available():
+        raise RuntimeError("No CUDA GPUs are available")
+
+
+def manual_seed(seed: int) -> None:
+    _C.manual_seed(int(seed))
+
+
+def manual_seed_all(seed: int) -> None:
+    _C.manual_seed(int(seed))
+
+
+def seed() -> None:
+    _C.seed()
+
+
+def seed_all() -> None:
+    _C.seed()
+
+
+def initial_seed() -> int:
+    return _C.initial_seed()
+
+
+def get_rng_state(device: _Device = "cuda") -> Any:
+    return _C.get_rng_state()
+
+
+def set_rng_state(new_state: Any, device: _Device = "cuda") -> None:
+    _C.set_rng_state(new_state)
 
 
 def memory_allocated(device: _Device = None) -> int:

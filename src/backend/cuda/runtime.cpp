@@ -1,5 +1,6 @@
 // The CUDA backend's runtime glue: the per-thread current stream, CUDA errors as ember::Error, and the
 // hooks through which core (ember/cuda.h, device placement) reaches the backend.
+#include <cstring>
 #include <string>
 
 #include "backend/cuda/caching_allocator.h"
@@ -56,6 +57,25 @@ class Hooks final : public core::CudaHooks {
     EMBER_CHECK(device == current_device(), "synchronize: cuda:", device,
                 " is not the current device (ember drives one GPU per process for now)");
     EMBER_CUDA_CHECK(cudaDeviceSynchronize(), "synchronize");
+  }
+  core::CudaDeviceInfo device_info(int device) const override {
+    cudaDeviceProp p{};
+    EMBER_CUDA_CHECK(cudaGetDeviceProperties(&p, device), "get_device_properties");
+    core::CudaDeviceInfo info;
+    static_assert(sizeof(info.name) == sizeof(p.name));
+    std::memcpy(info.name, p.name, sizeof(info.name));
+    info.name[sizeof(info.name) - 1] = 0;
+    info.major = p.major;
+    info.minor = p.minor;
+    info.multi_processor_count = p.multiProcessorCount;
+    info.total_memory = int64_t(p.totalGlobalMem);
+    return info;
+  }
+  void mem_get_info(int64_t* free, int64_t* total) const override {
+    size_t f = 0, t = 0;
+    EMBER_CUDA_CHECK(cudaMemGetInfo(&f, &t), "mem_get_info");
+    *free = int64_t(f);
+    *total = int64_t(t);
   }
   core::CudaMemoryCounters memory(int) const override { return memory_counters(); }
   void reset_peak_memory(int) override { cuda::reset_peak_memory(); }
