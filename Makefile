@@ -5,7 +5,9 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 VENV_PY := $(CURDIR)/.venv/bin/python
-LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+# Expanded when a configure runs (`=`, not `:=`), so on a fresh machine it sees the ccache that `deps`
+# installed a moment before.
+LAUNCHER = $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
 # ccache keys on paths relative to the checkout, so the wheel's build tree (test-pip) reuses build/'s objects
 # instead of compiling libember a second time.
 export CCACHE_BASEDIR ?= $(CURDIR)
