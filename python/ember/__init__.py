@@ -32,6 +32,7 @@ from ember.amp.autocast_mode import (
     set_autocast_gpu_dtype as set_autocast_gpu_dtype,
 )
 from ember._C import (  # underscored, so `import *` above leaves them out
+    _addmm_activation as _addmm_activation,
     _amp_foreach_non_finite_check_and_unscale_ as _amp_foreach_non_finite_check_and_unscale_,
     _amp_update_scale_ as _amp_update_scale_,
 )

@@ -43,7 +43,7 @@ MatrixOperand operand(const Tensor& t) {
 // out (batch..., m, n), contiguous and freshly allocated, = beta * out + alpha * a @ b. With k == 0 the
 // product is zero, so only the scaling of out is left.
 void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha,
-               const Tensor& bias = Tensor()) {
+               const Tensor& bias = Tensor(), dispatch::GemmActivation activation = dispatch::GemmActivation::kNone) {
   const int64_t nd = out.dim();
   GemmProblem p;
   p.dtype = out.dtype();
@@ -56,6 +56,7 @@ void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta
     const Scalar b = is_integral(out.dtype(), true) ? Scalar(beta.toLong()) : beta;
     if (b.toDouble() == 0) fill_(out, 0);
     else if (b.toDouble() != 1) copy_(out, ops::mul(out, wrap_scalar(out, b)));
+    dispatch::apply_activation(out, activation);
     return;
   }
   p.a = operand(a);
@@ -64,6 +65,7 @@ void gemm_into(Tensor& out, const Tensor& a, const Tensor& b, const Scalar& beta
   p.alpha = alpha;
   p.beta = beta;
   if (bias.defined()) p.bias = bias.data_ptr();
+  p.activation = activation;
   static auto& k = dispatch::slot("gemm");
   dispatch::kernel<dispatch::GemmKernel>(k, out.device().type())(p);
 }
@@ -113,7 +115,9 @@ Tensor mm(const Tensor& self, const Tensor& mat2) {
   return out;
 }
 
-Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha) {
+namespace {
+Tensor addmm_impl(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha,
+                  dispatch::GemmActivation activation) {
   EMBER_CHECK(mat1.dim() == 2, "mat1 must be a matrix, got ", mat1.dim(), "-D tensor");
   EMBER_CHECK(mat2.dim() == 2, "mat2 must be a matrix, got ", mat2.dim(), "-D tensor");
   check_same_device("addmm", mat1, mat2);
@@ -121,17 +125,35 @@ Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const S
   check_mm_shapes(mat1, mat2);
   EMBER_CHECK(self.dtype() == mat2.dtype(), "self and mat2 must have the same dtype");
   check_not_bool("addmm_impl_cpu_", self.dtype());
+  // A GELU the dtype cannot take is refused before the product (PyTorch's message for it).
+  EMBER_CHECK(activation == dispatch::GemmActivation::kNone || activation == dispatch::GemmActivation::kRelu ||
+                  is_floating_point(self.dtype()),
+              "\"GeluKernelImpl\" not implemented for '", dtype_title(self.dtype()), "'");
   // A contiguous bias vector added once (linear's case) goes to the kernel as the product's bias, which
   // cuBLASLt adds in its epilogue instead of a copy of the bias into every row of out beforehand.
   if (self.dim() == 1 && self.size(0) == mat2.size(1) && self.is_contiguous() && beta.toDouble() == 1 &&
       mat1.size(1) > 0) {
     Tensor out = empty({mat1.size(0), mat2.size(1)}, self.dtype(), self.device());
-    gemm_into(out, mat1, mat2, 0, alpha, self);
+    gemm_into(out, mat1, mat2, 0, alpha, self, activation);
     return out;
   }
   Tensor out = prepare_output(self, {mat1.size(0), mat2.size(1)}, self.dtype(), beta);
-  gemm_into(out, mat1, mat2, beta, alpha);
+  gemm_into(out, mat1, mat2, beta, alpha, Tensor(), activation);
   return out;
+}
+}  // namespace
+
+Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha) {
+  return addmm_impl(self, mat1, mat2, beta, alpha, dispatch::GemmActivation::kNone);
+}
+
+Tensor addmm_activation(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
+                        const Scalar& alpha, bool use_gelu) {
+  using dispatch::GemmActivation;
+  const GemmActivation a = !use_gelu ? GemmActivation::kRelu
+                           : self.is_cuda() ? GemmActivation::kGeluTanh
+                                            : GemmActivation::kGelu;
+  return addmm_impl(self, mat1, mat2, beta, alpha, a);
 }
 
 Tensor bmm(const Tensor& self, const Tensor& mat2) {

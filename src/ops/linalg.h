@@ -11,6 +11,10 @@ namespace ember::ops {
 Tensor mm(const Tensor& self, const Tensor& mat2);
 Tensor bmm(const Tensor& self, const Tensor& mat2);
 Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta, const Scalar& alpha);
+// addmm then relu or GELU, in the product's epilogue where the backend can (PyTorch's _addmm_activation:
+// the erf GELU on the CPU, the tanh GELU of cuBLASLt's epilogue on CUDA).
+Tensor addmm_activation(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
+                        const Scalar& alpha, bool use_gelu);
 Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta, const Scalar& alpha);
 Tensor addmv(const Tensor& self, const Tensor& mat, const Tensor& vec, const Scalar& beta, const Scalar& alpha);
 Tensor mv(const Tensor& self, const Tensor& vec);

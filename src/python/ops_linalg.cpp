@@ -65,6 +65,8 @@ void bind_linalg(nb::module_& m, nb::class_<Tensor>& cls) {
   m.def("outer", &outer, "input"_a, "vec2"_a);
   m.def("ger", &ger, "input"_a, "vec2"_a);
   m.def("addmm", &addmm, "input"_a, "mat1"_a, "mat2"_a, nb::kw_only(), "beta"_a = 1, "alpha"_a = 1);
+  m.def("_addmm_activation", &_addmm_activation, "input"_a, "mat1"_a, "mat2"_a, nb::kw_only(), "beta"_a = 1,
+        "alpha"_a = 1, "use_gelu"_a = false);
   m.def("addmv", &addmv, "input"_a, "mat"_a, "vec"_a, nb::kw_only(), "beta"_a = 1, "alpha"_a = 1);
   m.def("baddbmm", &baddbmm, "input"_a, "batch1"_a, "batch2"_a, nb::kw_only(), "beta"_a = 1, "alpha"_a = 1);
   m.def("addbmm", &addbmm, "input"_a, "batch1"_a, "batch2"_a, nb::kw_only(), "beta"_a = 1, "alpha"_a = 1);

@@ -226,6 +226,18 @@ TEST(Cuda, MatmulFamilyMatchesCpu) {
     Tensor w = sample({45, 17}, dt), x3 = sample({2, 6, 17}, dt);
     expect_matches(nn::functional::linear(x3.cuda(), w.cuda(), bias.cuda()),
                    (matmul(x3.to(acc), w.t().to(acc)) + bias.to(acc)).to(dt), "linear with bias " + t);
+    // _addmm_activation: relu, and on CUDA the tanh GELU of cuBLASLt's epilogue (as PyTorch's), with a
+    // bias vector, with a 2-D input scaled by beta, and (no epilogue) with k == 0.
+    for (bool gelu : {false, true}) {
+      auto act = [&](const Tensor& y) { return (gelu ? ember::gelu(y, "tanh") : y.relu()).to(dt); };
+      const std::string what = std::string(gelu ? " gelu " : " relu ") + t;
+      expect_matches(_addmm_activation(bias.cuda(), a.cuda(), b.cuda(), 1, 1, gelu), act(with_bias(a, b, 1).to(acc)),
+                     "_addmm_activation with a bias" + what);
+      expect_matches(_addmm_activation(c.cuda(), a.cuda(), b.cuda(), 0.5, 2.0, gelu),
+                     act(c.to(acc) * 0.5 + matmul(a.to(acc), b.to(acc)) * 2.0), "_addmm_activation of addmm" + what);
+      expect_matches(_addmm_activation(bias.cuda(), empty({3, 0}, dt).cuda(), empty({0, 45}, dt).cuda(), 1, 1, gelu),
+                     act(bias.to(acc).expand({3, 45})), "_addmm_activation with k == 0" + what);
+    }
   }
   // k == 0: the product is zeros; beta scales the input.
   Tensor z = mm(empty({3, 0}).cuda(), empty({0, 4}).cuda());

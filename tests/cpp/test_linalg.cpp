@@ -1,6 +1,7 @@
 // Forward values of the linalg family against PyTorch (tests/golden/gen_linalg.py), and its errors.
 #include <functional>
 
+#include "error_test_util.h"
 #include "golden.h"
 
 using namespace ember;
@@ -129,6 +130,31 @@ TEST(Linalg, Products) {
   check_case("mv", 2, [](const tensor_list& x) { return mv(x[0], x[1]); });
   check_case("outer", 2, [](const tensor_list& x) { return outer(x[0], x[1]); });
   check_case("outer_int_float", 2, [](const tensor_list& x) { return x[0].ger(x[1]); });
+}
+
+TEST(Linalg, AddmmActivationIsAddmmThenReluOrGelu) {
+  // On the CPU, PyTorch's _addmm_activation is addmm followed by relu_ or the erf gelu_ (checked against
+  // torch by the Python conformance suite); here, against those two ops, bit for bit.
+  Tensor bias = randn({5}), self = randn({3, 5}), a = randn({3, 4}), b = randn({4, 5});
+  for (bool gelu : {false, true}) {
+    auto act = [&](const Tensor& t) { return gelu ? ember::gelu(t) : t.relu(); };
+    EXPECT_TRUE(equal(_addmm_activation(bias, a, b, 1, 1, gelu), act(addmm(bias, a, b))));
+    EXPECT_TRUE(equal(_addmm_activation(self, a, b, 0.5, -2, gelu), act(addmm(self, a, b, 0.5, -2))));
+    Tensor a_cols = a.t().contiguous().t();  // column-major: a layout the kernel takes as a transpose
+    EXPECT_TRUE(equal(_addmm_activation(bias, a_cols, b, 1, 1, gelu), act(addmm(bias, a, b))));
+    Tensor empty_k = _addmm_activation(tensor(-1.5f), empty({3, 0}), empty({0, 5}), 1, 1, gelu);
+    EXPECT_TRUE(equal(empty_k, act(full({3, 5}, -1.5f))));
+  }
+  Tensor ia = randint(-5, 5, {3, 4}), ib = randint(-5, 5, {4, 2}), is = randint(-5, 5, {2});
+  EXPECT_TRUE(equal(_addmm_activation(is, ia, ib), addmm(is, ia, ib).relu()));
+  EXPECT_EQ(error_of([&] { (void)_addmm_activation(is, ia, ib, 1, 1, true); }),
+            "\"GeluKernelImpl\" not implemented for 'Long'");
+  // No derivative, as in PyTorch: the graph is recorded and its backward raises.
+  Tensor x = a.detach().requires_grad_();
+  Tensor y = _addmm_activation(bias, x, b);
+  ASSERT_TRUE(y.requires_grad());
+  EXPECT_EQ(y.grad_fn()->name(), "NotImplemented");
+  EXPECT_EQ(error_of([&] { y.sum().backward(); }), "derivative for aten::_addmm_activation is not implemented");
 }
 
 TEST(Linalg, Einsum) {

@@ -18,6 +18,11 @@ Tensor ger(const Tensor& self, const Tensor& vec2);
 // beta * self + alpha * (product); with beta == 0, self's values are ignored (NaN does not propagate).
 Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1,
              const Scalar& alpha = 1);
+// torch._addmm_activation: relu or GELU of addmm, fused into cuBLASLt's epilogue on CUDA where it can
+// be. As in PyTorch, the GELU is the erf one on the CPU and the tanh approximation on CUDA, and the op
+// has no derivative (backward raises).
+Tensor _addmm_activation(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta = 1,
+                         const Scalar& alpha = 1, bool use_gelu = false);
 Tensor addmv(const Tensor& self, const Tensor& mat, const Tensor& vec, const Scalar& beta = 1,
              const Scalar& alpha = 1);
 Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,

@@ -66,6 +66,17 @@ Tensor addmm(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const S
   return out;
 }
 
+Tensor _addmm_activation(const Tensor& self, const Tensor& mat1, const Tensor& mat2, const Scalar& beta,
+                         const Scalar& alpha, bool use_gelu) {
+  Tensor out = ops::addmm_activation(self, mat1, mat2, beta, alpha, use_gelu);
+  if (autograd::any_requires_grad({&self, &mat1, &mat2}))
+    autograd::record("NotImplemented", {&out}, {&self, &mat1, &mat2},
+                     [](autograd::Node&, const tensor_list&) -> tensor_list {
+                       throw Error("derivative for aten::_addmm_activation is not implemented");
+                     });
+  return out;
+}
+
 Tensor bmm(const Tensor& self, const Tensor& mat2) {
   EMBER_AUTOCAST("bmm", bmm, self, mat2);
   Tensor out = ops::bmm(self, mat2);

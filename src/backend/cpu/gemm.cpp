@@ -250,6 +250,7 @@ void gemm_kernel(const GemmProblem& problem) {
       throw NotImplementedError("gemm: bool is not supported");
     }
   });
+  dispatch::apply_activation(problem, Device(kCPU));
 }
 
 void triangle_kernel(Tensor& t, int64_t rows, int64_t cols, int64_t k, bool upper) {

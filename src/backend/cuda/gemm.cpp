@@ -9,7 +9,9 @@
 // Batch dims that collapse into one stride go to a single strided-batched call; others loop on the
 // host, with the largest collapsed dim left to cuBLASLt. A bias vector (addmm's, so linear's) is added
 // in cuBLASLt's epilogue when C is one row-major matrix, as PyTorch's CUDA addmm does; otherwise, or
-// when cuBLASLt has no epilogue algorithm for the problem, C is filled with it first.
+// when cuBLASLt has no epilogue algorithm for the problem, C is filled with it first. An activation
+// (_addmm_activation's relu or tanh GELU) joins the epilogue under the same conditions, and otherwise
+// runs on C after the product.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
@@ -207,10 +209,18 @@ struct LtCall {
   int64_t ldd, d_stride;
   int32_t batch;
   const void* bias = nullptr;  // one value per row of D (per column of the row-major C)
+  dispatch::GemmActivation activation = dispatch::GemmActivation::kNone;  // kNone, kRelu or kGeluTanh
 };
 
-// False only when a bias epilogue has no algorithm for the problem (the caller then adds the bias
-// another way); any other failure raises.
+cublasLtEpilogue_t epilogue_of(const LtCall& c) {
+  using dispatch::GemmActivation;
+  if (c.activation == GemmActivation::kRelu) return c.bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
+  if (c.activation == GemmActivation::kGeluTanh) return c.bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
+  return c.bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
+}
+
+// False only when an epilogue (bias, activation) has no algorithm for the problem (the caller then
+// adds the bias and applies the activation another way); any other failure raises.
 bool lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta) {
   const Types ty = types_of(c.dtype);
   const size_t es = element_size(c.dtype);
@@ -221,10 +231,9 @@ bool lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
   check_lt(cublasLtMatmulDescInit(&op, ty.compute, ty.scale), "cublasLtMatmulDescInit");
   set_attr(op, CUBLASLT_MATMUL_DESC_TRANSA, int32_t(c.a.trans ? CUBLAS_OP_T : CUBLAS_OP_N));
   set_attr(op, CUBLASLT_MATMUL_DESC_TRANSB, int32_t(c.b.trans ? CUBLAS_OP_T : CUBLAS_OP_N));
-  if (c.bias) {
-    set_attr(op, CUBLASLT_MATMUL_DESC_EPILOGUE, CUBLASLT_EPILOGUE_BIAS);
-    set_attr(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, c.bias);
-  }
+  const cublasLtEpilogue_t epilogue = epilogue_of(c);
+  if (epilogue != CUBLASLT_EPILOGUE_DEFAULT) set_attr(op, CUBLASLT_MATMUL_DESC_EPILOGUE, epilogue);
+  if (c.bias) set_attr(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, c.bias);
 
   cublasLtMatrixLayoutOpaque_t la, lb, ld;
   init_layout(la, ty.data, c.a.rows, c.a.cols, c.a.ld, c.batch, c.a.batch_stride);
@@ -241,7 +250,7 @@ bool lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
   const AlgoKey key{c.device, int64_t(c.dtype), int64_t(ty.compute), c.a.trans, c.b.trans,
                     int64_t(c.a.rows), int64_t(c.a.cols), c.a.ld, int64_t(c.b.rows), int64_t(c.b.cols), c.b.ld,
                     int64_t(c.m), int64_t(c.n), c.ldd, c.batch, c.a.batch_stride, c.b.batch_stride, c.d_stride,
-                    align_a, align_b, align_d, c.bias != nullptr};
+                    align_a, align_b, align_d, int64_t(epilogue)};
   auto it = algos.find(key);
   if (it == algos.end()) {
     cublasLtMatmulPreferenceOpaque_t pref;
@@ -256,7 +265,7 @@ bool lt_matmul(const LtCall& c, const ScaleValue& alpha, const ScaleValue& beta)
     const cublasStatus_t st =
         cublasLtMatmulAlgoGetHeuristic(handle, &op, &la, &lb, &ld, &ld, &pref, 1, &result, &found);
     const bool none = st == CUBLAS_STATUS_NOT_SUPPORTED || (st == CUBLAS_STATUS_SUCCESS && found == 0);
-    if (none && c.bias) return false;
+    if (none && epilogue != CUBLASLT_EPILOGUE_DEFAULT) return false;
     if (none)
       throw Error(detail::str("gemm: cuBLASLt has no algorithm for the ", dtype_name(c.dtype),
                               " column-major product m=", c.m, ", n=", c.n, ", k=", c.k, " (batch ", c.batch,
@@ -299,7 +308,7 @@ std::vector<BatchDim> merged_batch(const GemmProblem& p, const Operand& a, const
   return dims;
 }
 
-// False when the bias epilogue had no algorithm (only possible for a single, unbatched product).
+// False when an epilogue had no algorithm (only possible for a single, unbatched product).
 bool run_batches(const GemmProblem& p, const Operand& a, const Layout& la, const Operand& b, const Layout& lb,
                  const Operand& c, const Layout& lc, int device) {
   const size_t es = element_size(p.dtype);
@@ -317,6 +326,7 @@ bool run_batches(const GemmProblem& p, const Operand& a, const Layout& la, const
   call.k = uint64_t(p.k);
   call.ldd = lc.ld;
   call.bias = p.bias;
+  call.activation = p.activation;
   const ScaleValue alpha(p.alpha), beta(p.beta);
 
   std::vector<BatchDim> dims = merged_batch(p, a, b, c);
@@ -361,6 +371,16 @@ int current_device() {
   return device;
 }
 
+void gemm_kernel(const GemmProblem& p);
+
+// The product with the bias filled into C first and the activation applied after it.
+void unfused(const GemmProblem& p, const Device& dev) {
+  GemmProblem q = dispatch::with_bias_in_c(p, dev);
+  q.activation = dispatch::GemmActivation::kNone;
+  gemm_kernel(q);
+  dispatch::apply_activation(p, dev);
+}
+
 void gemm_kernel(const GemmProblem& p) {
   if (p.m == 0 || p.n == 0) return;
   for (int64_t s : p.batch)
@@ -372,11 +392,13 @@ void gemm_kernel(const GemmProblem& p) {
   Operand a = operand_of(p.a), b = operand_of(p.b), c = operand_of(p.c);
 
   // The epilogue adds one value per row of the column-major D, which is a bias per column of C when C
-  // is row-major (D = C^T); a batch or a C needing a copy takes the bias through C instead.
-  if (p.bias) {
+  // is row-major (D = C^T); a batch or a C needing a copy takes the bias through C and the activation
+  // after the product instead. The erf GELU has no epilogue.
+  if (p.bias || p.activation != dispatch::GemmActivation::kNone) {
     const std::optional<Layout> lc = layout_of(p.m, p.n, c.rs, c.cs);
     const bool batched = std::any_of(p.batch.begin(), p.batch.end(), [](int64_t s) { return s != 1; });
-    if (p.k == 0 || batched || !lc || !lc->row_major) return gemm_kernel(dispatch::with_bias_in_c(p, dev));
+    if (p.k == 0 || batched || !lc || !lc->row_major || p.activation == dispatch::GemmActivation::kGelu)
+      return unfused(p, dev);
   }
 
   // An empty sum: C = beta * C, and beta == 0 must not read C.
@@ -410,8 +432,8 @@ void gemm_kernel(const GemmProblem& p) {
   }
   EMBER_CHECK(la && lb && lc, "gemm: a contiguous copy of an operand has no BLAS layout");
   if (!run_batches(p, a, *la, b, *lb, c, *lc, device)) {
-    // Only an unbatched product with a bias reaches here, before anything was written.
-    gemm_kernel(dispatch::with_bias_in_c(p, dev));
+    // Only an unbatched product with an epilogue reaches here, before anything was written.
+    unfused(p, dev);
     return;
   }
   if (c_copy.defined()) c_view.copy_(c_copy);

@@ -109,6 +109,20 @@ op("addmm", "", _addmm, variants=("function", "method"),
    errors=lambda rng: (S(_m(rng, (3, 3), "float32"), _m(rng, (3, 4), "float32"), _m(rng, (4, 2), "float32")),))
 
 
+def _addmm_activation(dt, rng):
+    for use_gelu in ((False, True) if dt in FLOATING else (False,)):
+        yield S(_m(rng, (3, 2), dt), _m(rng, (3, 4), dt), _m(rng, (4, 2), dt), use_gelu=use_gelu)
+        yield S(_m(rng, (2,), dt), _m(rng, (3, 4), dt, "T"), _m(rng, (4, 2), dt, "step"), use_gelu=use_gelu)
+        yield S(_m(rng, (2,), dt), _m(rng, (3, 4), dt), _m(rng, (4, 2), dt), beta=2, alpha=-1, use_gelu=use_gelu)
+        yield S(_m(rng, (), dt), _m(rng, (3, 0), dt), _m(rng, (0, 2), dt), use_gelu=use_gelu)
+
+
+# No derivative in PyTorch either (its backward raises).
+op("_addmm_activation", "", _addmm_activation, variants=("function",), grad=False,
+   errors=lambda rng: (S(_m(rng, (3, 3), "float32"), _m(rng, (3, 4), "float32"), _m(rng, (4, 2), "float32")),
+                       S(_m(rng, (3, 2), "int64"), _m(rng, (3, 4), "int64"), _m(rng, (4, 2), "int64"), use_gelu=True)))
+
+
 def _addmv(dt, rng):
     yield S(_m(rng, (3,), dt), _m(rng, (3, 4), dt), _m(rng, (4,), dt))
     yield S(_m(rng, (1,), dt), _m(rng, (3, 4), dt, "T"), _m(rng, (4,), dt, "step"), beta=2, alpha=-1)
