@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "backend/common/ctc_steps.h"
 #include "backend/common/visit_dtype.h"
 #include "core/parallel.h"
 #include "dispatch/loss_kernels.h"
@@ -79,17 +80,7 @@ void nll_loss_backward_kernel(const Tensor& grad, const Tensor& target, const Te
   });
 }
 
-// ---- ctc ----
-template <class T>
-inline T log_add(T a, T b) {
-  const T m = a > b ? a : b;
-  if (m == -std::numeric_limits<T>::infinity()) return m;
-  return m + std::log(std::exp(a - m) + std::exp(b - m));
-}
-
-// The extended label sequence l': blank, l1, blank, l2, ..., blank.
-inline int64_t label(const int64_t* tg, int64_t s, int64_t blank) { return s % 2 == 0 ? blank : tg[s / 2]; }
-
+// ---- ctc (the per-state steps are backend/common/ctc_steps.h's) ----
 void ctc_loss_kernel(const Tensor& log_probs, const Tensor& targets, const CtcArgs& a, Tensor& nll, Tensor& log_alpha) {
   float_only(log_probs.dtype(), "ctc_loss", [&](auto tag) {
     using T = decltype(tag);
@@ -114,19 +105,11 @@ void ctc_loss_kernel(const Tensor& log_probs, const Tensor& targets, const CtcAr
         auto lpt = [&](int64_t t, int64_t c) { return lp[(t * N + b) * C + c]; };
         alpha[0] = lpt(0, a.blank);
         if (L > 0) alpha[1] = lpt(0, tg[0]);
-        for (int64_t t = 1; t < Tb; ++t) {
-          const T* prev = alpha + (t - 1) * S;
-          T* cur = alpha + t * S;
-          for (int64_t s = 0; s < Sb; ++s) {
-            const int64_t l = label(tg, s, a.blank);
-            T v = prev[s];
-            if (s > 0) v = log_add(v, prev[s - 1]);
-            if (s > 1 && l != a.blank && l != tg[s / 2 - 1]) v = log_add(v, prev[s - 2]);
-            cur[s] = v == ninf ? ninf : v + lpt(t, l);
-          }
-        }
+        for (int64_t t = 1; t < Tb; ++t)
+          for (int64_t s = 0; s < Sb; ++s)
+            alpha[t * S + s] = ctc_alpha_step(alpha + (t - 1) * S, tg, s, a.blank, lp + (t * N + b) * C);
         const T* last = alpha + (Tb - 1) * S;
-        out[b] = -(L > 0 ? log_add(last[Sb - 1], last[Sb - 2]) : last[0]);
+        out[b] = -(L > 0 ? ctc_log_add(last[Sb - 1], last[Sb - 2]) : last[0]);
       }
     });
   });
@@ -167,23 +150,13 @@ void ctc_loss_backward_kernel(const Tensor& grad, const Tensor& log_probs, const
         T* cur = beta.data();
         T* next = beta.data() + S;
         for (int64_t t = Tb - 1; t >= 0; --t) {
-          for (int64_t s = 0; s < Sb; ++s) {
-            const int64_t l = label(tg, s, a.blank);
-            T v;
-            if (t == Tb - 1) {
-              v = (s == Sb - 1 || s == Sb - 2) ? T(0) : ninf;
-            } else {
-              v = next[s];
-              if (s < Sb - 1) v = log_add(v, next[s + 1]);
-              if (s < Sb - 2 && l != a.blank && l != tg[s / 2 + 1]) v = log_add(v, next[s + 2]);
-            }
-            cur[s] = v == ninf ? ninf : v + lpt(t, l);
-          }
+          for (int64_t s = 0; s < Sb; ++s)
+            cur[s] = ctc_beta_step(next, tg, s, Sb, t == Tb - 1, a.blank, lp + (t * N + b) * C);
           for (int64_t c = 0; c < C; ++c) lcab[size_t(c)] = ninf;
           const T* al = alpha + t * S;
           for (int64_t s = 0; s < Sb; ++s) {
-            const int64_t l = label(tg, s, a.blank);
-            lcab[size_t(l)] = log_add(lcab[size_t(l)], al[s] + cur[s]);
+            const int64_t l = ctc_label(tg, s, a.blank);
+            lcab[size_t(l)] = ctc_log_add(lcab[size_t(l)], al[s] + cur[s]);
           }
           for (int64_t c = 0; c < C; ++c) {
             const T x = lpt(t, c);

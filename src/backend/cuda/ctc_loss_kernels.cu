@@ -1,5 +1,6 @@
 // CUDA kernels of ctc_loss, forward and backward, with the CPU kernels' recursions (alpha forward, beta
-// backward, in log space; backend/cpu/loss_kernels.cpp). One block per sample walks the frames in order;
+// backward, in log space; the per-state steps are backend/common/ctc_steps.h's, shared with
+// backend/cpu/loss_kernels.cpp). One block per sample walks the frames in order;
 // its threads share out the states of the extended label sequence at each frame, which depend only on
 // the frame before. The backward's per-class sums of alpha * beta take the states in the CPU's order (one
 // thread; a class's states are added in sequence), so their rounding is the CPU's.
@@ -10,6 +11,7 @@
 #include <ember/ops/factory.h>
 #include <ember/tensor.h>
 
+#include "backend/common/ctc_steps.h"
 #include "backend/cuda/cuda_check.h"
 #include "backend/cuda/device_buffers.h"
 #include "backend/cuda/not_implemented.h"
@@ -21,18 +23,12 @@ namespace ember::cuda {
 namespace {
 
 using dispatch::CtcArgs;
+using kernels::ctc_alpha_step;
+using kernels::ctc_beta_step;
+using kernels::ctc_label;
+using kernels::ctc_log_add;
 
 constexpr int kThreads = 256;
-
-template <class T>
-__device__ T log_add(T a, T b) {
-  const T m = a > b ? a : b;
-  if (m == -std::numeric_limits<T>::infinity()) return m;
-  return m + std::log(std::exp(a - m) + std::exp(b - m));
-}
-
-// The extended label sequence l': blank, l1, blank, l2, ..., blank.
-__device__ inline int64_t label(const int64_t* tg, int64_t s, int64_t blank) { return s % 2 == 0 ? blank : tg[s / 2]; }
 
 // Per sample: input length, target length, offset of its labels in targets (rows of `lengths` [3, N]).
 struct Lengths {
@@ -43,17 +39,25 @@ struct Lengths {
   __device__ int64_t offset(int64_t b) const { return p[2 * N + b]; }
 };
 
-// The host arrays of CtcArgs, copied to the device.
-Tensor device_lengths(const CtcArgs& a, int64_t N, const Tensor& like) {
-  Tensor host = ember::empty({3, N}, kInt64);
-  int64_t* h = host.data_ptr<int64_t>();
-  for (int64_t b = 0; b < N; ++b) {
-    h[b] = a.input_lengths[b];
-    h[N + b] = a.target_lengths[b];
-    h[2 * N + b] = a.target_offsets[b];
+// What both launches share: log_probs' sizes, the states per sample, and CtcArgs' host arrays copied to
+// the device.
+struct Problem {
+  int64_t Tmax, N, C, S;
+  Tensor lengths;  // [3, N]: the rows of Lengths
+  Problem(const Tensor& log_probs, const CtcArgs& a)
+      : Tmax(log_probs.size(0)), N(log_probs.size(1)), C(log_probs.size(2)), S(2 * a.max_target_length + 1) {
+    if (N == 0) return;
+    Tensor host = ember::empty({3, N}, kInt64);
+    int64_t* h = host.data_ptr<int64_t>();
+    for (int64_t b = 0; b < N; ++b) {
+      h[b] = a.input_lengths[b];
+      h[N + b] = a.target_lengths[b];
+      h[2 * N + b] = a.target_offsets[b];
+    }
+    lengths = host.to(log_probs.device());
   }
-  return host.to(like.device());
-}
+  Lengths device_lengths() const { return {lengths.data_ptr<int64_t>(), N}; }
+};
 
 template <class T>
 __global__ void ctc_alpha_kernel(const T* __restrict__ lp, const int64_t* __restrict__ targets, Lengths len,
@@ -77,20 +81,13 @@ __global__ void ctc_alpha_kernel(const T* __restrict__ lp, const int64_t* __rest
   }
   __syncthreads();
   for (int64_t t = 1; t < Tb; ++t) {
-    const T* prev = alpha + (t - 1) * S;
-    T* cur = alpha + t * S;
-    for (int64_t s = threadIdx.x; s < Sb; s += blockDim.x) {
-      const int64_t l = label(tg, s, blank);
-      T v = prev[s];
-      if (s > 0) v = log_add(v, prev[s - 1]);
-      if (s > 1 && l != blank && l != tg[s / 2 - 1]) v = log_add(v, prev[s - 2]);
-      cur[s] = v == ninf ? ninf : v + lpt(t, l);
-    }
+    for (int64_t s = threadIdx.x; s < Sb; s += blockDim.x)
+      alpha[t * S + s] = ctc_alpha_step(alpha + (t - 1) * S, tg, s, blank, lp + (t * N + b) * C);
     __syncthreads();
   }
   if (threadIdx.x == 0) {
     const T* last = alpha + (Tb - 1) * S;
-    out[b] = -(L > 0 ? log_add(last[Sb - 1], last[Sb - 2]) : last[0]);
+    out[b] = -(L > 0 ? ctc_log_add(last[Sb - 1], last[Sb - 2]) : last[0]);
   }
 }
 
@@ -117,25 +114,15 @@ __global__ void ctc_grad_kernel(const T* __restrict__ grad, const T* __restrict_
   T* next = cur + S;
   T* lc = lcab + b * C;
   for (int64_t t = Tb - 1; t >= 0; --t) {
-    for (int64_t s = threadIdx.x; s < Sb; s += blockDim.x) {
-      const int64_t l = label(tg, s, blank);
-      T v;
-      if (t == Tb - 1) {
-        v = (s == Sb - 1 || s == Sb - 2) ? T(0) : ninf;
-      } else {
-        v = next[s];
-        if (s < Sb - 1) v = log_add(v, next[s + 1]);
-        if (s < Sb - 2 && l != blank && l != tg[s / 2 + 1]) v = log_add(v, next[s + 2]);
-      }
-      cur[s] = v == ninf ? ninf : v + lpt(t, l);
-    }
+    for (int64_t s = threadIdx.x; s < Sb; s += blockDim.x)
+      cur[s] = ctc_beta_step(next, tg, s, Sb, t == Tb - 1, blank, lp + (t * N + b) * C);
     for (int64_t c = threadIdx.x; c < C; c += blockDim.x) lc[c] = ninf;
     __syncthreads();
     if (threadIdx.x == 0) {
       const T* al = alpha + t * S;
       for (int64_t s = 0; s < Sb; ++s) {
-        const int64_t l = label(tg, s, blank);
-        lc[l] = log_add(lc[l], al[s] + cur[s]);
+        const int64_t l = ctc_label(tg, s, blank);
+        lc[l] = ctc_log_add(lc[l], al[s] + cur[s]);
       }
     }
     __syncthreads();
@@ -154,13 +141,11 @@ __global__ void ctc_grad_kernel(const T* __restrict__ grad, const T* __restrict_
 void ctc_loss(const Tensor& log_probs, const Tensor& targets, const CtcArgs& a, Tensor& nll, Tensor& log_alpha) {
   float_or_double(log_probs.dtype(), "ctc_loss", [&](auto tag) {
     using T = decltype(tag);
-    const int64_t Tmax = log_probs.size(0), N = log_probs.size(1), C = log_probs.size(2);
-    if (N == 0) return;
-    const int64_t S = 2 * a.max_target_length + 1;
-    Tensor lengths = device_lengths(a, N, log_probs);
-    ctc_alpha_kernel<T><<<unsigned(N), kThreads, 0, current_stream()>>>(
-        log_probs.data_ptr<T>(), targets.data_ptr<int64_t>(), Lengths{lengths.data_ptr<int64_t>(), N}, Tmax, C, S,
-        a.blank, log_alpha.data_ptr<T>(), nll.data_ptr<T>());
+    const Problem p(log_probs, a);
+    if (p.N == 0) return;
+    ctc_alpha_kernel<T><<<unsigned(p.N), kThreads, 0, current_stream()>>>(
+        log_probs.data_ptr<T>(), targets.data_ptr<int64_t>(), p.device_lengths(), p.Tmax, p.C, p.S, a.blank,
+        log_alpha.data_ptr<T>(), nll.data_ptr<T>());
     EMBER_CUDA_CHECK_LAUNCH("ctc_loss");
   });
 }
@@ -169,16 +154,14 @@ void ctc_loss_backward(const Tensor& grad, const Tensor& log_probs, const Tensor
                        const Tensor& nll, const Tensor& log_alpha, bool zero_infinity, Tensor& grad_lp) {
   float_or_double(log_probs.dtype(), "ctc_loss_backward", [&](auto tag) {
     using T = decltype(tag);
-    const int64_t Tmax = log_probs.size(0), N = log_probs.size(1), C = log_probs.size(2);
-    if (N == 0) return;
-    const int64_t S = 2 * a.max_target_length + 1;
-    Tensor lengths = device_lengths(a, N, log_probs);
-    Tensor beta = device_buffer(N * 2 * S, log_probs.dtype(), log_probs);
-    Tensor lcab = device_buffer(N * C, log_probs.dtype(), log_probs);
-    ctc_grad_kernel<T><<<unsigned(N), kThreads, 0, current_stream()>>>(
-        grad.data_ptr<T>(), log_probs.data_ptr<T>(), targets.data_ptr<int64_t>(),
-        Lengths{lengths.data_ptr<int64_t>(), N}, nll.data_ptr<T>(), log_alpha.data_ptr<T>(), zero_infinity, Tmax, C, S,
-        a.blank, beta.data_ptr<T>(), lcab.data_ptr<T>(), grad_lp.data_ptr<T>());
+    const Problem p(log_probs, a);
+    if (p.N == 0) return;
+    Tensor beta = device_buffer(p.N * 2 * p.S, log_probs.dtype(), log_probs);
+    Tensor lcab = device_buffer(p.N * p.C, log_probs.dtype(), log_probs);
+    ctc_grad_kernel<T><<<unsigned(p.N), kThreads, 0, current_stream()>>>(
+        grad.data_ptr<T>(), log_probs.data_ptr<T>(), targets.data_ptr<int64_t>(), p.device_lengths(),
+        nll.data_ptr<T>(), log_alpha.data_ptr<T>(), zero_infinity, p.Tmax, p.C, p.S, a.blank, beta.data_ptr<T>(),
+        lcab.data_ptr<T>(), grad_lp.data_ptr<T>());
     EMBER_CUDA_CHECK_LAUNCH("ctc_loss_backward");
   });
 }
